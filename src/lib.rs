@@ -1,0 +1,22 @@
+//! tigris-agent-kit: storage primitives for AI agents on Tigris object storage, compiled to
+//! WebAssembly — a drop-in replacement for the npm package `@tigrisdata/agent-kit`.
+//!
+//! (Crate docs with the runtime support matrix: see README.md; filled in as runtimes are proven.)
+//!
+//! Layers:
+//! - [`runtime`]: what the embedder provides (HTTP, clock, randomness, sleep, credentials).
+//! - [`config`]: config resolution (explicit > environment > defaults) and validation.
+//! - wire layer ([`signing`], [`http`], [`requests`], [`parse`], [`retry`], [`client`]):
+//!   builds, signs, sends and parses every Tigris call; implements [`ops::TigrisOps`].
+//! - [`workflows`]: the nine agent-kit functions, written once against [`ops::TigrisOps`].
+//! - `js` / `api` (wasm32 only): the thin wasm-bindgen glue.
+
+pub mod config;
+pub mod ops;
+pub mod runtime;
+pub mod workflows;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod js;

@@ -1,0 +1,199 @@
+//! The Tigris operations the workflows are written against. The wire layer's
+//! `client::TigrisClient` implements [`TigrisOps`] over a [`crate::runtime::Runtime`]; workflow
+//! tests implement it with an in-memory fake. Each operation corresponds to one call of the
+//! official SDKs (spec `tigris-wire.md` §1) and fails with that call's message.
+
+use std::fmt;
+
+/// Role of a scoped access key on one bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Read and write.
+    Editor,
+    /// Read only.
+    ReadOnly,
+}
+
+impl Role {
+    /// The wire spelling (`Editor` / `ReadOnly`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Editor => "Editor",
+            Role::ReadOnly => "ReadOnly",
+        }
+    }
+}
+
+/// Bucket ACL requested at creation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Sends `x-amz-acl: public-read`.
+    Public,
+    /// Sends no ACL header (the default).
+    Private,
+}
+
+/// Fork source for a bucket created as a copy-on-write fork.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForkSource {
+    /// Source bucket name (`X-Tigris-Fork-Source-Bucket`).
+    pub bucket: String,
+    /// Snapshot version (`X-Tigris-Fork-Source-Bucket-Snapshot`); `None` or empty forks from "now".
+    pub snapshot: Option<String>,
+}
+
+/// Options of a bucket creation (spec §5.1–5.2).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CreateBucketOptions {
+    /// ACL; `None` behaves like the SDK's `undefined` (no ACL header).
+    pub access: Option<Access>,
+    /// Sends `X-Tigris-Enable-Snapshot: true`.
+    pub enable_snapshot: bool,
+    /// Makes the bucket a fork.
+    pub fork_of: Option<ForkSource>,
+}
+
+/// One snapshot as listed by the server (spec §5.4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnapshotInfo {
+    /// The snapshot version (part of `<Name>` before `;`); entries without one are dropped by the workflows.
+    pub version: Option<String>,
+    /// The snapshot's name (after `; name=`), if any.
+    pub name: Option<String>,
+    /// `<CreationDate>` in milliseconds since the epoch (rounded), if present and valid.
+    pub created_at_ms: Option<f64>,
+}
+
+/// One page of [`TigrisOps::list_snapshots`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SnapshotPage {
+    /// Snapshots, newest first, as the server sent them.
+    pub snapshots: Vec<SnapshotInfo>,
+    /// `<ContinuationToken>`, when present.
+    pub continuation_token: Option<String>,
+}
+
+/// A newly minted access key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    /// `AccessKeyId`.
+    pub id: String,
+    /// `SecretAccessKey`; `None` when the server did not return one. Never printed.
+    pub secret: Option<String>,
+}
+
+impl fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessKey")
+            .field("id", &self.id)
+            .field("secret", &self.secret.as_ref().map(|_| "******"))
+            .finish()
+    }
+}
+
+/// Webhook authentication (spec §5.8).
+#[derive(Clone, PartialEq, Eq)]
+pub enum WebhookAuth {
+    /// `Authorization: Bearer <token>`; sent as `{"token": …}`.
+    Token(String),
+    /// HTTP Basic; sent as `{"basic_user": …, "basic_pass": …}`.
+    Basic {
+        /// User name.
+        username: String,
+        /// Password; never printed.
+        password: String,
+    },
+}
+
+impl fmt::Debug for WebhookAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookAuth::Token(_) => f.write_str("Token(******)"),
+            WebhookAuth::Basic { username, .. } => {
+                write!(f, "Basic {{ username: {username:?}, password: ****** }}")
+            }
+        }
+    }
+}
+
+/// A notification configuration to merge into the bucket's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotificationConfig {
+    /// Absolute http(s) URL (`web_hook`).
+    pub url: String,
+    /// Filter expression; empty string for "no filter".
+    pub filter: String,
+    /// Optional auth; when `None` an existing auth is kept by the merge (as the SDK does).
+    pub auth: Option<WebhookAuth>,
+}
+
+/// What went wrong in one operation, in terms the workflows (and users) can act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpErrorKind {
+    /// The configuration is incomplete (no credentials, no endpoint…); nothing was sent. Permanent.
+    Config,
+    /// The bucket or key does not exist (404 / `NoSuchBucket` / `NoSuchEntity`). Permanent.
+    NotFound,
+    /// The bucket name is taken by someone else (`BucketAlreadyExists`). Permanent.
+    AlreadyExists,
+    /// The caller was refused (`AccessDenied`, `SignatureDoesNotMatch`, `InvalidAccessKeyId`). Permanent.
+    Denied,
+    /// Snapshots are not enabled on the bucket (snapshot/fork of a regular bucket). Permanent.
+    SnapshotsNotEnabled,
+    /// Network failure, timeout, 5xx or 429 that survived every retry. Temporary.
+    Transient,
+    /// Any other refusal by the server (bad request, conflicts such as `BucketNotEmpty`).
+    Other,
+}
+
+/// An operation's failure: a kind plus the exact single-line message the official SDK call
+/// would produce (e.g. `Unable to create bucket The requested bucket name is not available.`).
+/// Never contains a secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpError {
+    /// Classification.
+    pub kind: OpErrorKind,
+    /// The SDK-equivalent message.
+    pub message: String,
+}
+
+impl fmt::Display for OpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for OpError {}
+
+/// The Tigris operations agent-kit composes. Implemented by `client::TigrisClient`.
+#[allow(async_fn_in_trait)]
+pub trait TigrisOps {
+    /// `createBucket`: plain, public/private, snapshot-enabled or fork (spec §5.1–5.2). A bucket
+    /// the caller already owns (`BucketAlreadyOwnedByYou`, e.g. after a lost response and a
+    /// retry) counts as success.
+    async fn create_bucket(&self, name: &str, options: &CreateBucketOptions) -> Result<(), OpError>;
+    /// `createBucketSnapshot`: returns the `X-Tigris-Snapshot-Version` (spec §5.3).
+    async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError>;
+    /// `listBucketSnapshots` (spec §5.4).
+    async fn list_snapshots(
+        &self,
+        bucket: &str,
+        limit: Option<u32>,
+        continuation_token: Option<&str>,
+    ) -> Result<SnapshotPage, OpError>;
+    /// `removeBucket(name, {force: true})` (spec §5.5). A retried DELETE answered 404 counts as done.
+    async fn remove_bucket(&self, name: &str) -> Result<(), OpError>;
+    /// `setBucketTtl(name, {ttlConfig: {enabled: true, days}})`: metadata GET then PATCH (spec §5.7).
+    async fn set_bucket_ttl(&self, bucket: &str, days: u32) -> Result<(), OpError>;
+    /// `setBucketNotifications` with `{enabled: true, url, filter, auth?}`: GET then PATCH (spec §5.8).
+    async fn set_notifications(&self, bucket: &str, config: &NotificationConfig) -> Result<(), OpError>;
+    /// `setBucketNotifications(bucket, {})`: one PATCH `{"object_notifications":{}}` (spec §5.8).
+    async fn clear_notifications(&self, bucket: &str) -> Result<(), OpError>;
+    /// `createAccessKey(name, {bucketsRole: [{bucket, role}]})` (spec §5.11). Every retry reuses
+    /// the same `req_uuid`, so a retry never mints a second key.
+    async fn create_access_key(&self, name: &str, bucket: &str, role: Role) -> Result<AccessKey, OpError>;
+    /// `removeAccessKey(id)` (spec §5.12).
+    async fn remove_access_key(&self, id: &str) -> Result<(), OpError>;
+    /// Milliseconds since the epoch, for default names (`Date.now()`) and `createdAt`.
+    fn now_ms(&self) -> f64;
+}

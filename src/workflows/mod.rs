@@ -1,0 +1,1 @@
+//! The nine agent-kit functions, written once against [`crate::ops::TigrisOps`].
