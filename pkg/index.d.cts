@@ -1,0 +1,121 @@
+// Types of tigris-agent-kit: the public surface of `@tigrisdata/agent-kit` 0.1.x, exactly,
+// plus one optional addition (`CreateForksOptions.concurrency`). Every function resolves to
+// `{ data }` or `{ error }`; none throws or rejects.
+
+
+export type TigrisResponse<T, E = Error> =
+  | { data: T; error?: never }
+  | { error: E; data?: never };
+
+export type TigrisAgentKitConfig = {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  organizationId?: string;
+  endpoint?: string;
+  iamEndpoint?: string;
+  mgmtEndpoint?: string;
+  /** Called before requests to obtain (possibly temporary) credentials. */
+  credentialProvider?: () => Promise<{
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+    expiration?: Date;
+  }>;
+};
+
+// ── Forks ──
+export type CreateForksOptions = {
+  prefix?: string;
+  /**
+   * How many forks are created at once (default 16). `1` reproduces the original's sequential
+   * order exactly. Results and partial-failure behaviour are the same for every value.
+   */
+  concurrency?: number;
+  credentials?: { role: "Editor" | "ReadOnly" };
+  config?: TigrisAgentKitConfig;
+};
+export type Fork = {
+  bucket: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+};
+export type Forks = { baseBucket: string; snapshotId: string; forks: Fork[] };
+export type TeardownForksOptions = { config?: TigrisAgentKitConfig };
+export declare function createForks(
+  baseBucket: string,
+  count: number,
+  options?: CreateForksOptions,
+): Promise<TigrisResponse<Forks>>;
+export declare function teardownForks(
+  forkSet: Forks,
+  options?: TeardownForksOptions,
+): Promise<TigrisResponse<void>>;
+
+// ── Workspaces ──
+export type CreateWorkspaceOptions = {
+  access?: "public" | "private";
+  ttl?: { days: number };
+  enableSnapshots?: boolean;
+  credentials?: { role: "Editor" | "ReadOnly" };
+  config?: TigrisAgentKitConfig;
+};
+export type Workspace = {
+  bucket: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+};
+export type TeardownWorkspaceOptions = { config?: TigrisAgentKitConfig };
+export declare function createWorkspace(
+  name: string,
+  options?: CreateWorkspaceOptions,
+): Promise<TigrisResponse<Workspace>>;
+export declare function teardownWorkspace(
+  workspace: Workspace,
+  options?: TeardownWorkspaceOptions,
+): Promise<TigrisResponse<void>>;
+
+// ── Checkpoints ──
+export type CheckpointOptions = { name?: string; config?: TigrisAgentKitConfig };
+export type Checkpoint = { snapshotId: string; name?: string; createdAt?: Date };
+export type RestoreOptions = { forkName?: string; config?: TigrisAgentKitConfig };
+export type RestoreResult = { bucket: string };
+export type ListCheckpointsOptions = {
+  limit?: number;
+  paginationToken?: string;
+  config?: TigrisAgentKitConfig;
+};
+export type ListCheckpointsResponse = {
+  checkpoints: Checkpoint[];
+  paginationToken?: string;
+};
+export declare function checkpoint(
+  bucket: string,
+  options?: CheckpointOptions,
+): Promise<TigrisResponse<Checkpoint>>;
+export declare function restore(
+  bucket: string,
+  snapshotId: string,
+  options?: RestoreOptions,
+): Promise<TigrisResponse<RestoreResult>>;
+export declare function listCheckpoints(
+  bucket: string,
+  options?: ListCheckpointsOptions,
+): Promise<TigrisResponse<ListCheckpointsResponse>>;
+
+// ── Coordination ──
+export type SetupCoordinationOptions = {
+  webhookUrl: string;
+  filter?: string;
+  auth?:
+    | { token: string; username?: never; password?: never }
+    | { username: string; password: string; token?: never };
+  config?: TigrisAgentKitConfig;
+};
+export type TeardownCoordinationOptions = { config?: TigrisAgentKitConfig };
+export declare function setupCoordination(
+  bucket: string,
+  options: SetupCoordinationOptions,
+): Promise<TigrisResponse<void>>;
+export declare function teardownCoordination(
+  bucket: string,
+  options?: TeardownCoordinationOptions,
+): Promise<TigrisResponse<void>>;

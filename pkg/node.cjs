@@ -1,0 +1,17 @@
+'use strict';
+// Node, CommonJS: the nodejs-target glue loads the wasm synchronously; the environment is read
+// from process.env and .env.
+const glue = require('./node-glue.cjs');
+glue.__setEnvironmentReader(require('./node-env.cjs').readEnv);
+
+module.exports = {
+  createForks: glue.createForks,
+  teardownForks: glue.teardownForks,
+  createWorkspace: glue.createWorkspace,
+  teardownWorkspace: glue.teardownWorkspace,
+  checkpoint: glue.checkpoint,
+  restore: glue.restore,
+  listCheckpoints: glue.listCheckpoints,
+  setupCoordination: glue.setupCoordination,
+  teardownCoordination: glue.teardownCoordination,
+};

@@ -1,0 +1,9 @@
+// Node, ESM: load the wasm synchronously from the package folder and read the environment.
+import { readFileSync } from 'node:fs';
+import { initSync, __setEnvironmentReader } from './web.js';
+import { readEnv } from './node-env.cjs';
+
+initSync({ module: readFileSync(new URL('./tigris_agent_kit_bg.wasm', import.meta.url)) });
+__setEnvironmentReader(readEnv);
+
+export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination } from './web.js';

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs everything the build, tests and demo need on a fresh machine of this kind, idempotently:
+# the wasm32 target, the wasm-bindgen CLI pinned to Cargo.lock's wasm-bindgen, and the npm
+# devDependencies. Safe to run again; it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"|version = /, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$want" ]; then
+  echo "setup: installing wasm-bindgen-cli $want (about 5 minutes)" >&2
+  # no --locked: its lockfile pins a yanked crate (toolchain notes, trap 4)
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

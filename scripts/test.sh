@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every test of the project, from a fresh machine: set-up, Rust checks and tests (native and the
+# wasm32 lint pass), the release tigris-local, the wasm package build, then the JS suites that
+# run the built package in real runtimes against tigris-local on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step setup
+bash scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (native, all targets; wasm32 lib)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo test (native)"
+cargo test --workspace
+
+step "build tigris-local (release)"
+cargo build --release -p tigris-local
+
+step "build the wasm package"
+node scripts/build.mjs
+
+step "JS tests (node:test)"
+node --test --test-concurrency=1 js-tests/
