@@ -18,3 +18,6 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# Runtimes of the matrix (Deno, workerd, Chromium) and the bundlers: see the script.
+bash scripts/setup-runtimes.sh
