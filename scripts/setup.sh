@@ -19,5 +19,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# moto (PyPI) is the independent SigV4 judge in js-tests/package/moto-judge.test.mjs.
+python3 -c 'import moto.server, boto3' 2>/dev/null || pip install --quiet 'moto[server]==5.2.1' 'boto3==1.43.11'
+
 # Runtimes of the matrix (Deno, workerd, Chromium) and the bundlers: see the script.
 bash scripts/setup-runtimes.sh
