@@ -1,0 +1,86 @@
+// Starts a tigris-local process for a test (the binary is built beforehand by the test script:
+// `cargo build --release -p tigris-local`; this helper never builds). The server listens on an
+// ephemeral 127.0.0.1 port with the `/_local/` test hooks enabled and the root key
+// tid_local / tsec_local. The process is killed on stop() and when the test process exits.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const running = new Set();
+const killAll = () => { for (const child of running) { try { child.kill('SIGKILL'); } catch { /* already gone */ } } };
+process.once('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => { killAll(); process.exit(130); });
+}
+
+/**
+ * @param {{latencyMs?: number, sessionToken?: string, daySeconds?: number, webhookTimeoutMs?: number,
+ *          webhookMaxAttempts?: number, extraArgs?: string[]}} [opts]
+ */
+export async function startTigrisLocal(opts = {}) {
+  const bin = process.env.TIGRIS_LOCAL_BIN || `${repo}target/release/tigris-local`;
+  const accessKeyId = 'tid_local';
+  const secretAccessKey = 'tsec_local';
+  const args = ['--addr', '127.0.0.1:0', '--test-hooks', '--access-key-id', accessKeyId, '--secret-access-key', secretAccessKey];
+  if (opts.latencyMs != null) args.push('--latency-ms', String(opts.latencyMs));
+  if (opts.sessionToken != null) args.push('--session-token', opts.sessionToken);
+  if (opts.daySeconds != null) args.push('--day-seconds', String(opts.daySeconds));
+  if (opts.webhookTimeoutMs != null) args.push('--webhook-timeout-ms', String(opts.webhookTimeoutMs));
+  if (opts.webhookMaxAttempts != null) args.push('--webhook-max-attempts', String(opts.webhookMaxAttempts));
+  args.push(...(opts.extraArgs ?? []));
+
+  // Keep TIGRIS_LOCAL_* from the caller's environment out, so flags alone decide.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TIGRIS_LOCAL_')));
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  running.add(child);
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => { running.delete(child); resolve({ code, signal }); }));
+
+  const endpoint = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`tigris-local did not start within 15 s\n${stderr}`)); }, 15000);
+    child.once('error', (e) => { clearTimeout(timer); reject(new Error(`cannot start ${bin}: ${e.message} (build it with: cargo build --release -p tigris-local)`)); });
+    exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`tigris-local exited early (code ${code}, signal ${signal})\n${stderr}`)); });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const m = /^tigris-local listening on (http:\/\/\S+)$/.exec(line);
+      if (m) resolve(m[1]); else reject(new Error(`unexpected first line from tigris-local: ${line}`));
+    });
+  });
+
+  const hook = async (method, path, body) => {
+    const res = await fetch(`${endpoint}/_local/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`/_local/${path} answered ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+
+  return {
+    endpoint,
+    accessKeyId,
+    secretAccessKey,
+    config: { endpoint, iamEndpoint: endpoint, accessKeyId, secretAccessKey },
+    /** The request log (method, path, query, headers, body, status, fault), secrets masked. */
+    requests: () => hook('GET', 'requests'),
+    /** `{buckets:[{name,type,parents,snapshots,notifications,objects}], keys:[{id,name,buckets_role}]}` */
+    state: () => hook('GET', 'state'),
+    /** Adds a fault: `{method?, path?, header?, nth?, times?, action}`. */
+    fault: (spec) => hook('POST', 'faults', spec),
+    /** Clears buckets, keys, faults and the log (not the root key). */
+    reset: () => hook('POST', 'reset', {}),
+    /** Everything the server wrote to stderr so far. */
+    stderr: () => stderr,
+    /** Kills the server and waits for it to exit. */
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

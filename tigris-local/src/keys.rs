@@ -1,0 +1,238 @@
+//! Access keys minted through IAM and the role check that gates every request.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crate::clock;
+
+/// A bucket role from `CreateAccessKeyWithBucketsRole`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Read and write objects; snapshot the bucket.
+    Editor,
+    /// Read objects; list snapshots.
+    ReadOnly,
+    /// Admin (on bucket `*`).
+    NamespaceAdmin,
+}
+
+impl Role {
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "Editor" => Some(Role::Editor),
+            "ReadOnly" => Some(Role::ReadOnly),
+            "NamespaceAdmin" => Some(Role::NamespaceAdmin),
+            _ => None,
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Editor => "Editor",
+            Role::ReadOnly => "ReadOnly",
+            Role::NamespaceAdmin => "NamespaceAdmin",
+        }
+    }
+}
+
+/// A secret whose `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("******")
+    }
+}
+
+/// A minted key.
+#[derive(Debug, Clone)]
+pub struct AccessKey {
+    /// `tid_…`.
+    pub id: String,
+    /// `tsec_…`.
+    pub secret: Secret,
+    /// The name given at creation.
+    pub name: String,
+    /// Per-bucket roles.
+    pub roles: Vec<(String, Role)>,
+    /// Creation time (ns).
+    pub created: u64,
+}
+
+/// Who is calling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// The root key or a matching session token.
+    Admin,
+    /// A minted key with per-bucket roles.
+    Scoped {
+        /// Key id.
+        id: String,
+        /// Roles by bucket.
+        roles: Vec<(String, Role)>,
+    },
+}
+
+/// What a request wants to do, for the role check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access<'a> {
+    /// Bucket creation/deletion, forks, IAM.
+    Admin,
+    /// ListBuckets (filtered to the caller's buckets).
+    ListBuckets,
+    /// Read objects or bucket info, list snapshots.
+    Read(&'a str),
+    /// Write objects or settings, take snapshots.
+    Write(&'a str),
+}
+
+impl Principal {
+    /// The role this principal holds on `bucket` (admins: `NamespaceAdmin`).
+    pub fn role_on(&self, bucket: &str) -> Option<Role> {
+        match self {
+            Principal::Admin => Some(Role::NamespaceAdmin),
+            Principal::Scoped { roles, .. } => {
+                if roles
+                    .iter()
+                    .any(|(b, r)| b == "*" && *r == Role::NamespaceAdmin)
+                {
+                    return Some(Role::NamespaceAdmin);
+                }
+                roles
+                    .iter()
+                    .filter(|(b, _)| b == bucket)
+                    .map(|(_, r)| *r)
+                    .max_by_key(|r| match r {
+                        Role::ReadOnly => 0,
+                        Role::Editor => 1,
+                        Role::NamespaceAdmin => 2,
+                    })
+            }
+        }
+    }
+
+    /// Whether this principal may perform `access`.
+    pub fn allows(&self, access: &Access<'_>) -> bool {
+        match access {
+            Access::ListBuckets => true,
+            Access::Admin => self.role_on("*") == Some(Role::NamespaceAdmin),
+            Access::Read(b) => self.role_on(b).is_some(),
+            Access::Write(b) => {
+                matches!(self.role_on(b), Some(Role::Editor | Role::NamespaceAdmin))
+            }
+        }
+    }
+}
+
+/// All minted keys, plus the `req_uuid` → key id map for idempotent creation.
+#[derive(Debug, Default)]
+pub struct KeyStore {
+    keys: BTreeMap<String, AccessKey>,
+    by_uuid: HashMap<String, String>,
+}
+
+fn random_token(len: usize) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..len)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+impl KeyStore {
+    /// Mints a key, or returns the one already minted for `req_uuid`.
+    pub fn create(
+        &mut self,
+        req_uuid: Option<&str>,
+        name: &str,
+        roles: Vec<(String, Role)>,
+    ) -> AccessKey {
+        if let Some(existing) = req_uuid
+            .and_then(|u| self.by_uuid.get(u))
+            .and_then(|id| self.keys.get(id))
+        {
+            return existing.clone();
+        }
+        let key = AccessKey {
+            id: format!("tid_{}", random_token(24)),
+            secret: Secret(format!("tsec_{}", random_token(40))),
+            name: name.to_string(),
+            roles,
+            created: clock::now_ns(),
+        };
+        if let Some(u) = req_uuid {
+            self.by_uuid.insert(u.to_string(), key.id.clone());
+        }
+        self.keys.insert(key.id.clone(), key.clone());
+        key
+    }
+
+    /// Deletes a key; false when it did not exist.
+    pub fn delete(&mut self, id: &str) -> bool {
+        self.by_uuid.retain(|_, v| v != id);
+        self.keys.remove(id).is_some()
+    }
+
+    /// Looks a key up.
+    pub fn get(&self, id: &str) -> Option<&AccessKey> {
+        self.keys.get(id)
+    }
+
+    /// All keys in id order.
+    pub fn all(&self) -> impl Iterator<Item = &AccessKey> {
+        self.keys.values()
+    }
+
+    /// Forgets every key.
+    pub fn clear(&mut self) {
+        self.keys.clear();
+        self.by_uuid.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_gate_access() {
+        let editor = Principal::Scoped {
+            id: "e".into(),
+            roles: vec![("a".into(), Role::Editor)],
+        };
+        let reader = Principal::Scoped {
+            id: "r".into(),
+            roles: vec![("a".into(), Role::ReadOnly)],
+        };
+        let admin_key = Principal::Scoped {
+            id: "n".into(),
+            roles: vec![("*".into(), Role::NamespaceAdmin)],
+        };
+        assert!(editor.allows(&Access::Write("a")) && editor.allows(&Access::Read("a")));
+        assert!(!editor.allows(&Access::Read("b")) && !editor.allows(&Access::Write("b")));
+        assert!(!editor.allows(&Access::Admin));
+        assert!(reader.allows(&Access::Read("a")) && !reader.allows(&Access::Write("a")));
+        assert!(!reader.allows(&Access::Admin));
+        assert!(admin_key.allows(&Access::Admin) && admin_key.allows(&Access::Write("zzz")));
+        assert!(Principal::Admin.allows(&Access::Admin));
+    }
+
+    #[test]
+    fn req_uuid_is_idempotent_and_deletion_is_immediate() {
+        let mut ks = KeyStore::default();
+        let a = ks.create(Some("u1"), "k", vec![]);
+        let b = ks.create(Some("u1"), "k", vec![]);
+        assert_eq!(a.id, b.id);
+        assert!(a.id.starts_with("tid_") && a.secret.0.starts_with("tsec_"));
+        assert_eq!(format!("{:?}", a.secret), "******");
+        let c = ks.create(Some("u2"), "k", vec![]);
+        assert_ne!(a.id, c.id);
+        assert!(ks.delete(&a.id));
+        assert!(ks.get(&a.id).is_none());
+        assert!(!ks.delete(&a.id));
+    }
+}

@@ -1,0 +1,360 @@
+//! HTTP plumbing (hyper 1): reads whole requests, applies test-hook faults, latency and CORS,
+//! hands requests to [`Api`], and spawns webhook deliveries after replying.
+
+use std::net::SocketAddr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+use crate::api::{Api, ApiConfig, ApiError, Notification, Reply, Request};
+use crate::config::Config;
+use crate::hooks::{mask_json, DropWhen, FaultAction, FaultSpec, Hooks};
+use crate::keys::Secret;
+use crate::webhook::{self, Policy};
+
+/// Largest accepted request body.
+const MAX_BODY: usize = 1 << 30;
+/// Request headers a browser client may send (CORS preflight).
+const ALLOW_HEADERS: &str = "authorization, content-type, x-amz-date, x-amz-content-sha256, x-amz-security-token, x-amz-acl, x-amz-acl-public-list-objects-enabled, x-tigris-snapshot, x-tigris-enable-snapshot, x-tigris-fork-source-bucket, x-tigris-fork-source-bucket-snapshot, x-tigris-snapshot-version, x-tigris-namespace, tigris-force-delete, x-amz-checksum-crc32, x-amz-sdk-checksum-algorithm, x-amz-checksum-mode, accept";
+
+/// The running server's shared state.
+pub struct Server {
+    /// The API (store, keys, auth).
+    pub api: Api,
+    hooks: Mutex<Hooks>,
+    latency: Duration,
+    test_hooks: bool,
+    day_ns: u64,
+    policy: Arc<Policy>,
+}
+
+/// Marker error: close the connection without answering.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a test fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+impl Server {
+    /// Builds the state from the flags.
+    pub fn new(config: &Config) -> Server {
+        Server {
+            api: Api::new(ApiConfig {
+                root_key_id: config.access_key_id.clone(),
+                root_secret: Secret(config.secret_access_key.clone()),
+                session_token: config.session_token.clone().map(Secret),
+                base_host: config.base_host.clone(),
+            }),
+            hooks: Mutex::new(Hooks::default()),
+            latency: Duration::from_millis(config.latency_ms),
+            test_hooks: config.test_hooks,
+            day_ns: config.day_seconds.max(1).saturating_mul(1_000_000_000),
+            policy: Arc::new(Policy {
+                timeout: Duration::from_millis(config.webhook_timeout_ms.max(1)),
+                max_attempts: config.webhook_max_attempts.max(1),
+                backoff: Duration::from_millis(100),
+                allowed_hosts: config.allow_webhook_host.clone(),
+            }),
+        }
+    }
+
+    fn hooks(&self) -> MutexGuard<'_, Hooks> {
+        self.hooks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn deliver(&self, notes: Vec<Notification>) {
+        for (target, change) in notes {
+            let policy = self.policy.clone();
+            tokio::spawn(async move {
+                webhook::deliver(&policy, &target, &change).await;
+            });
+        }
+    }
+
+    /// `/_local/…` test hooks.
+    fn local(&self, req: &Request) -> Reply {
+        if !self.test_hooks {
+            return ApiError::new(
+                403,
+                "AccessDenied",
+                "Test hooks are disabled; start tigris-local with --test-hooks",
+            )
+            .reply(true, &req.path);
+        }
+        match (req.method.as_str(), req.path.as_str()) {
+            ("GET", "/_local/requests") => Reply::json(200, &self.hooks().log()),
+            ("GET", "/_local/state") => Reply::json(200, &self.state()),
+            ("POST", "/_local/reset") => {
+                self.hooks().clear();
+                let mut data = self.api.data();
+                data.store.clear();
+                data.keys.clear();
+                Reply::json(200, &json!({"status": "success"}))
+            }
+            ("POST", "/_local/faults") => match serde_json::from_slice::<FaultSpec>(&req.body) {
+                Ok(spec) => Reply::json(200, &json!({"id": self.hooks().add_fault(spec)})),
+                Err(e) => ApiError::new(400, "MalformedJSON", format!("bad fault spec: {e}"))
+                    .reply(true, &req.path),
+            },
+            _ => ApiError::new(
+                404,
+                "NotFound",
+                format!("no test hook {} {}", req.method, req.path),
+            )
+            .reply(true, &req.path),
+        }
+    }
+
+    /// `GET /_local/state`: buckets, snapshots, notification configs (secrets masked) and keys.
+    pub fn state(&self) -> Value {
+        let data = self.api.data();
+        let buckets: Vec<Value> = data
+            .store
+            .buckets()
+            .map(|b| {
+                let mut notifications = b.settings.get("object_notifications").cloned().unwrap_or(Value::Null);
+                mask_json(&mut notifications);
+                json!({
+                    "name": b.name,
+                    "type": if b.snapshot_enabled { 1 } else { 0 },
+                    "parents": b.parent.iter().map(|p| json!({"bucket": p.bucket, "snapshot": p.snapshot.to_string()})).collect::<Vec<_>>(),
+                    "children": b.children,
+                    "snapshots": b.snapshots.iter().map(|s| json!({"version": s.version.to_string(), "name": s.name})).collect::<Vec<_>>(),
+                    "notifications": notifications,
+                    "lifecycle_rules": b.settings.get("lifecycle_rules").cloned().unwrap_or(json!([])),
+                    "objects": data.store.count(&b.name).map(|c| c.0).unwrap_or(0),
+                })
+            })
+            .collect();
+        let keys: Vec<Value> = data
+            .keys
+            .all()
+            .map(|k| json!({"id": k.id, "name": k.name, "buckets_role": k.roles.iter().map(|(b, r)| json!({"bucket": b, "role": r.as_str()})).collect::<Vec<_>>()}))
+            .collect();
+        json!({"buckets": buckets, "keys": keys})
+    }
+
+    async fn handle(
+        self: Arc<Self>,
+        req: hyper::Request<Incoming>,
+    ) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
+        let (parts, body) = req.into_parts();
+        let origin = parts
+            .headers
+            .get("origin")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = match Limited::new(body, MAX_BODY).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(e) => {
+                let r = ApiError::new(
+                    400,
+                    "IncompleteBody",
+                    format!("Could not read the request body: {e}"),
+                )
+                .reply(false, parts.uri.path());
+                return Ok(to_response(r, origin.as_deref()));
+            }
+        };
+        let req = Request {
+            method: parts.method.as_str().to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or("").to_string(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_ascii_lowercase(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body,
+        };
+        if req.method == "OPTIONS" {
+            return Ok(to_response(preflight(&req), origin.as_deref()));
+        }
+        if req.path.starts_with("/_local/") {
+            return Ok(to_response(self.local(&req), origin.as_deref()));
+        }
+        let (index, fault) = {
+            let mut hooks = self.hooks();
+            let index = if self.test_hooks {
+                Some(hooks.record(&req))
+            } else {
+                None
+            };
+            (index, hooks.check(&req))
+        };
+        let finish = |status: Option<u16>, fault: Option<Value>| {
+            if let Some(i) = index {
+                self.hooks().finish(i, status, fault);
+            }
+        };
+        let mut drop_after = false;
+        if let Some((action, desc)) = fault {
+            match action {
+                FaultAction::Status { status, body } => {
+                    finish(Some(status), Some(desc));
+                    let body = body.unwrap_or_default();
+                    let ct = if body.trim_start().starts_with('{') {
+                        "application/json"
+                    } else {
+                        "application/xml"
+                    };
+                    let r = Reply {
+                        status,
+                        headers: vec![("Content-Type".into(), ct.into())],
+                        body: Bytes::from(body),
+                    };
+                    return Ok(to_response(r, origin.as_deref()));
+                }
+                FaultAction::Delay { delay_ms } => {
+                    finish(None, Some(desc));
+                    tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+                }
+                FaultAction::Drop {
+                    drop: DropWhen::Before,
+                } => {
+                    finish(None, Some(desc));
+                    return Err(Dropped);
+                }
+                FaultAction::Drop {
+                    drop: DropWhen::After,
+                } => {
+                    finish(None, Some(desc));
+                    drop_after = true;
+                }
+            }
+        }
+        let api = &self.api;
+        let outcome = catch_unwind(AssertUnwindSafe(|| api.handle(&req)));
+        let (reply, notes) = match outcome {
+            Ok(o) => (o.reply, o.notifications),
+            Err(_) => (
+                ApiError::new(
+                    500,
+                    "InternalError",
+                    "tigris-local hit an internal error handling this request",
+                )
+                .reply(api.is_json_route(&req), &req.path),
+                Vec::new(),
+            ),
+        };
+        self.deliver(notes);
+        if drop_after {
+            return Err(Dropped);
+        }
+        finish(Some(reply.status), None);
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        Ok(to_response(reply, origin.as_deref()))
+    }
+}
+
+fn preflight(req: &Request) -> Reply {
+    let mut headers = ALLOW_HEADERS.to_string();
+    if let Some(asked) = req.header("access-control-request-headers") {
+        headers.push_str(", ");
+        headers.push_str(asked);
+    }
+    Reply {
+        status: 204,
+        headers: vec![
+            (
+                "Access-Control-Allow-Methods".into(),
+                "GET, PUT, POST, PATCH, DELETE, HEAD".into(),
+            ),
+            ("Access-Control-Allow-Headers".into(), headers),
+            ("Access-Control-Max-Age".into(), "600".into()),
+        ],
+        body: Bytes::new(),
+    }
+}
+
+fn to_response(r: Reply, origin: Option<&str>) -> hyper::Response<Full<Bytes>> {
+    let mut builder = hyper::Response::builder().status(r.status);
+    for (n, v) in &r.headers {
+        builder = builder.header(n.as_str(), v.as_str());
+    }
+    builder = builder
+        .header("Access-Control-Allow-Origin", origin.unwrap_or("*"))
+        .header(
+            "Access-Control-Expose-Headers",
+            "X-Tigris-Snapshot-Version, ETag",
+        )
+        .header("Vary", "Origin")
+        .header("x-amz-request-id", "tigris-local");
+    builder.body(Full::new(r.body)).unwrap_or_else(|e| {
+        let mut fallback = hyper::Response::new(Full::new(Bytes::from(format!(
+            "cannot build response: {e}"
+        ))));
+        *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        fallback
+    })
+}
+
+/// Serves forever on `listener`.
+pub async fn serve(config: Config, listener: TcpListener) {
+    let server = Arc::new(Server::new(&config));
+    run(server, listener).await;
+}
+
+/// Binds `127.0.0.1:0` and serves in the background; returns the address and the state (tests).
+pub async fn spawn(config: Config) -> std::io::Result<(SocketAddr, Arc<Server>)> {
+    let listener = TcpListener::bind(&config.addr).await?;
+    let addr = listener.local_addr()?;
+    let server = Arc::new(Server::new(&config));
+    tokio::spawn(run(server.clone(), listener));
+    Ok((addr, server))
+}
+
+async fn run(server: Arc<Server>, listener: TcpListener) {
+    let ttl = server.clone();
+    tokio::spawn(async move {
+        let every = Duration::from_nanos((ttl.day_ns / 100).clamp(100_000_000, 60_000_000_000));
+        loop {
+            tokio::time::sleep(every).await;
+            let notes = ttl.api.expire(ttl.day_ns);
+            ttl.deliver(notes);
+        }
+    });
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("tigris-local: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let server = server.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| server.clone().handle(req));
+            if let Err(e) = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
+                if !e.to_string().contains("dropped by a test fault") {
+                    eprintln!("tigris-local: connection error: {e}");
+                }
+            }
+        });
+    }
+}

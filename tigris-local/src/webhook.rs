@@ -1,0 +1,357 @@
+//! Object-notification delivery: `POST {"events":[…]}` (spec §9.2) to the bucket's `web_hook`,
+//! with Bearer or Basic auth, a per-attempt timeout and retries with exponential backoff
+//! (at-least-once). Deliveries run on their own tasks and never block the S3 request.
+//! By default only loopback targets are contacted; anything else must be allowed explicitly.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::clock;
+use crate::filter;
+use crate::store::Change;
+
+/// Delivery policy, from the command line.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Per-attempt timeout.
+    pub timeout: Duration,
+    /// Attempts in total (≥ 1).
+    pub max_attempts: u32,
+    /// First retry delay; doubles each time, capped at 2 s.
+    pub backoff: Duration,
+    /// Host names or addresses allowed besides loopback.
+    pub allowed_hosts: Vec<String>,
+}
+
+/// A resolved notification target of one bucket.
+#[derive(Clone)]
+pub struct Target {
+    url: String,
+    host: String,
+    port: u16,
+    path: String,
+    authorization: Option<String>,
+    filter: filter::Filter,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("url", &self.url)
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "******"),
+            )
+            .finish()
+    }
+}
+
+/// Splits `http://host[:port]/path` into (host, port, path). `https` is not supported.
+fn split_url(url: &str) -> Result<(String, u16, String), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("only http:// webhooks are supported locally: {url}"))?;
+    let (authority, path) = match rest.find(['/', '?']) {
+        Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("/")),
+        None => (rest, "/"),
+    };
+    let path = if path.starts_with('?') {
+        format!("/{path}")
+    } else {
+        path.to_string()
+    };
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let (h, p) = v6.split_once(']').ok_or("bad IPv6 host")?;
+        (h.to_string(), p.strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_string(), Some(p)),
+            None => (authority.to_string(), None),
+        }
+    };
+    let port = match port {
+        Some(p) => p.parse().map_err(|_| format!("bad port in {url}"))?,
+        None => 80,
+    };
+    if host.is_empty() {
+        return Err(format!("no host in {url}"));
+    }
+    Ok((host, port, path))
+}
+
+impl Target {
+    /// Builds the target from an `object_notifications` value; `None` when disabled or empty.
+    pub fn from_settings(v: &Value) -> Option<Result<Target, String>> {
+        if v.get("enabled").and_then(Value::as_bool) == Some(false) {
+            return None;
+        }
+        let url = v
+            .get("web_hook")
+            .and_then(Value::as_str)
+            .filter(|u| !u.is_empty())?;
+        Some(Target::build(url, v))
+    }
+
+    fn build(url: &str, v: &Value) -> Result<Target, String> {
+        let (host, port, path) = split_url(url)?;
+        let auth = v.get("auth");
+        let s = |k: &str| {
+            auth.and_then(|a| a.get(k))
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        let authorization = match (s("token"), s("basic_user"), s("basic_pass")) {
+            (Some(t), _, _) => Some(format!("Bearer {t}")),
+            (None, Some(u), Some(p)) => Some(format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
+            )),
+            _ => None,
+        };
+        let filter = filter::parse(v.get("filter").and_then(Value::as_str).unwrap_or(""))?;
+        Ok(Target {
+            url: url.to_string(),
+            host,
+            port,
+            path,
+            authorization,
+            filter,
+        })
+    }
+
+    /// Whether the change passes the filter.
+    pub fn wants(&self, c: &Change) -> bool {
+        let lm = clock::rfc3339_ms(c.time);
+        self.filter.matches(&filter::Event {
+            key: &c.key,
+            event_type: c.event,
+            content_type: &c.content_type,
+            content_length: c.size,
+            last_modified: &lm,
+        })
+    }
+}
+
+/// The JSON body for one change.
+pub fn payload(c: &Change) -> String {
+    json!({"events": [{
+        "eventVersion": "1",
+        "eventSource": "tigris",
+        "eventName": c.event,
+        "eventTime": clock::rfc3339_ms(c.time),
+        "bucket": c.bucket,
+        "object": {"key": c.key, "size": c.size, "eTag": c.etag},
+    }]})
+    .to_string()
+}
+
+fn is_loopback_name(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Resolves the target to addresses allowed by `policy`; an error explains a refusal.
+async fn resolve(policy: &Policy, t: &Target) -> Result<Vec<SocketAddr>, String> {
+    let allowed = policy
+        .allowed_hosts
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(&t.host));
+    if !allowed && !is_loopback_name(&t.host) {
+        return Err(format!("refused webhook delivery to {} (not a loopback address; start with --allow-webhook-host {} to allow it)", t.url, t.host));
+    }
+    let host = if t.host.eq_ignore_ascii_case("localhost") {
+        "127.0.0.1"
+    } else {
+        t.host.as_str()
+    };
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, t.port))
+        .await
+        .map_err(|e| format!("cannot resolve {}: {e}", t.host))?
+        .collect();
+    if !allowed && addrs.iter().any(|a| !a.ip().is_loopback()) {
+        return Err(format!(
+            "refused webhook delivery to {}: it resolves outside loopback",
+            t.url
+        ));
+    }
+    Ok(addrs)
+}
+
+/// One POST; returns the status code.
+async fn attempt(addrs: &[SocketAddr], t: &Target, body: &str) -> Result<u16, String> {
+    let mut stream = TcpStream::connect(addrs)
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    let mut req = format!(
+        "POST {} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nUser-Agent: tigris-local\r\nConnection: close\r\n",
+        t.path,
+        t.host,
+        t.port,
+        body.len()
+    );
+    if let Some(a) = &t.authorization {
+        req.push_str(&format!("Authorization: {a}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream
+        .write_all(req.as_bytes())
+        .await
+        .map_err(|e| format!("write: {e}"))?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(2).any(|w| w == b"\r\n") {
+        let n = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|e| format!("read: {e}"))?;
+        if n == 0 {
+            return Err("connection closed before a status line".into());
+        }
+        buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+    }
+    let line = String::from_utf8_lossy(&buf);
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| "malformed status line".to_string())
+}
+
+/// Delivers `c` to `t` until a 2xx, the attempts run out, or the target is refused.
+/// Returns the number of attempts made.
+pub async fn deliver(policy: &Policy, t: &Target, c: &Change) -> u32 {
+    let addrs = match resolve(policy, t).await {
+        Ok(a) => a,
+        Err(why) => {
+            eprintln!("tigris-local: {why}");
+            return 0;
+        }
+    };
+    let body = payload(c);
+    let mut delay = policy.backoff;
+    for n in 1..=policy.max_attempts.max(1) {
+        let outcome = tokio::time::timeout(policy.timeout, attempt(&addrs, t, &body)).await;
+        match outcome {
+            Ok(Ok(status)) if (200..300).contains(&status) => return n,
+            Ok(Ok(status)) => eprintln!(
+                "tigris-local: webhook {} answered {status} (attempt {n})",
+                t.url
+            ),
+            Ok(Err(e)) => eprintln!("tigris-local: webhook {} failed: {e} (attempt {n})", t.url),
+            Err(_) => eprintln!("tigris-local: webhook {} timed out (attempt {n})", t.url),
+        }
+        if n < policy.max_attempts {
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(2));
+        }
+    }
+    eprintln!(
+        "tigris-local: webhook {} gave up after {} attempts",
+        t.url, policy.max_attempts
+    );
+    policy.max_attempts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+    use tokio::net::TcpListener;
+
+    fn change() -> Change {
+        Change {
+            event: "OBJECT_CREATED_PUT",
+            bucket: "b".into(),
+            key: "k".into(),
+            size: 3,
+            etag: "e".into(),
+            content_type: "text/plain".into(),
+            time: 1,
+        }
+    }
+
+    fn policy() -> Policy {
+        Policy {
+            timeout: Duration::from_millis(300),
+            max_attempts: 4,
+            backoff: Duration::from_millis(10),
+            allowed_hosts: vec![],
+        }
+    }
+
+    /// A receiver that answers 500 to the first `fail` requests and 200 afterwards.
+    async fn receiver(fail: u32) -> (String, Arc<AtomicU32>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let seen = Arc::new(AtomicU32::new(0));
+        let counter = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let status = if n <= fail {
+                    "500 Internal Server Error"
+                } else {
+                    "200 OK"
+                };
+                let _ = s
+                    .write_all(format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n").as_bytes())
+                    .await;
+            }
+        });
+        (url, seen)
+    }
+
+    #[tokio::test]
+    async fn retries_until_acknowledged() {
+        let (url, seen) = receiver(2).await;
+        let t = Target::build(&url, &json!({"auth": {"token": "t"}})).unwrap();
+        assert_eq!(deliver(&policy(), &t, &change()).await, 3);
+        assert_eq!(seen.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_max_attempts() {
+        let (url, seen) = receiver(100).await;
+        let t = Target::build(&url, &json!({})).unwrap();
+        assert_eq!(deliver(&policy(), &t, &change()).await, 4);
+        assert_eq!(seen.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn non_loopback_is_refused_without_an_attempt() {
+        let t = Target::build("http://192.0.2.1:9/x", &json!({})).unwrap();
+        assert_eq!(deliver(&policy(), &t, &change()).await, 0);
+    }
+
+    #[test]
+    fn urls_auth_and_payload() {
+        assert_eq!(
+            split_url("http://127.0.0.1:8080/a/b?c=d").unwrap(),
+            ("127.0.0.1".into(), 8080, "/a/b?c=d".into())
+        );
+        assert_eq!(
+            split_url("http://[::1]/").unwrap(),
+            ("::1".into(), 80, "/".into())
+        );
+        assert!(split_url("https://example.com/").is_err());
+        let t = Target::build(
+            "http://localhost/h",
+            &json!({"auth": {"basic_user": "u", "basic_pass": "p w"}}),
+        )
+        .unwrap();
+        assert_eq!(t.authorization.as_deref(), Some("Basic dTpwIHc="));
+        assert!(!format!("{t:?}").contains("dTpw"));
+        let p: Value = serde_json::from_str(&payload(&change())).unwrap();
+        assert_eq!(p["events"][0]["object"]["size"], 3);
+        assert_eq!(p["events"][0]["eventSource"], "tigris");
+    }
+}
