@@ -1,0 +1,278 @@
+//! `checkpoint`, `restore` and `listCheckpoints`: named snapshots and restores into new forks
+//! (spec §5.3, §5.4, §7).
+
+use super::names::check_bucket_name;
+use super::{positive_integer, shown, timestamp, WorkflowError};
+use crate::ops::{CreateBucketOptions, ForkSource, TigrisOps};
+
+/// `Checkpoint`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    /// `snapshotId`: the snapshot version.
+    pub snapshot_id: String,
+    /// `name`, when the snapshot has one.
+    pub name: Option<String>,
+    /// `createdAt` in ms since the epoch: the local clock for a new checkpoint, the server's
+    /// `CreationDate` in listings (absent when the server gave none).
+    pub created_at_ms: Option<f64>,
+}
+
+/// `ListCheckpointsOptions` (without `config`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListCheckpointsOptions {
+    /// `limit` as the JS number given; must be a positive integer.
+    pub limit: Option<f64>,
+    /// `paginationToken` from a previous page.
+    pub pagination_token: Option<String>,
+}
+
+/// `ListCheckpointsResponse`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CheckpointPage {
+    /// `checkpoints`, newest first as the server lists them.
+    pub checkpoints: Vec<Checkpoint>,
+    /// `paginationToken` for the next page, when there is one.
+    pub pagination_token: Option<String>,
+}
+
+/// Snapshots `bucket` (named `name` when given). Fails with `Failed to checkpoint bucket
+/// "<bucket>": <m>`, e.g. when snapshots are not enabled on the bucket.
+pub async fn checkpoint<O: TigrisOps>(
+    ops: &O,
+    bucket: &str,
+    name: Option<&str>,
+) -> Result<Checkpoint, WorkflowError> {
+    let context = || format!("Failed to checkpoint bucket \"{}\"", shown(bucket));
+    check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let snapshot_id = ops
+        .create_snapshot(bucket, name)
+        .await
+        .map_err(|e| WorkflowError::operation(context(), &e))?;
+    Ok(Checkpoint {
+        snapshot_id,
+        name: name.map(str::to_owned),
+        created_at_ms: Some(ops.now_ms()),
+    })
+}
+
+/// Creates bucket `fork_name` (default `${bucket}-restore-${Date.now()}`) as a fork of `bucket` at
+/// `snapshot_id` (an empty id forks from "now"). Fails with `Failed to restore from snapshot
+/// "<id>": <m>`. Returns the new bucket's name.
+pub async fn restore<O: TigrisOps>(
+    ops: &O,
+    bucket: &str,
+    snapshot_id: &str,
+    fork_name: Option<&str>,
+) -> Result<String, WorkflowError> {
+    let context = || format!("Failed to restore from snapshot \"{}\"", shown(snapshot_id));
+    check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let fork_name = match fork_name {
+        Some(name) => name.to_owned(),
+        None => format!("{bucket}-restore-{}", timestamp(ops.now_ms())),
+    };
+    check_bucket_name(&fork_name)
+        .map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let options = CreateBucketOptions {
+        fork_of: Some(ForkSource {
+            bucket: bucket.to_owned(),
+            snapshot: Some(snapshot_id.to_owned()).filter(|id| !id.is_empty()),
+        }),
+        ..CreateBucketOptions::default()
+    };
+    ops.create_bucket(&fork_name, &options)
+        .await
+        .map_err(|e| WorkflowError::operation(context(), &e))?;
+    Ok(fork_name)
+}
+
+/// Lists one page of `bucket`'s snapshots, dropping entries without a version. Fails with
+/// `Failed to list checkpoints for "<bucket>": <m>`.
+pub async fn list_checkpoints<O: TigrisOps>(
+    ops: &O,
+    bucket: &str,
+    options: &ListCheckpointsOptions,
+) -> Result<CheckpointPage, WorkflowError> {
+    let context = || format!("Failed to list checkpoints for \"{}\"", shown(bucket));
+    check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let limit = match options.limit {
+        Some(limit) => Some(positive_integer(limit, f64::from(u32::MAX), "options.limit")? as u32),
+        None => None,
+    };
+    let page = ops
+        .list_snapshots(bucket, limit, options.pagination_token.as_deref())
+        .await
+        .map_err(|e| WorkflowError::operation(context(), &e))?;
+    Ok(CheckpointPage {
+        checkpoints: page
+            .snapshots
+            .into_iter()
+            .filter_map(|s| {
+                Some(Checkpoint {
+                    snapshot_id: s.version?,
+                    name: s.name,
+                    created_at_ms: s.created_at_ms,
+                })
+            })
+            .collect(),
+        pagination_token: page.continuation_token,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::ops::{OpErrorKind, SnapshotInfo, SnapshotPage};
+    use crate::workflows::fake::{block_on, FakeOps};
+    use crate::workflows::WorkflowErrorKind;
+
+    #[test]
+    fn checkpoint_returns_the_version_name_and_local_time() {
+        let ops = FakeOps::new().with_bucket("data");
+        let ck = block_on(checkpoint(&ops, "data", Some("epoch-50"))).unwrap();
+        assert_eq!(
+            ck,
+            Checkpoint {
+                snapshot_id: "1751631910196672425".into(),
+                name: Some("epoch-50".into()),
+                created_at_ms: Some(1_764_000_000_123.0)
+            }
+        );
+        assert_eq!(ops.calls(), ["create_snapshot data name=epoch-50"]);
+        let ck = block_on(checkpoint(&ops, "data", None)).unwrap();
+        assert_eq!(ck.name, None);
+    }
+
+    #[test]
+    fn checkpoint_failure_names_the_bucket() {
+        let ops = FakeOps::new();
+        ops.fail(
+            "create_snapshot",
+            OpErrorKind::SnapshotsNotEnabled,
+            "Unable to create bucket snapshot Snapshots are not enabled on bucket data",
+        );
+        let err = block_on(checkpoint(&ops, "data", None)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to checkpoint bucket \"data\": Unable to create bucket snapshot Snapshots are not enabled on bucket data"
+        );
+        assert_eq!(
+            err.kind,
+            WorkflowErrorKind::Operation(OpErrorKind::SnapshotsNotEnabled)
+        );
+        let err = block_on(checkpoint(&ops, "x", None)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to checkpoint bucket \"x\": Invalid bucket name \"x\": must be between 3 and 63 characters long"
+        );
+        assert_eq!(ops.calls().len(), 1);
+    }
+
+    #[test]
+    fn restore_forks_at_the_snapshot_with_the_default_name() {
+        let ops = FakeOps::new().with_bucket("data");
+        let bucket = block_on(restore(&ops, "data", "123", None)).unwrap();
+        assert_eq!(bucket, "data-restore-1764000000123");
+        assert_eq!(
+            ops.calls(),
+            ["create_bucket data-restore-1764000000123 fork_of=data@123"]
+        );
+        let bucket = block_on(restore(&ops, "data", "", Some("retry"))).unwrap();
+        assert_eq!(bucket, "retry");
+        assert_eq!(ops.calls()[1], "create_bucket retry fork_of=data@now");
+    }
+
+    #[test]
+    fn restore_failures_name_the_snapshot() {
+        let ops = FakeOps::new();
+        let err = block_on(restore(&ops, "data", "123", Some("retry"))).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to restore from snapshot \"123\": Not Found"
+        );
+        let err = block_on(restore(&ops, "data", "123", Some("UPPER"))).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to restore from snapshot \"123\": Invalid bucket name \"UPPER\": may contain only lowercase letters, digits, dots and hyphens"
+        );
+        assert_eq!(ops.calls().len(), 1);
+    }
+
+    #[test]
+    fn list_drops_versionless_entries_and_passes_paging_through() {
+        let ops = FakeOps::new();
+        ops.state.borrow_mut().snapshot_page = SnapshotPage {
+            snapshots: vec![
+                SnapshotInfo {
+                    version: Some("2".into()),
+                    name: Some("b".into()),
+                    created_at_ms: Some(2000.0),
+                },
+                SnapshotInfo {
+                    version: None,
+                    name: Some("ghost".into()),
+                    created_at_ms: None,
+                },
+                SnapshotInfo {
+                    version: Some("1".into()),
+                    name: None,
+                    created_at_ms: None,
+                },
+            ],
+            continuation_token: Some("1".into()),
+        };
+        let options = ListCheckpointsOptions {
+            limit: Some(10.0),
+            pagination_token: Some("tok".into()),
+        };
+        let page = block_on(list_checkpoints(&ops, "data", &options)).unwrap();
+        assert_eq!(
+            page,
+            CheckpointPage {
+                checkpoints: vec![
+                    Checkpoint {
+                        snapshot_id: "2".into(),
+                        name: Some("b".into()),
+                        created_at_ms: Some(2000.0)
+                    },
+                    Checkpoint {
+                        snapshot_id: "1".into(),
+                        name: None,
+                        created_at_ms: None
+                    },
+                ],
+                pagination_token: Some("1".into()),
+            }
+        );
+        assert_eq!(
+            ops.calls(),
+            ["list_snapshots data limit=Some(10) token=Some(\"tok\")"]
+        );
+    }
+
+    #[test]
+    fn list_failures_and_bad_limits() {
+        let ops = FakeOps::new();
+        ops.fail(
+            "list_snapshots",
+            OpErrorKind::Denied,
+            "Unable to list bucket snapshots Access Denied",
+        );
+        let err = block_on(list_checkpoints(
+            &ops,
+            "data",
+            &ListCheckpointsOptions::default(),
+        ))
+        .unwrap_err();
+        assert_eq!(err.message, "Failed to list checkpoints for \"data\": Unable to list bucket snapshots Access Denied");
+        for limit in [0.0, -3.0, 2.5, f64::NAN, 1e10] {
+            let options = ListCheckpointsOptions {
+                limit: Some(limit),
+                pagination_token: None,
+            };
+            let err = block_on(list_checkpoints(&ops, "data", &options)).unwrap_err();
+            assert_eq!(err.message, "options.limit must be a positive integer");
+        }
+        assert_eq!(ops.calls().len(), 1);
+    }
+}

@@ -1,0 +1,278 @@
+//! An in-memory [`TigrisOps`] for the workflow tests: records every call, injects failures,
+//! delays chosen calls (to interleave concurrent ones) and has a controllable clock.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use crate::ops::{
+    AccessKey, CreateBucketOptions, NotificationConfig, OpError, OpErrorKind, Role, SnapshotPage,
+    TigrisOps,
+};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+/// Polls `future` to completion on this thread (the fake never waits on anything external).
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+/// Returns `Pending` once, letting other concurrent tasks run.
+pub(crate) async fn yield_now() {
+    let mut yielded = false;
+    poll_fn(|cx| {
+        if yielded {
+            Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+    .await
+}
+
+pub(crate) const SECRET: &str = "tsec_CANARY_SECRET_1234567890";
+
+#[derive(Default)]
+pub(crate) struct State {
+    /// Every call, in the order it started, as a readable line.
+    pub calls: Vec<String>,
+    pub buckets: BTreeSet<String>,
+    /// key id → (key name, bucket).
+    pub keys: BTreeMap<String, (String, String)>,
+    /// A call whose line starts with the needle fails with that error.
+    pub failures: Vec<(String, OpError)>,
+    /// A call whose line starts with the needle yields this many times first.
+    pub delays: Vec<(String, usize)>,
+    pub in_flight: usize,
+    pub peak_in_flight: usize,
+    pub now: f64,
+    pub snapshot_version: String,
+    pub snapshot_page: SnapshotPage,
+    pub no_secret: bool,
+    pub notifications: BTreeMap<String, NotificationConfig>,
+}
+
+pub(crate) struct FakeOps {
+    pub state: RefCell<State>,
+}
+
+impl FakeOps {
+    pub fn new() -> Self {
+        FakeOps {
+            state: RefCell::new(State {
+                now: 1_764_000_000_123.0,
+                snapshot_version: "1751631910196672425".into(),
+                ..State::default()
+            }),
+        }
+    }
+
+    pub fn with_bucket(self, name: &str) -> Self {
+        self.state.borrow_mut().buckets.insert(name.into());
+        self
+    }
+
+    pub fn fail(&self, needle: &str, kind: OpErrorKind, message: &str) {
+        self.state.borrow_mut().failures.push((
+            needle.into(),
+            OpError {
+                kind,
+                message: message.into(),
+            },
+        ));
+    }
+
+    pub fn delay(&self, needle: &str, yields: usize) {
+        self.state.borrow_mut().delays.push((needle.into(), yields));
+    }
+
+    pub fn calls(&self) -> Vec<String> {
+        self.state.borrow().calls.clone()
+    }
+
+    pub fn buckets(&self) -> Vec<String> {
+        self.state.borrow().buckets.iter().cloned().collect()
+    }
+
+    pub fn key_names(&self) -> Vec<String> {
+        self.state
+            .borrow()
+            .keys
+            .values()
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// Logs the call, waits its delay, then returns its injected failure, if any.
+    async fn enter(&self, line: String) -> Result<(), OpError> {
+        let (yields, failure) = {
+            let mut s = self.state.borrow_mut();
+            s.calls.push(line.clone());
+            s.in_flight += 1;
+            s.peak_in_flight = s.peak_in_flight.max(s.in_flight);
+            let yields = s
+                .delays
+                .iter()
+                .find(|(n, _)| line.starts_with(n.as_str()))
+                .map_or(0, |d| d.1);
+            let failure = s
+                .failures
+                .iter()
+                .find(|(n, _)| line.starts_with(n.as_str()))
+                .map(|f| f.1.clone());
+            (yields, failure)
+        };
+        for _ in 0..yields {
+            yield_now().await;
+        }
+        self.state.borrow_mut().in_flight -= 1;
+        failure.map_or(Ok(()), Err)
+    }
+}
+
+fn not_found() -> OpError {
+    OpError {
+        kind: OpErrorKind::NotFound,
+        message: "Not Found".into(),
+    }
+}
+
+impl TigrisOps for FakeOps {
+    async fn create_bucket(
+        &self,
+        name: &str,
+        options: &CreateBucketOptions,
+    ) -> Result<(), OpError> {
+        let mut line = format!("create_bucket {name}");
+        if let Some(access) = options.access {
+            line += &format!(" access={access:?}");
+        }
+        if options.enable_snapshot {
+            line += " snapshots";
+        }
+        if let Some(fork) = &options.fork_of {
+            line += &format!(
+                " fork_of={}@{}",
+                fork.bucket,
+                fork.snapshot.as_deref().unwrap_or("now")
+            );
+        }
+        self.enter(line).await?;
+        let mut s = self.state.borrow_mut();
+        if let Some(fork) = &options.fork_of {
+            if !s.buckets.contains(&fork.bucket) {
+                return Err(not_found());
+            }
+        }
+        if !s.buckets.insert(name.into()) {
+            return Err(OpError {
+                kind: OpErrorKind::AlreadyExists,
+                message: "Unable to create bucket The requested bucket name is not available."
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
+    async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError> {
+        self.enter(format!(
+            "create_snapshot {bucket} name={}",
+            name.unwrap_or("-")
+        ))
+        .await?;
+        Ok(self.state.borrow().snapshot_version.clone())
+    }
+
+    async fn list_snapshots(
+        &self,
+        bucket: &str,
+        limit: Option<u32>,
+        continuation_token: Option<&str>,
+    ) -> Result<SnapshotPage, OpError> {
+        self.enter(format!(
+            "list_snapshots {bucket} limit={limit:?} token={continuation_token:?}"
+        ))
+        .await?;
+        Ok(self.state.borrow().snapshot_page.clone())
+    }
+
+    async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {
+        self.enter(format!("remove_bucket {name}")).await?;
+        if self.state.borrow_mut().buckets.remove(name) {
+            Ok(())
+        } else {
+            Err(not_found())
+        }
+    }
+
+    async fn set_bucket_ttl(&self, bucket: &str, days: u32) -> Result<(), OpError> {
+        self.enter(format!("set_bucket_ttl {bucket} {days}")).await
+    }
+
+    async fn set_notifications(
+        &self,
+        bucket: &str,
+        config: &NotificationConfig,
+    ) -> Result<(), OpError> {
+        self.enter(format!("set_notifications {bucket} {config:?}"))
+            .await?;
+        self.state
+            .borrow_mut()
+            .notifications
+            .insert(bucket.into(), config.clone());
+        Ok(())
+    }
+
+    async fn clear_notifications(&self, bucket: &str) -> Result<(), OpError> {
+        self.enter(format!("clear_notifications {bucket}")).await?;
+        self.state.borrow_mut().notifications.remove(bucket);
+        Ok(())
+    }
+
+    async fn create_access_key(
+        &self,
+        name: &str,
+        bucket: &str,
+        role: Role,
+    ) -> Result<AccessKey, OpError> {
+        self.enter(format!(
+            "create_access_key {name} {bucket} {}",
+            role.as_str()
+        ))
+        .await?;
+        let mut s = self.state.borrow_mut();
+        let id = format!("tid_{name}");
+        s.keys.insert(id.clone(), (name.into(), bucket.into()));
+        let secret = if s.no_secret {
+            None
+        } else {
+            Some(format!("{SECRET}_{name}"))
+        };
+        Ok(AccessKey { id, secret })
+    }
+
+    async fn remove_access_key(&self, id: &str) -> Result<(), OpError> {
+        self.enter(format!("remove_access_key {id}")).await?;
+        match self.state.borrow_mut().keys.remove(id) {
+            Some(_) => Ok(()),
+            None => Err(not_found()),
+        }
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.state.borrow().now
+    }
+}

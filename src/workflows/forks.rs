@@ -1,0 +1,598 @@
+//! `createForks` / `teardownForks`: one snapshot, then N copy-on-write forks created
+//! concurrently (bounded), each optionally with its own scoped key (spec §5.2, §7).
+
+use super::concurrency::run_bounded;
+use super::names::check_bucket_name;
+use super::{
+    key_name, positive_integer, shown, timestamp, Credentials, WorkflowError, WorkflowErrorKind,
+};
+use crate::ops::{CreateBucketOptions, ForkSource, Role, TigrisOps};
+
+/// The most forks one `createForks` call may create (and one `teardownForks` may remove).
+pub const MAX_FORKS: u32 = 1000;
+
+/// Forks created (or torn down) at the same time when `concurrency` is not given.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
+/// `CreateForksOptions` (without `config`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CreateForksOptions {
+    /// `prefix`: forks are `${prefix}-${i}`; default `${base}-fork-${Date.now()}`.
+    pub prefix: Option<String>,
+    /// `credentials.role`: mint a key `${fork}-key` scoped to each fork.
+    pub credentials: Option<Role>,
+    /// `concurrency` as the JS number given (a positive integer); default 16.
+    pub concurrency: Option<f64>,
+}
+
+/// `Fork`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fork {
+    /// `bucket`.
+    pub bucket: String,
+    /// `credentials`; absent when none were requested or the key call failed.
+    pub credentials: Option<Credentials>,
+}
+
+/// `Forks`: what `createForks` returns and `teardownForks` takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Forks {
+    /// `baseBucket`.
+    pub base_bucket: String,
+    /// `snapshotId`: the snapshot every fork was made from.
+    pub snapshot_id: String,
+    /// `forks`, in index order.
+    pub forks: Vec<Fork>,
+}
+
+/// Validates `options.concurrency` (a positive integer; larger than needed is fine).
+fn concurrency_limit(concurrency: Option<f64>) -> Result<usize, WorkflowError> {
+    match concurrency {
+        None => Ok(DEFAULT_CONCURRENCY),
+        Some(n) => positive_integer(n, f64::MAX, "options.concurrency")
+            .map(|n| n.min(MAX_FORKS.into()) as usize),
+    }
+}
+
+/// Snapshots `base` once, then creates forks `${prefix}-0 … ${prefix}-${count-1}` from that
+/// snapshot, at most `concurrency` at a time, each followed by its key when `credentials` is set
+/// (a failed key leaves that fork without `credentials`).
+///
+/// The result is exactly what the sequential original returns: after the first failed fork no
+/// new fork is started, the result holds the unbroken run of forks before the first failed
+/// index, and any higher-index fork that completed anyway is deleted (key revoked, bucket
+/// removed) before returning. Errors: `count must be a positive integer` / `count must be at most
+/// 1000`, invalid bucket names (before any request); `Failed to snapshot bucket "<base>": <m>`;
+/// `Failed to create any forks` when fork 0 fails.
+pub async fn create_forks<O: TigrisOps>(
+    ops: &O,
+    base: &str,
+    count: f64,
+    options: &CreateForksOptions,
+) -> Result<Forks, WorkflowError> {
+    let count = positive_integer(count, f64::MAX, "count")?;
+    if count > u64::from(MAX_FORKS) {
+        return Err(WorkflowError::invalid(format!(
+            "count must be at most {MAX_FORKS}"
+        )));
+    }
+    let count = count as usize;
+    let limit = concurrency_limit(options.concurrency)?;
+    let snapshot_context = || format!("Failed to snapshot bucket \"{}\"", shown(base));
+    check_bucket_name(base)
+        .map_err(|reason| WorkflowError::invalid_in(snapshot_context(), &reason))?;
+    let prefix = match &options.prefix {
+        Some(prefix) => prefix.clone(),
+        None => format!("{base}-fork-{}", timestamp(ops.now_ms())),
+    };
+    let names: Vec<String> = (0..count).map(|i| format!("{prefix}-{i}")).collect();
+    for name in &names {
+        check_bucket_name(name).map_err(WorkflowError::invalid)?;
+    }
+
+    let snapshot_id = ops
+        .create_snapshot(base, None)
+        .await
+        .map_err(|e| WorkflowError::operation(snapshot_context(), &e))?;
+
+    let fork_options = CreateBucketOptions {
+        fork_of: Some(ForkSource {
+            bucket: base.to_owned(),
+            snapshot: Some(snapshot_id.clone()).filter(|id| !id.is_empty()),
+        }),
+        ..CreateBucketOptions::default()
+    };
+    let outcomes = run_bounded(
+        count,
+        limit,
+        |i| {
+            create_fork(
+                ops,
+                names.get(i).map_or("", String::as_str),
+                &fork_options,
+                options.credentials,
+            )
+        },
+        Option::is_none,
+    )
+    .await;
+
+    // The unbroken run before the first failed (or never started) index is the result; every
+    // fork that completed after that point is removed again so nothing leaks.
+    let mut forks = Vec::new();
+    let mut extras = Vec::new();
+    let mut broken = false;
+    for outcome in outcomes {
+        match outcome {
+            Some(Some(fork)) if !broken => forks.push(fork),
+            Some(Some(fork)) => extras.push(fork),
+            _ => broken = true,
+        }
+    }
+    if !extras.is_empty() {
+        let _ = run_bounded(
+            extras.len(),
+            limit,
+            |i| remove_fork(ops, extras.get(i)),
+            |_| false,
+        )
+        .await;
+    }
+    if forks.is_empty() {
+        return Err(WorkflowError {
+            kind: WorkflowErrorKind::NoForks,
+            message: "Failed to create any forks".to_owned(),
+        });
+    }
+    Ok(Forks {
+        base_bucket: base.to_owned(),
+        snapshot_id,
+        forks,
+    })
+}
+
+/// One fork: the bucket, then its key when asked. `None` when the bucket could not be created.
+async fn create_fork<O: TigrisOps>(
+    ops: &O,
+    name: &str,
+    options: &CreateBucketOptions,
+    role: Option<Role>,
+) -> Option<Fork> {
+    ops.create_bucket(name, options).await.ok()?;
+    let credentials = match role {
+        Some(role) => match ops.create_access_key(&key_name(name), name, role).await {
+            Ok(key) => Credentials::from_key(key),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    Some(Fork {
+        bucket: name.to_owned(),
+        credentials,
+    })
+}
+
+/// Revokes a fork's key (if any) then deletes it with force; returns the failure lines of
+/// `teardownForks`.
+async fn remove_fork<O: TigrisOps>(ops: &O, fork: Option<&Fork>) -> Vec<String> {
+    let mut errors = Vec::new();
+    let Some(fork) = fork else { return errors };
+    let bucket = shown(&fork.bucket);
+    if let Some(credentials) = &fork.credentials {
+        if let Err(e) = ops.remove_access_key(&credentials.access_key_id).await {
+            errors.push(format!(
+                "Failed to remove access key for \"{bucket}\": {}",
+                e.message
+            ));
+        }
+    }
+    let removed = match check_bucket_name(&fork.bucket) {
+        Ok(()) => ops.remove_bucket(&fork.bucket).await.map_err(|e| e.message),
+        Err(reason) => Err(reason),
+    };
+    if let Err(message) = removed {
+        errors.push(format!("Failed to delete fork \"{bucket}\": {message}"));
+    }
+    errors
+}
+
+/// Revokes every fork's key, then deletes the fork with force, for all forks concurrently (at
+/// most `concurrency` at a time). Best effort: every fork is attempted and every failure is
+/// listed, in fork order, in one `Fork teardown completed with errors:` message. The base bucket
+/// and the snapshot stay.
+pub async fn teardown_forks<O: TigrisOps>(
+    ops: &O,
+    set: &Forks,
+    concurrency: Option<f64>,
+) -> Result<(), WorkflowError> {
+    let limit = concurrency_limit(concurrency)?;
+    if set.forks.len() > MAX_FORKS as usize {
+        return Err(WorkflowError::invalid(format!(
+            "forkSet.forks must have at most {MAX_FORKS} entries"
+        )));
+    }
+    let results = run_bounded(
+        set.forks.len(),
+        limit,
+        |i| remove_fork(ops, set.forks.get(i)),
+        |_| false,
+    )
+    .await;
+    let errors: Vec<String> = results.into_iter().flatten().flatten().collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(WorkflowError::partial(
+            "Fork teardown completed with errors:",
+            &errors,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::ops::OpErrorKind;
+    use crate::workflows::fake::{block_on, FakeOps, SECRET};
+
+    fn options(concurrency: f64, role: Option<Role>) -> CreateForksOptions {
+        CreateForksOptions {
+            prefix: Some("eval".into()),
+            credentials: role,
+            concurrency: Some(concurrency),
+        }
+    }
+
+    fn names(set: &Forks) -> Vec<&str> {
+        set.forks.iter().map(|f| f.bucket.as_str()).collect()
+    }
+
+    #[test]
+    fn one_snapshot_then_forks_with_keys() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = block_on(create_forks(
+            &ops,
+            "data",
+            3.0,
+            &options(1.0, Some(Role::ReadOnly)),
+        ))
+        .unwrap();
+        assert_eq!(set.base_bucket, "data");
+        assert_eq!(set.snapshot_id, "1751631910196672425");
+        assert_eq!(names(&set), ["eval-0", "eval-1", "eval-2"]);
+        assert_eq!(
+            ops.calls(),
+            [
+                "create_snapshot data name=-",
+                "create_bucket eval-0 fork_of=data@1751631910196672425",
+                "create_access_key eval-0-key eval-0 ReadOnly",
+                "create_bucket eval-1 fork_of=data@1751631910196672425",
+                "create_access_key eval-1-key eval-1 ReadOnly",
+                "create_bucket eval-2 fork_of=data@1751631910196672425",
+                "create_access_key eval-2-key eval-2 ReadOnly",
+            ]
+        );
+        let creds = set.forks[2].credentials.clone().unwrap();
+        assert_eq!(creds.access_key_id, "tid_eval-2-key");
+        assert!(creds.secret_access_key.starts_with(SECRET));
+    }
+
+    #[test]
+    fn default_prefix_uses_the_clock_and_no_credentials() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = block_on(create_forks(
+            &ops,
+            "data",
+            2.0,
+            &CreateForksOptions::default(),
+        ))
+        .unwrap();
+        assert_eq!(
+            names(&set),
+            ["data-fork-1764000000123-0", "data-fork-1764000000123-1"]
+        );
+        assert!(set.forks.iter().all(|f| f.credentials.is_none()));
+    }
+
+    #[test]
+    fn third_fork_failing_keeps_exactly_forks_0_and_1_and_deletes_the_rest() {
+        for concurrency in [1.0, 2.0, 4.0, 16.0] {
+            let ops = FakeOps::new().with_bucket("data");
+            ops.fail(
+                "create_bucket eval-2 ",
+                OpErrorKind::AlreadyExists,
+                "Unable to create bucket taken",
+            );
+            // Later forks finish before fork 2 fails, so they complete "anyway".
+            ops.delay("create_bucket eval-2 ", 5);
+            let set = block_on(create_forks(
+                &ops,
+                "data",
+                6.0,
+                &options(concurrency, Some(Role::Editor)),
+            ))
+            .unwrap();
+            assert_eq!(
+                names(&set),
+                ["eval-0", "eval-1"],
+                "concurrency {concurrency}"
+            );
+            assert!(set.forks.iter().all(|f| f.credentials.is_some()));
+            assert_eq!(
+                ops.buckets(),
+                ["data", "eval-0", "eval-1"],
+                "concurrency {concurrency}"
+            );
+            assert_eq!(
+                ops.key_names(),
+                ["eval-0-key", "eval-1-key"],
+                "concurrency {concurrency}"
+            );
+            let started: Vec<String> = ops
+                .calls()
+                .into_iter()
+                .filter(|c| c.starts_with("create_bucket"))
+                .collect();
+            if concurrency == 1.0 {
+                assert_eq!(started.len(), 3, "sequential stops at the failure");
+            }
+        }
+    }
+
+    #[test]
+    fn extra_forks_are_deleted_with_their_keys() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail(
+            "create_bucket eval-1 ",
+            OpErrorKind::Transient,
+            "Unable to create bucket boom",
+        );
+        ops.delay("create_bucket eval-1 ", 10);
+        let set = block_on(create_forks(
+            &ops,
+            "data",
+            4.0,
+            &options(4.0, Some(Role::Editor)),
+        ))
+        .unwrap();
+        assert_eq!(names(&set), ["eval-0"]);
+        let calls = ops.calls();
+        for extra in ["eval-2", "eval-3"] {
+            let revoke = calls
+                .iter()
+                .position(|c| *c == format!("remove_access_key tid_{extra}-key"))
+                .unwrap();
+            let delete = calls
+                .iter()
+                .position(|c| *c == format!("remove_bucket {extra}"))
+                .unwrap();
+            assert!(revoke < delete);
+        }
+        assert_eq!(ops.buckets(), ["data", "eval-0"]);
+        assert_eq!(ops.key_names(), ["eval-0-key"]);
+    }
+
+    #[test]
+    fn no_new_fork_starts_after_the_first_failure() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail(
+            "create_bucket eval-0 ",
+            OpErrorKind::Other,
+            "Unable to create bucket nope",
+        );
+        let err = block_on(create_forks(&ops, "data", 50.0, &options(2.0, None))).unwrap_err();
+        assert_eq!(err.message, "Failed to create any forks");
+        assert_eq!(err.kind, WorkflowErrorKind::NoForks);
+        let started = ops
+            .calls()
+            .iter()
+            .filter(|c| c.starts_with("create_bucket"))
+            .count();
+        assert!(started <= 3, "{started}");
+        assert_eq!(
+            ops.buckets(),
+            ["data"],
+            "fork 1 completed anyway and was deleted"
+        );
+    }
+
+    #[test]
+    fn concurrency_bound_is_respected() {
+        for (concurrency, count) in [(1.0, 8.0), (3.0, 8.0), (16.0, 40.0), (100.0, 5.0)] {
+            let ops = FakeOps::new().with_bucket("data");
+            ops.delay("create_bucket", 3);
+            block_on(create_forks(
+                &ops,
+                "data",
+                count,
+                &options(concurrency, None),
+            ))
+            .unwrap();
+            let peak = ops.state.borrow().peak_in_flight;
+            assert_eq!(
+                peak,
+                (concurrency as usize).min(count as usize),
+                "{concurrency}/{count}"
+            );
+        }
+        let ops = FakeOps::new().with_bucket("data");
+        ops.delay("create_bucket", 3);
+        let opts = CreateForksOptions {
+            prefix: Some("eval".into()),
+            ..Default::default()
+        };
+        block_on(create_forks(&ops, "data", 40.0, &opts)).unwrap();
+        assert_eq!(ops.state.borrow().peak_in_flight, DEFAULT_CONCURRENCY);
+    }
+
+    #[test]
+    fn a_failed_key_leaves_that_fork_without_credentials() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail(
+            "create_access_key eval-1-key",
+            OpErrorKind::Transient,
+            "iam is down",
+        );
+        let set = block_on(create_forks(
+            &ops,
+            "data",
+            3.0,
+            &options(2.0, Some(Role::Editor)),
+        ))
+        .unwrap();
+        assert_eq!(names(&set), ["eval-0", "eval-1", "eval-2"]);
+        assert!(set.forks[0].credentials.is_some());
+        assert!(set.forks[1].credentials.is_none());
+        assert!(set.forks[2].credentials.is_some());
+    }
+
+    #[test]
+    fn snapshot_failure_names_the_base() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail(
+            "create_snapshot",
+            OpErrorKind::SnapshotsNotEnabled,
+            "Unable to create bucket snapshot Snapshots are not enabled on bucket data",
+        );
+        let err = block_on(create_forks(&ops, "data", 2.0, &options(2.0, None))).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to snapshot bucket \"data\": Unable to create bucket snapshot Snapshots are not enabled on bucket data"
+        );
+        assert_eq!(ops.calls().len(), 1);
+    }
+
+    #[test]
+    fn invalid_arguments_fail_before_any_request() {
+        let ops = FakeOps::new().with_bucket("data");
+        let bad = |count: f64, options: &CreateForksOptions, base: &str| {
+            block_on(create_forks(&ops, base, count, options))
+                .unwrap_err()
+                .message
+        };
+        let ok = options(2.0, None);
+        for count in [
+            0.0,
+            -1.0,
+            1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.0,
+        ] {
+            assert_eq!(
+                bad(count, &ok, "data"),
+                "count must be a positive integer",
+                "{count}"
+            );
+        }
+        assert_eq!(bad(1001.0, &ok, "data"), "count must be at most 1000");
+        assert_eq!(
+            bad(2f64.powi(40), &ok, "data"),
+            "count must be at most 1000"
+        );
+        for concurrency in [0.0, 0.5, -2.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(
+                bad(2.0, &options(concurrency, None), "data"),
+                "options.concurrency must be a positive integer"
+            );
+        }
+        assert_eq!(
+            bad(2.0, &ok, "Data"),
+            "Failed to snapshot bucket \"Data\": Invalid bucket name \"Data\": may contain only lowercase letters, digits, dots and hyphens"
+        );
+        let long = CreateForksOptions {
+            prefix: Some("p".repeat(61)),
+            ..ok.clone()
+        };
+        assert_eq!(
+            bad(11.0, &long, "data"),
+            format!(
+                "Invalid bucket name \"{}-10\": must be between 3 and 63 characters long",
+                "p".repeat(61)
+            )
+        );
+        assert!(ops.calls().is_empty());
+    }
+
+    #[test]
+    fn teardown_revokes_then_deletes_every_fork() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = block_on(create_forks(
+            &ops,
+            "data",
+            3.0,
+            &options(3.0, Some(Role::Editor)),
+        ))
+        .unwrap();
+        let before = ops.calls().len();
+        block_on(teardown_forks(&ops, &set, None)).unwrap();
+        let calls = ops.calls()[before..].to_vec();
+        assert_eq!(calls.len(), 6);
+        for fork in ["eval-0", "eval-1", "eval-2"] {
+            let revoke = calls
+                .iter()
+                .position(|c| *c == format!("remove_access_key tid_{fork}-key"))
+                .unwrap();
+            let delete = calls
+                .iter()
+                .position(|c| *c == format!("remove_bucket {fork}"))
+                .unwrap();
+            assert!(revoke < delete);
+        }
+        assert_eq!(ops.buckets(), ["data"], "the base stays");
+        assert!(ops.key_names().is_empty());
+        assert!(!calls.iter().any(|c| c.contains("snapshot")));
+    }
+
+    #[test]
+    fn teardown_aggregates_failures_in_fork_order_and_continues() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = block_on(create_forks(
+            &ops,
+            "data",
+            4.0,
+            &options(4.0, Some(Role::Editor)),
+        ))
+        .unwrap();
+        ops.fail(
+            "remove_bucket eval-1",
+            OpErrorKind::Other,
+            "Unable to remove bucket disk on fire",
+        );
+        ops.fail(
+            "remove_access_key tid_eval-3-key",
+            OpErrorKind::Transient,
+            "iam is down",
+        );
+        ops.fail(
+            "remove_bucket eval-3",
+            OpErrorKind::Other,
+            "Unable to remove bucket nope",
+        );
+        ops.delay("remove_bucket eval-1", 4);
+        let err = block_on(teardown_forks(&ops, &set, Some(2.0))).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Fork teardown completed with errors:\n\
+             Failed to delete fork \"eval-1\": Unable to remove bucket disk on fire\n\
+             Failed to remove access key for \"eval-3\": iam is down\n\
+             Failed to delete fork \"eval-3\": Unable to remove bucket nope"
+        );
+        assert!(!err.message.contains(SECRET));
+        assert_eq!(ops.buckets(), ["data", "eval-1", "eval-3"]);
+        assert_eq!(ops.key_names(), ["eval-3-key"]);
+    }
+
+    #[test]
+    fn teardown_bound_is_respected() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = block_on(create_forks(&ops, "data", 20.0, &options(20.0, None))).unwrap();
+        ops.state.borrow_mut().peak_in_flight = 0;
+        ops.delay("remove_bucket", 3);
+        block_on(teardown_forks(&ops, &set, Some(5.0))).unwrap();
+        assert_eq!(ops.state.borrow().peak_in_flight, 5);
+        assert_eq!(ops.buckets(), ["data"]);
+    }
+}

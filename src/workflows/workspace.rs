@@ -1,0 +1,277 @@
+//! `createWorkspace` / `teardownWorkspace`: a per-agent bucket with optional TTL, snapshots and a
+//! scoped key, and its teardown (spec §7).
+
+use super::names::check_bucket_name;
+use super::{key_name, positive_integer, shown, Credentials, WorkflowError};
+use crate::ops::{Access, CreateBucketOptions, Role, TigrisOps};
+
+/// `CreateWorkspaceOptions` (without `config`, which the glue turns into the client).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CreateWorkspaceOptions {
+    /// `access`: `None` sends no ACL header, like `"private"`.
+    pub access: Option<Access>,
+    /// `ttl.days` as the JS number given; must be a positive integer.
+    pub ttl_days: Option<f64>,
+    /// `enableSnapshots`.
+    pub enable_snapshots: bool,
+    /// `credentials.role`: mint a key `${name}-key` scoped to the bucket with this role.
+    pub credentials: Option<Role>,
+}
+
+/// `Workspace`: the bucket and, when a key was minted with a secret, its credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workspace {
+    /// `bucket`.
+    pub bucket: String,
+    /// `credentials`; absent when none were requested or the key call failed.
+    pub credentials: Option<Credentials>,
+}
+
+/// The largest `ttl.days` accepted (about 2,700 years).
+const MAX_TTL_DAYS: f64 = 1_000_000.0;
+
+/// Creates bucket `name` (with `access` and `enableSnapshots`), then sets its TTL and mints its
+/// key when asked. Only the bucket creation can fail the call (`Failed to create workspace bucket
+/// "<name>": <m>`); TTL and key failures leave a workspace without them, as the original does.
+pub async fn create_workspace<O: TigrisOps>(
+    ops: &O,
+    name: &str,
+    options: &CreateWorkspaceOptions,
+) -> Result<Workspace, WorkflowError> {
+    let context = || format!("Failed to create workspace bucket \"{}\"", shown(name));
+    check_bucket_name(name).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let ttl_days = match options.ttl_days {
+        Some(days) => Some(positive_integer(days, MAX_TTL_DAYS, "options.ttl.days")? as u32),
+        None => None,
+    };
+    let create = CreateBucketOptions {
+        access: options.access,
+        enable_snapshot: options.enable_snapshots,
+        fork_of: None,
+    };
+    ops.create_bucket(name, &create)
+        .await
+        .map_err(|e| WorkflowError::operation(context(), &e))?;
+    if let Some(days) = ttl_days {
+        // The original ignores a TTL failure: the bucket exists and is returned.
+        let _ = ops.set_bucket_ttl(name, days).await;
+    }
+    let credentials = match options.credentials {
+        Some(role) => match ops.create_access_key(&key_name(name), name, role).await {
+            Ok(key) => Credentials::from_key(key),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    Ok(Workspace {
+        bucket: name.to_owned(),
+        credentials,
+    })
+}
+
+/// Revokes the workspace's key (when it has credentials), then deletes the bucket with force.
+/// Best effort: both steps run, and every failure is listed in one `Workspace teardown completed
+/// with errors:` message.
+pub async fn teardown_workspace<O: TigrisOps>(
+    ops: &O,
+    workspace: &Workspace,
+) -> Result<(), WorkflowError> {
+    let bucket = shown(&workspace.bucket);
+    let mut errors = Vec::new();
+    if let Some(credentials) = &workspace.credentials {
+        if let Err(e) = ops.remove_access_key(&credentials.access_key_id).await {
+            errors.push(format!(
+                "Failed to remove access key for \"{bucket}\": {}",
+                e.message
+            ));
+        }
+    }
+    let removed = match check_bucket_name(&workspace.bucket) {
+        Ok(()) => ops
+            .remove_bucket(&workspace.bucket)
+            .await
+            .map_err(|e| e.message),
+        Err(reason) => Err(reason),
+    };
+    if let Err(message) = removed {
+        errors.push(format!(
+            "Failed to delete workspace \"{bucket}\": {message}"
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(WorkflowError::partial(
+            "Workspace teardown completed with errors:",
+            &errors,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::ops::OpErrorKind;
+    use crate::workflows::fake::{block_on, FakeOps, SECRET};
+    use crate::workflows::WorkflowErrorKind;
+
+    fn all_options() -> CreateWorkspaceOptions {
+        CreateWorkspaceOptions {
+            access: Some(Access::Public),
+            ttl_days: Some(1.0),
+            enable_snapshots: true,
+            credentials: Some(Role::Editor),
+        }
+    }
+
+    #[test]
+    fn plain_workspace_is_one_bucket_creation() {
+        let ops = FakeOps::new();
+        let ws = block_on(create_workspace(
+            &ops,
+            "agent-run",
+            &CreateWorkspaceOptions::default(),
+        ))
+        .unwrap();
+        assert_eq!(
+            ws,
+            Workspace {
+                bucket: "agent-run".into(),
+                credentials: None
+            }
+        );
+        assert_eq!(ops.calls(), ["create_bucket agent-run"]);
+    }
+
+    #[test]
+    fn every_option_runs_bucket_then_ttl_then_key() {
+        let ops = FakeOps::new();
+        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        assert_eq!(
+            ops.calls(),
+            [
+                "create_bucket agent-run access=Public snapshots",
+                "set_bucket_ttl agent-run 1",
+                "create_access_key agent-run-key agent-run Editor",
+            ]
+        );
+        let credentials = ws.credentials.unwrap();
+        assert_eq!(credentials.access_key_id, "tid_agent-run-key");
+        assert!(credentials.secret_access_key.starts_with(SECRET));
+        assert!(!format!("{credentials:?}").contains(SECRET));
+    }
+
+    #[test]
+    fn bucket_failure_stops_with_the_original_message() {
+        let ops = FakeOps::new();
+        ops.fail(
+            "create_bucket",
+            OpErrorKind::AlreadyExists,
+            "Unable to create bucket taken",
+        );
+        let err = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create workspace bucket \"agent-run\": Unable to create bucket taken"
+        );
+        assert_eq!(
+            err.kind,
+            WorkflowErrorKind::Operation(OpErrorKind::AlreadyExists)
+        );
+        assert_eq!(ops.calls().len(), 1);
+    }
+
+    #[test]
+    fn ttl_and_key_failures_still_return_the_workspace() {
+        let ops = FakeOps::new();
+        ops.fail("set_bucket_ttl", OpErrorKind::Other, "TTL not supported");
+        ops.fail("create_access_key", OpErrorKind::Transient, "iam is down");
+        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        assert_eq!(
+            ws,
+            Workspace {
+                bucket: "agent-run".into(),
+                credentials: None
+            }
+        );
+        assert_eq!(ops.calls().len(), 3);
+    }
+
+    #[test]
+    fn a_key_without_secret_gives_no_credentials() {
+        let ops = FakeOps::new();
+        ops.state.borrow_mut().no_secret = true;
+        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        assert_eq!(ws.credentials, None);
+    }
+
+    #[test]
+    fn invalid_name_and_ttl_fail_before_any_request() {
+        let ops = FakeOps::new();
+        let err = block_on(create_workspace(&ops, "Bad_Name", &all_options())).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create workspace bucket \"Bad_Name\": Invalid bucket name \"Bad_Name\": may contain only lowercase letters, digits, dots and hyphens"
+        );
+        assert_eq!(err.kind, WorkflowErrorKind::InvalidInput);
+        for days in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e12] {
+            let options = CreateWorkspaceOptions {
+                ttl_days: Some(days),
+                ..all_options()
+            };
+            let err = block_on(create_workspace(&ops, "agent-run", &options)).unwrap_err();
+            assert_eq!(err.message, "options.ttl.days must be a positive integer");
+        }
+        assert!(ops.calls().is_empty());
+    }
+
+    #[test]
+    fn teardown_revokes_the_key_then_deletes_with_force() {
+        let ops = FakeOps::new();
+        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        block_on(teardown_workspace(&ops, &ws)).unwrap();
+        assert_eq!(
+            ops.calls()[3..],
+            [
+                "remove_access_key tid_agent-run-key",
+                "remove_bucket agent-run"
+            ]
+        );
+        assert!(ops.buckets().is_empty() && ops.key_names().is_empty());
+    }
+
+    #[test]
+    fn teardown_aggregates_every_failure() {
+        let ops = FakeOps::new();
+        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        ops.fail("remove_access_key", OpErrorKind::Transient, "iam is down");
+        ops.fail(
+            "remove_bucket",
+            OpErrorKind::Other,
+            "Unable to remove bucket boom",
+        );
+        let err = block_on(teardown_workspace(&ops, &ws)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Workspace teardown completed with errors:\nFailed to remove access key for \"agent-run\": iam is down\nFailed to delete workspace \"agent-run\": Unable to remove bucket boom"
+        );
+        assert_eq!(err.kind, WorkflowErrorKind::PartialTeardown);
+        assert!(!err.message.contains(SECRET));
+    }
+
+    #[test]
+    fn teardown_of_an_invalid_name_sends_no_delete() {
+        let ops = FakeOps::new();
+        let ws = Workspace {
+            bucket: "".into(),
+            credentials: None,
+        };
+        let err = block_on(teardown_workspace(&ops, &ws)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Workspace teardown completed with errors:\nFailed to delete workspace \"\": Invalid bucket name \"\": must be between 3 and 63 characters long"
+        );
+        assert!(ops.calls().is_empty());
+    }
+}
