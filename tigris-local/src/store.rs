@@ -839,7 +839,7 @@ mod tests {
             Err(StoreError::SnapshotsNotEnabled("plain".into()))
         );
         assert_eq!(
-            s.fork("f", "root", "plain", None),
+            s.fork("fff", "root", "plain", None),
             Err(StoreError::SnapshotsNotEnabled("plain".into()))
         );
         s.delete_bucket("plain", true).unwrap();
@@ -849,10 +849,10 @@ mod tests {
     #[test]
     fn snapshots_page_newest_first() {
         let mut s = Store::new();
-        snap_bucket(&mut s, "b");
+        snap_bucket(&mut s, "bbb");
         let versions: Vec<Ts> = (0..5)
             .map(|i| {
-                s.snapshot("b", (i % 2 == 0).then(|| format!("n{i}")))
+                s.snapshot("bbb", (i % 2 == 0).then(|| format!("n{i}")))
                     .unwrap()
             })
             .collect();
@@ -860,25 +860,25 @@ mod tests {
             versions.windows(2).all(|w| w[0] < w[1]),
             "strictly increasing"
         );
-        let (p1, t1) = s.list_snapshots("b", 2, None).unwrap();
+        let (p1, t1) = s.list_snapshots("bbb", 2, None).unwrap();
         assert_eq!(
             p1.iter().map(|s| s.version).collect::<Vec<_>>(),
             vec![versions[4], versions[3]]
         );
         assert_eq!(p1[0].name.as_deref(), Some("n4"));
         assert_eq!(t1, Some(versions[3]));
-        let (p2, t2) = s.list_snapshots("b", 2, t1).unwrap();
+        let (p2, t2) = s.list_snapshots("bbb", 2, t1).unwrap();
         assert_eq!(
             p2.iter().map(|s| s.version).collect::<Vec<_>>(),
             vec![versions[2], versions[1]]
         );
-        let (p3, t3) = s.list_snapshots("b", 2, t2).unwrap();
+        let (p3, t3) = s.list_snapshots("bbb", 2, t2).unwrap();
         assert_eq!(
             p3.iter().map(|s| s.version).collect::<Vec<_>>(),
             vec![versions[0]]
         );
         assert_eq!(t3, None, "no token on the last page");
-        let (all, none) = s.list_snapshots("b", 100, None).unwrap();
+        let (all, none) = s.list_snapshots("bbb", 100, None).unwrap();
         assert_eq!((all.len(), none), (5, None));
     }
 
@@ -923,29 +923,29 @@ mod tests {
     #[test]
     fn multipart_assembles_in_order_and_checks_etags() {
         let mut s = Store::new();
-        s.create_bucket("mp", "root", false, false).unwrap();
+        s.create_bucket("mpu", "root", false, false).unwrap();
         let id = s
-            .create_upload("mp", "big", "application/octet-stream".into())
+            .create_upload("mpu", "big", "application/octet-stream".into())
             .unwrap();
         let e2 = s
-            .put_part("mp", "big", &id, 2, Arc::from(&b"world"[..]))
+            .put_part("mpu", "big", &id, 2, Arc::from(&b"world"[..]))
             .unwrap();
         let e1 = s
-            .put_part("mp", "big", &id, 1, Arc::from(&b"hello "[..]))
+            .put_part("mpu", "big", &id, 1, Arc::from(&b"hello "[..]))
             .unwrap();
         assert_eq!(
-            s.complete_upload("mp", "big", &id, &[(1, "\"nope\"".into())])
+            s.complete_upload("mpu", "big", &id, &[(1, "\"nope\"".into())])
                 .unwrap_err(),
             StoreError::InvalidPart(1)
         );
         let (o, change) = s
-            .complete_upload("mp", "big", &id, &[(1, e1), (2, e2)])
+            .complete_upload("mpu", "big", &id, &[(1, e1), (2, e2)])
             .unwrap();
         assert_eq!(&*o.body, b"hello world");
         assert!(o.etag.ends_with("-2\""));
         assert_eq!(change.event, "OBJECT_CREATED_MULTIPART");
         assert_eq!(
-            s.abort_upload("mp", "big", &id),
+            s.abort_upload("mpu", "big", &id),
             Err(StoreError::NoSuchUpload)
         );
     }
