@@ -22,6 +22,8 @@ use crate::webhook::{self, Policy};
 
 /// Largest accepted request body.
 const MAX_BODY: usize = 1 << 30;
+/// Largest accepted request head (start line + headers); larger heads get `431`.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// Request headers a browser client may send (CORS preflight).
 const ALLOW_HEADERS: &str = "authorization, content-type, x-amz-date, x-amz-content-sha256, x-amz-security-token, x-amz-acl, x-amz-acl-public-list-objects-enabled, x-tigris-snapshot, x-tigris-enable-snapshot, x-tigris-fork-source-bucket, x-tigris-fork-source-bucket-snapshot, x-tigris-snapshot-version, x-tigris-namespace, tigris-force-delete, x-amz-checksum-crc32, x-amz-sdk-checksum-algorithm, x-amz-checksum-mode, accept";
 
@@ -348,6 +350,7 @@ async fn run(server: Arc<Server>, listener: TcpListener) {
         tokio::spawn(async move {
             let service = service_fn(move |req| server.clone().handle(req));
             if let Err(e) = hyper::server::conn::http1::Builder::new()
+                .max_header_size(MAX_HEADER_BYTES)
                 .serve_connection(TokioIo::new(stream), service)
                 .await
             {
