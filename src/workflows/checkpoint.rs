@@ -66,6 +66,10 @@ pub async fn restore<O: TigrisOps>(
 ) -> Result<String, WorkflowError> {
     let context = || format!("Failed to restore from snapshot \"{}\"", shown(snapshot_id));
     check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    if !snapshot_id.bytes().all(|b| b.is_ascii_graphic()) {
+        // It is sent as a header value; real versions are decimal digits.
+        return Err(WorkflowError::invalid_in(context(), "Invalid snapshot id"));
+    }
     let fork_name = match fork_name {
         Some(name) => name.to_owned(),
         None => format!("{bucket}-restore-{}", timestamp(ops.now_ms())),
@@ -194,6 +198,11 @@ mod tests {
         assert_eq!(
             err.message,
             "Failed to restore from snapshot \"123\": Invalid bucket name \"UPPER\": may contain only lowercase letters, digits, dots and hyphens"
+        );
+        let err = block_on(restore(&ops, "data", "12\n3", None)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to restore from snapshot \"12\n3\": Invalid snapshot id"
         );
         assert_eq!(ops.calls().len(), 1);
     }

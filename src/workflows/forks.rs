@@ -595,4 +595,53 @@ mod tests {
         assert_eq!(ops.state.borrow().peak_in_flight, 5);
         assert_eq!(ops.buckets(), ["data"]);
     }
+
+    #[test]
+    fn no_message_carries_a_secret() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = block_on(create_forks(
+            &ops,
+            "data",
+            3.0,
+            &options(3.0, Some(Role::Editor)),
+        ))
+        .unwrap();
+        for op in [
+            "remove_access_key",
+            "remove_bucket",
+            "create_bucket",
+            "create_access_key",
+            "create_snapshot",
+        ] {
+            ops.fail(op, OpErrorKind::Other, "boom");
+        }
+        let mut messages = vec![
+            block_on(teardown_forks(&ops, &set, None))
+                .unwrap_err()
+                .message,
+        ];
+        messages.push(
+            block_on(create_forks(
+                &ops,
+                "data",
+                3.0,
+                &options(3.0, Some(Role::Editor)),
+            ))
+            .unwrap_err()
+            .message,
+        );
+        let ws = crate::workflows::workspace::Workspace {
+            bucket: "eval-0".into(),
+            credentials: set.forks[0].credentials.clone(),
+        };
+        messages.push(
+            block_on(crate::workflows::workspace::teardown_workspace(&ops, &ws))
+                .unwrap_err()
+                .message,
+        );
+        messages.push(format!("{set:?}{ws:?}"));
+        for message in messages {
+            assert!(!message.contains(SECRET), "{message}");
+        }
+    }
 }
