@@ -87,7 +87,8 @@ function waitForEnter(prompt) {
   return new Promise((resolve) => {
     process.stderr.write(prompt);
     process.stdin.resume();
-    process.stdin.once('data', () => { process.stdin.pause(); resolve(); });
+    // destroy, not pause: a paused stdin pipe would keep the process alive after the run
+    process.stdin.once('data', () => { process.stdin.destroy(); resolve(); });
     process.stdin.once('end', resolve);
   });
 }

@@ -58,7 +58,7 @@ export async function runScenario(srv, { cmd, args, cwd, env, timeout = 120_000 
     await waitForOutput(child, /"phase":"created".*\n/, timeout);
     const created = lastJson(child.out());
     assertCreated(await srv.state(), created);
-    child.stdin.write('\n');
+    child.stdin.end('\n');
     const code = await child.exited;
     assert.equal(code, 0, `the example exited ${code}\n--- stdout\n${child.out()}\n--- stderr\n${child.err()}`);
     const done = lastJson(child.out());
