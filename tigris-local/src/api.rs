@@ -272,7 +272,8 @@ impl Api {
     }
 
     /// Checks the signature (or session token) and returns the caller.
-    pub fn authenticate(&self, req: &Request, data: &Data) -> Result<Principal, ApiError> {
+    /// The signature is verified without holding the data lock.
+    pub fn authenticate(&self, req: &Request) -> Result<Principal, ApiError> {
         if let (Some(expected), Some(given)) = (
             &self.config.session_token,
             req.header("x-amz-security-token"),
@@ -299,6 +300,7 @@ impl Api {
         let (secret, principal) = if auth.key_id == self.config.root_key_id {
             (self.config.root_secret.0.clone(), Principal::Admin)
         } else {
+            let data = self.data();
             let key = data.keys.get(&auth.key_id).ok_or_else(|| {
                 ApiError::new(
                     403,
@@ -330,11 +332,10 @@ impl Api {
         let json_route = self.is_json_route(req);
         let target = self.route(req);
         let resource = req.path.clone();
-        let mut data = self.data();
         let mut notes = Vec::new();
         let result = self
-            .authenticate(req, &data)
-            .and_then(|p| self.dispatch(req, &target, &p, &mut data, &mut notes));
+            .authenticate(req)
+            .and_then(|p| self.dispatch(req, &target, &p, &mut self.data(), &mut notes));
         let reply = result.unwrap_or_else(|e| e.reply(json_route, &resource));
         Outcome {
             reply,
@@ -850,7 +851,7 @@ fn object_reply(req: &Request, obj: &Object) -> Reply {
                 base64::engine::general_purpose::STANDARD.encode(obj.crc32.to_be_bytes()),
             );
             if req.method != "HEAD" {
-                r.body = Bytes::copy_from_slice(&obj.body);
+                r.body = Bytes::from_owner(obj.body.clone());
             }
             r.with("Content-Length", len.to_string())
         }

@@ -15,6 +15,8 @@ pub const SECRET_FIELDS: [&str; 5] = [
     "secret_key",
     "password",
 ];
+/// The log keeps at most this many entries (oldest dropped first) so long runs stay bounded.
+const MAX_LOG_ENTRIES: usize = 100_000;
 /// Logged bodies are cut at this many bytes.
 const MAX_LOGGED_BODY: usize = 64 * 1024;
 
@@ -217,22 +219,29 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 /// The log and the faults.
 #[derive(Debug, Default)]
 pub struct Hooks {
-    log: Vec<Value>,
+    log: std::collections::VecDeque<Value>,
+    /// Entries dropped from the front of `log`.
+    dropped: usize,
     faults: Vec<Fault>,
     next_id: u64,
 }
 
 impl Hooks {
-    /// Appends a request; returns its index.
+    /// Appends a request; returns its sequence number (1-based, never reused until a reset).
     pub fn record(&mut self, req: &Request) -> usize {
-        let seq = self.log.len() as u64 + 1;
-        self.log.push(log_entry(seq, req));
-        self.log.len() - 1
+        if self.log.len() == MAX_LOG_ENTRIES {
+            self.log.pop_front();
+            self.dropped += 1;
+        }
+        let seq = self.dropped + self.log.len() + 1;
+        self.log.push_back(log_entry(seq as u64, req));
+        seq
     }
 
     /// Fills in the outcome of a logged request.
-    pub fn finish(&mut self, index: usize, status: Option<u16>, fault: Option<Value>) {
-        if let Some(Value::Object(e)) = self.log.get_mut(index) {
+    pub fn finish(&mut self, seq: usize, status: Option<u16>, fault: Option<Value>) {
+        let index = seq.checked_sub(self.dropped + 1);
+        if let Some(Value::Object(e)) = index.and_then(|i| self.log.get_mut(i)) {
             e.insert("status".into(), json!(status));
             if let Some(f) = fault {
                 e.insert("fault".into(), f);
@@ -242,7 +251,7 @@ impl Hooks {
 
     /// The whole log.
     pub fn log(&self) -> Value {
-        Value::Array(self.log.clone())
+        Value::Array(self.log.iter().cloned().collect())
     }
 
     /// Adds a fault; returns its id.
@@ -289,6 +298,7 @@ impl Hooks {
     /// Forgets the log and all faults.
     pub fn clear(&mut self) {
         self.log.clear();
+        self.dropped = 0;
         self.faults.clear();
     }
 }

@@ -162,12 +162,16 @@ impl Server {
         let body = match Limited::new(body, MAX_BODY).collect().await {
             Ok(b) => b.to_bytes(),
             Err(e) => {
-                let r = ApiError::new(
-                    400,
-                    "IncompleteBody",
-                    format!("Could not read the request body: {e}"),
-                )
-                .reply(false, parts.uri.path());
+                let err = if e.is::<http_body_util::LengthLimitError>() {
+                    ApiError::new(413, "EntityTooLarge", format!("Your proposed upload exceeds the maximum allowed size ({MAX_BODY} bytes)."))
+                } else {
+                    ApiError::new(
+                        400,
+                        "IncompleteBody",
+                        format!("Could not read the request body: {e}"),
+                    )
+                };
+                let r = err.reply(false, parts.uri.path());
                 return Ok(to_response(r, origin.as_deref()));
             }
         };
