@@ -8,7 +8,7 @@ import { before, after } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import {
-  runtimeTest, project, examplesDir, installedPkg, launchChromium, requireTool, chromiumPath, join, assert, bucketIn, parentNames, onCleanup,
+  runtimeTest, logMark, requestsSince, project, examplesDir, installedPkg, launchChromium, requireTool, chromiumPath, join, assert, bucketIn, parentNames, onCleanup,
 } from './lib/harness.mjs';
 
 const sessionToken = `session-${Math.random().toString(36).slice(2)}`;
@@ -94,14 +94,14 @@ runtimeTest('chromium (browser console, playwright-core)', { timeout: 300_000 },
     await page.fill('#secretAccessKey', '');
     await page.fill('#organizationId', 'local-org');
     const before = site.tokenRequests();
-    const logBefore = (await srv.requests()).length;
+    const mark = await logMark(srv);
 
     await page.fill('#checkpointName', 'from-token');
     assert.match(await click('#take'), /^done: checkpoint \S+ taken/);
     const fromToken = (await result()).snapshotId;
     assert.ok(site.tokenRequests() > before, 'the provider fetched credentials from the token endpoint');
     assert.equal(await page.textContent('#token-calls'), String(site.tokenRequests()));
-    const sent = (await srv.requests()).slice(logBefore).filter((r) => r.method !== 'OPTIONS' && !r.path.startsWith('/_local'));
+    const sent = await requestsSince(srv, mark);
     assert.ok(sent.length > 0);
     for (const r of sent) {
       const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

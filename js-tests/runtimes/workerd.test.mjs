@@ -7,7 +7,7 @@ import { before, after } from 'node:test';
 import { readFileSync as read } from 'node:fs';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import {
-  runtimeTest, project, examplesDir, bin, requireTool, join, writeFileSync, assert, bucketIn, keyIn, keyBuckets,
+  runtimeTest, logMark, requestsSince, project, examplesDir, bin, requireTool, join, writeFileSync, assert, bucketIn, keyIn, keyBuckets,
 } from './lib/harness.mjs';
 import { wranglerBundle, serveWorkerd } from './lib/workerd.mjs';
 import { workerdConfig } from '../../examples/worker/workerd-local.mjs';
@@ -58,9 +58,9 @@ runtimeTest('workerd (wrangler 3 bundle, no nodejs_compat)', { timeout: 300_000 
     return { status: res.status, body: await res.json() };
   };
   const subrequestsOf = async (fn) => {
-    const before = (await srv.requests()).length;
+    const mark = await logMark(srv);
     const result = await fn();
-    return { result, subrequests: (await srv.requests()).length - before };
+    return { result, subrequests: (await requestsSince(srv, mark)).length };
   };
 
   await t.test('requests without the admin token are refused', async () => {

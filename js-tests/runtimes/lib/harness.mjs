@@ -315,7 +315,17 @@ export async function openAndWait(context, url, { selector = '#status', timeout 
   return page;
 }
 
-// ── small helpers on the server state ──
+// ── small helpers on the server state and request log ──
+
+/** The highest `seq` of tigris-local's request log (0 when empty). */
+export async function logMark(srv) {
+  return (await srv.requests()).reduce((max, r) => Math.max(max, r.seq ?? 0), 0);
+}
+
+/** API requests logged after `mark` (test hooks and CORS preflights left out). */
+export async function requestsSince(srv, mark) {
+  return (await srv.requests()).filter((r) => (r.seq ?? 0) > mark && r.method !== 'OPTIONS' && !r.path.startsWith('/_local'));
+}
 
 /** Names of the buckets in a `/_local/state` answer. */
 export const bucketNames = (state) => state.buckets.map((b) => b.name).sort();
