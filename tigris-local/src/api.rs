@@ -501,6 +501,10 @@ impl Api {
                     patch_bucket(&mut data.store, b, &req.body)?;
                     Ok(Reply::json(200, &json!({"status": "success"})))
                 }
+                "POST" if has("delete") => {
+                    need(Access::Write(b))?;
+                    self.delete_objects(req, b, data, notes)
+                }
                 _ => Err(ApiError::new(
                     501,
                     "NotImplemented",
@@ -514,14 +518,16 @@ impl Api {
                 } else {
                     Access::Read(b)
                 })?;
-                self.object(req, b, k, &params, data, notes)
+                self.object(req, p, b, k, &params, data, notes)
             }
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn object(
         &self,
         req: &Request,
+        p: &Principal,
         b: &str,
         k: &str,
         params: &[(String, String)],
@@ -566,6 +572,9 @@ impl Api {
                     )
                 })?;
                 let sk = sk.split("?versionId=").next().unwrap_or(sk);
+                if !p.allows(&Access::Read(sb)) {
+                    return Err(ApiError::denied());
+                }
                 let source = store.get(sb, sk, snapshot_header(req)?)?;
                 let copy = Object::new(
                     source.body.clone(),
@@ -675,6 +684,38 @@ impl Api {
                 format!("tigris-local does not implement {m} on an object with this query"),
             )),
         }
+    }
+
+    /// DeleteObjects (`POST /<bucket>?delete`): deletes each listed key, reporting each.
+    fn delete_objects(
+        &self,
+        req: &Request,
+        b: &str,
+        data: &mut Data,
+        notes: &mut Vec<Notification>,
+    ) -> Result<Reply, ApiError> {
+        let doc =
+            std::str::from_utf8(&req.body).map_err(|_| malformed_xml("the body is not UTF-8"))?;
+        let el = xml::parse(doc).map_err(|e| malformed_xml(&e))?;
+        if el.name != "Delete" {
+            return Err(malformed_xml("expected Delete"));
+        }
+        let quiet = el.child_text("Quiet").is_some_and(|q| q.trim() == "true");
+        let mut out =
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult xmlns=\"{S3_NS}\">");
+        for key in el.all("Object").filter_map(|o| o.child_text("Key")) {
+            if let Some(change) = data.store.delete(b, key)? {
+                self.notify(&data.store, &change, notes);
+            }
+            if !quiet {
+                out.push_str(&format!(
+                    "<Deleted><Key>{}</Key></Deleted>",
+                    xml::escape(key)
+                ));
+            }
+        }
+        out.push_str("</DeleteResult>");
+        Ok(Reply::xml(200, out))
     }
 
     /// Queues the bucket's webhook for `change` when its filter matches.

@@ -282,6 +282,19 @@ async fn roles_are_enforced_per_bucket_and_operation() {
         iam.header("content-type").unwrap().contains("json"),
         "IAM errors are JSON"
     );
+    let steal = editor
+        .send(
+            "PUT",
+            "/alpha/stolen",
+            &[("x-amz-copy-source", "/bravo/anything")],
+            "",
+        )
+        .await;
+    assert_eq!(
+        steal.code(),
+        "AccessDenied",
+        "copying needs read access to the source bucket"
+    );
     let listed = editor.send("GET", "/?x-id=ListBuckets", &[], "").await;
     assert!(
         listed.body.contains("<Name>alpha</Name>") && !listed.body.contains("bravo"),
@@ -493,4 +506,60 @@ async fn error_formats_follow_the_route_family() {
         unsigned.header("access-control-expose-headers"),
         Some("X-Tigris-Snapshot-Version, ETag")
     );
+}
+
+#[tokio::test]
+async fn delete_objects_copy_and_ranges() {
+    let root = start().await;
+    assert_eq!(root.send("PUT", "/multi/", &[], "").await.status, 200);
+    for k in ["a", "b", "c"] {
+        assert_eq!(
+            root.send(
+                "PUT",
+                &format!("/multi/{k}"),
+                &[("content-type", "text/plain")],
+                "0123456789"
+            )
+            .await
+            .status,
+            200
+        );
+    }
+    let r = root
+        .send(
+            "POST",
+            "/multi?delete",
+            &[],
+            "<Delete><Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<Deleted><Key>a</Key></Deleted>"));
+    assert_eq!(
+        root.send("GET", "/multi/a", &[], "").await.code(),
+        "NoSuchKey"
+    );
+    assert_eq!(
+        root.send("POST", "/multi?delete", &[], "<Delete><Object>")
+            .await
+            .code(),
+        "MalformedXML"
+    );
+    let copy = root
+        .send(
+            "PUT",
+            "/multi/copied",
+            &[("x-amz-copy-source", "/multi/c")],
+            "",
+        )
+        .await;
+    assert!(copy.body.contains("<CopyObjectResult>"), "{}", copy.body);
+    let part = root
+        .send("GET", "/multi/copied", &[("range", "bytes=2-4")], "")
+        .await;
+    assert_eq!((part.status, part.body.as_str()), (206, "234"));
+    assert_eq!(part.header("content-range"), Some("bytes 2-4/10"));
+    let head = root.send("HEAD", "/multi/copied", &[], "").await;
+    assert_eq!(head.header("content-length"), Some("10"));
+    assert_eq!(head.header("content-type"), Some("text/plain"));
 }
