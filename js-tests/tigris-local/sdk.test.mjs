@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
   createBucket, createBucketSnapshot, listBucketSnapshots, removeBucket, getBucketInfo,
-  setBucketTtl, setBucketNotifications, put, get, list, head,
+  setBucketTtl, setBucketNotifications, put, get, list, head, deleteBucketSnapshot,
 } from '@tigrisdata/storage';
 import { createAccessKey, removeAccessKey } from '@tigrisdata/iam';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
@@ -89,6 +89,9 @@ test('snapshots: versions increase, names survive, pagination is newest first', 
   } while (token);
   assert.equal(pages, 3);
   assert.deepEqual(seen, made.map((m) => m.version).reverse());
+  // deleteBucketSnapshot (DELETE bucket + X-Tigris-Snapshot-Version) removes exactly that one
+  ok(await deleteBucketSnapshot(b, made[0].version, { config }));
+  assert.deepEqual(ok(await listBucketSnapshots(b, { config })).snapshots.map((s) => s.version), made.slice(1).map((m) => m.version).reverse());
   const plain = unique('nosnap');
   ok(await createBucket(plain, { config }));
   assert.equal((await createBucketSnapshot(plain, { config })).error.message, `Unable to create bucket snapshot Snapshots are not enabled on bucket ${plain}`);

@@ -436,6 +436,15 @@ impl Api {
                     }
                     Ok(Reply::new(200).with("Location", format!("/{b}")))
                 }
+                "DELETE" if req.header("x-tigris-snapshot-version").is_some() => {
+                    need(Access::Admin)?;
+                    let v = parse_version(
+                        req.header("x-tigris-snapshot-version").unwrap_or(""),
+                        "X-Tigris-Snapshot-Version",
+                    )?;
+                    data.store.delete_snapshot(b, v)?;
+                    Ok(Reply::new(204))
+                }
                 "DELETE" => {
                     need(Access::Admin)?;
                     let force = is_true(req.header("tigris-force-delete"))
@@ -518,22 +527,21 @@ impl Api {
                 } else {
                     Access::Read(b)
                 })?;
-                self.object(req, p, b, k, &params, data, notes)
+                self.object(req, p, b, k, data, notes)
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn object(
         &self,
         req: &Request,
         p: &Principal,
         b: &str,
         k: &str,
-        params: &[(String, String)],
         data: &mut Data,
         notes: &mut Vec<Notification>,
     ) -> Result<Reply, ApiError> {
+        let params = req.params();
         let param = |n: &str| params.iter().find(|(p, _)| p == n).map(|(_, v)| v.as_str());
         let store = &mut data.store;
         match (req.method.as_str(), param("uploadId")) {

@@ -374,6 +374,32 @@ impl Store {
         Ok((page, token))
     }
 
+    /// Deletes one snapshot (`deleteBucketSnapshot`); refused while a fork was made from it.
+    pub fn delete_snapshot(&mut self, bucket: &str, version: Ts) -> Result<(), StoreError> {
+        let b = self.bucket(bucket)?;
+        if !b.snapshots.iter().any(|s| s.version == version) {
+            return Err(StoreError::NoSuchSnapshot(bucket.to_string(), version));
+        }
+        let dependents: Vec<String> = b
+            .children
+            .iter()
+            .filter(|c| {
+                self.buckets
+                    .get(*c)
+                    .and_then(|f| f.parent.as_ref())
+                    .is_some_and(|p| p.snapshot == version)
+            })
+            .cloned()
+            .collect();
+        if !dependents.is_empty() {
+            return Err(StoreError::BucketHasForks(bucket.to_string(), dependents));
+        }
+        self.bucket_mut(bucket)?
+            .snapshots
+            .retain(|s| s.version != version);
+        Ok(())
+    }
+
     /// Deletes a bucket; `force` allows a non-empty one. Refused while forks depend on it.
     pub fn delete_bucket(&mut self, name: &str, force: bool) -> Result<(), StoreError> {
         let b = self.bucket(name)?;
@@ -805,7 +831,19 @@ mod tests {
     fn parents_cannot_be_deleted_while_forks_exist() {
         let mut s = Store::new();
         snap_bucket(&mut s, "src");
-        s.fork("child", "root", "src", None).unwrap();
+        let v = s.snapshot("src", None).unwrap();
+        let lone = s.snapshot("src", None).unwrap();
+        s.fork("child", "root", "src", Some(v)).unwrap();
+        assert!(matches!(
+            s.delete_snapshot("src", v),
+            Err(StoreError::BucketHasForks(..))
+        ));
+        s.delete_snapshot("src", lone).unwrap();
+        assert_eq!(
+            s.delete_snapshot("src", lone),
+            Err(StoreError::NoSuchSnapshot("src".into(), lone))
+        );
+        assert_eq!(s.list_snapshots("src", 10, None).unwrap().0.len(), 1);
         assert!(
             matches!(s.delete_bucket("src", true), Err(StoreError::BucketHasForks(_, f)) if f == vec!["child"])
         );
