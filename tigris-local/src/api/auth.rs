@@ -1,0 +1,64 @@
+//! Who is calling: session token (spec §3.4) or strict SigV4 against the root or a minted key.
+
+use super::{Api, ApiError, Request};
+use crate::clock;
+use crate::keys::Principal;
+use crate::sigv4;
+
+impl Api {
+    /// Checks the signature (or session token) and returns the caller.
+    /// The signature is verified without holding the data lock.
+    pub fn authenticate(&self, req: &Request) -> Result<Principal, ApiError> {
+        if let (Some(expected), Some(given)) = (
+            &self.config.session_token,
+            req.header("x-amz-security-token"),
+        ) {
+            if !expected.0.is_empty() && given == expected.0 {
+                return Ok(Principal::Admin);
+            }
+            return Err(ApiError::new(
+                403,
+                "InvalidToken",
+                "The provided token is malformed or otherwise invalid.",
+            ));
+        }
+        let header = req
+            .header("authorization")
+            .ok_or(sigv4::SigError::Missing)?;
+        let auth = sigv4::parse_authorization(header)?;
+        if auth.region != "auto" {
+            return Err(ApiError::new(400, "AuthorizationHeaderMalformed", format!("The authorization header is malformed; the region '{}' is wrong; expecting 'auto'", auth.region)));
+        }
+        if auth.service != "s3" && auth.service != "iam" {
+            return Err(ApiError::new(400, "AuthorizationHeaderMalformed", format!("The authorization header is malformed; the service '{}' is wrong; expecting 's3' or 'iam'", auth.service)));
+        }
+        let (secret, principal) = if auth.key_id == self.config.root_key_id {
+            (self.config.root_secret.0.clone(), Principal::Admin)
+        } else {
+            let data = self.data();
+            let key = data.keys.get(&auth.key_id).ok_or_else(|| {
+                ApiError::new(
+                    403,
+                    "InvalidAccessKeyId",
+                    "The AWS Access Key Id you provided does not exist in our records.",
+                )
+            })?;
+            (
+                key.secret.0.clone(),
+                Principal::Scoped {
+                    id: key.id.clone(),
+                    roles: key.roles.clone(),
+                },
+            )
+        };
+        let parts = sigv4::RequestParts {
+            method: &req.method,
+            path: &req.path,
+            query: &req.query,
+            headers: &req.headers,
+            body: &req.body,
+        };
+        sigv4::verify(&parts, &auth, &secret, Some(clock::now_secs()))?;
+        Ok(principal)
+    }
+}

@@ -1,0 +1,196 @@
+//! Bucket-level reads and settings: ListBuckets, snapshot listing, the `?metadata` JSON and the
+//! PATCH merge.
+
+use serde_json::{json, Map, Value};
+
+use super::message::bad_json;
+use super::{parse_version, ApiError, Reply, S3_NS};
+use crate::clock;
+use crate::keys::{Access, Principal};
+use crate::store::Store;
+use crate::xml;
+
+pub(super) fn list_buckets(store: &Store, p: &Principal) -> Reply {
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListAllMyBucketsResult xmlns=\"{S3_NS}\"><Owner><ID>local</ID><DisplayName>tigris-local</DisplayName></Owner><Buckets>");
+    for b in store.buckets().filter(|b| p.allows(&Access::Read(&b.name))) {
+        out.push_str(&format!(
+            "<Bucket><Name>{}</Name><CreationDate>{}</CreationDate></Bucket>",
+            xml::escape(&b.name),
+            clock::rfc3339_ms(b.created)
+        ));
+    }
+    out.push_str("</Buckets></ListAllMyBucketsResult>");
+    Reply::xml(200, out)
+}
+
+pub(super) fn list_snapshots(
+    store: &Store,
+    bucket: &str,
+    max: Option<&str>,
+    token: Option<&str>,
+) -> Result<Reply, ApiError> {
+    let max = match max {
+        Some(m) => m
+            .parse::<usize>()
+            .ok()
+            .filter(|m| *m >= 1)
+            .ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "InvalidArgument",
+                    "max-buckets must be a positive integer",
+                )
+            })?
+            .min(10_000),
+        None => 1000,
+    };
+    let after = token
+        .filter(|t| !t.is_empty())
+        .map(|t| parse_version(t, "continuation-token"))
+        .transpose()?;
+    let (page, next) = store.list_snapshots(bucket, max, after)?;
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListAllMyBucketsResult xmlns=\"{S3_NS}\"><Owner><ID>local</ID><DisplayName>tigris-local</DisplayName></Owner><Buckets>");
+    for s in page {
+        let name = match &s.name {
+            Some(n) => format!("{}; name={n}", s.version),
+            None => s.version.to_string(),
+        };
+        out.push_str(&format!(
+            "<Bucket><Name>{}</Name><CreationDate>{}</CreationDate></Bucket>",
+            xml::escape(&name),
+            clock::rfc3339_ns(s.version)
+        ));
+    }
+    out.push_str("</Buckets>");
+    if let Some(t) = next {
+        out.push_str(&format!("<ContinuationToken>{t}</ContinuationToken>"));
+    }
+    out.push_str("</ListAllMyBucketsResult>");
+    Ok(Reply::xml(200, out))
+}
+
+/// The `GET /<bucket>?metadata` JSON (spec §5.6).
+pub fn bucket_info(store: &Store, name: &str) -> Result<Value, ApiError> {
+    let b = store.bucket(name)?;
+    let (rows, size) = store.count(name)?;
+    let parents: Vec<Value> = b
+        .parent
+        .iter()
+        .map(|p| {
+            let snap_created = store.bucket(&p.bucket).ok().and_then(|src| src.snapshots.iter().find(|s| s.version == p.snapshot).map(|s| s.version)).unwrap_or(p.snapshot);
+            json!({"BucketName": p.bucket, "ForkCreatedAt": clock::rfc3339_ns(p.created), "Snapshot": p.snapshot.to_string(), "SnapshotCreatedAt": clock::rfc3339_ns(snap_created)})
+        })
+        .collect();
+    let mut info = Map::new();
+    info.insert("name".into(), json!(b.name));
+    info.insert("type".into(), json!(if b.snapshot_enabled { 1 } else { 0 }));
+    info.insert("created_at".into(), json!(clock::rfc3339_ms(b.created)));
+    info.insert("object_regions".into(), json!(""));
+    info.insert("storage_class".into(), json!("STANDARD"));
+    info.insert("acl_settings".into(), json!({"allow_object_acl": false}));
+    info.insert(
+        "md".into(),
+        json!({"X-Amz-Acl": if b.public { "public-read" } else { "private" }}),
+    );
+    info.insert(
+        "ForkInfo".into(),
+        json!({"HasChildren": !b.children.is_empty(), "Parents": parents}),
+    );
+    info.insert("lifecycle_rules".into(), json!([]));
+    info.insert("estimated_unique_rows".into(), json!(rows));
+    info.insert("estimated_rows".into(), json!(rows));
+    info.insert("estimated_size".into(), json!(size));
+    for (k, v) in &b.settings {
+        info.insert(k.clone(), v.clone());
+    }
+    Ok(Value::Object(info))
+}
+
+/// Validates and merges a PATCH body into the bucket settings.
+pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result<(), ApiError> {
+    let bucket = store.bucket(name)?;
+    let v: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            400,
+            "MalformedJSON",
+            format!("The request body is not valid JSON: {e}"),
+        )
+    })?;
+    let Value::Object(patch) = v else {
+        return Err(ApiError::new(
+            400,
+            "MalformedJSON",
+            "The request body must be a JSON object",
+        ));
+    };
+    let mut snapshot_enabled = bucket.snapshot_enabled;
+    if let Some(t) = patch.get("type") {
+        snapshot_enabled = match t.as_u64() {
+            Some(0) => false,
+            Some(1) => true,
+            _ => return Err(bad_json("type must be 0 (regular) or 1 (snapshot-enabled)")),
+        };
+    }
+    let rules = patch
+        .get("lifecycle_rules")
+        .or(bucket.settings.get("lifecycle_rules"));
+    if let Some(rules) = patch.get("lifecycle_rules") {
+        let arr = rules
+            .as_array()
+            .ok_or_else(|| bad_json("lifecycle_rules must be an array"))?;
+        if arr.len() > 10 {
+            return Err(bad_json("A bucket can have at most 10 lifecycle rules"));
+        }
+        for r in arr {
+            if let Some(days) = r.get("expiration").and_then(|e| e.get("days")) {
+                if days.as_u64().is_none_or(|d| d == 0) {
+                    return Err(bad_json("expiration.days must be a positive integer"));
+                }
+            }
+        }
+    }
+    let has_ttl = rules
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    if snapshot_enabled && has_ttl {
+        return Err(ApiError::new(
+            400,
+            "InvalidRequest",
+            format!("TTL and lifecycle rules are not supported on snapshot-enabled bucket {name}"),
+        ));
+    }
+    let mut remove_notifications = false;
+    if let Some(n) = patch.get("object_notifications") {
+        let obj = n
+            .as_object()
+            .ok_or_else(|| bad_json("object_notifications must be an object"))?;
+        if obj.is_empty() {
+            remove_notifications = true;
+        } else {
+            let url = obj.get("web_hook").and_then(Value::as_str).unwrap_or("");
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(bad_json(
+                    "object_notifications.web_hook must be an http(s) URL",
+                ));
+            }
+            let filter = obj.get("filter").and_then(Value::as_str).unwrap_or("");
+            crate::filter::parse(filter)
+                .map_err(|e| bad_json(format!("Invalid notification filter: {e}")))?;
+        }
+    }
+    if snapshot_enabled != bucket.snapshot_enabled {
+        store.set_snapshot_enabled(name, snapshot_enabled)?;
+    }
+    let settings = store.settings_mut(name)?;
+    for (k, v) in patch {
+        if k == "type" {
+            continue;
+        }
+        if k == "object_notifications" && remove_notifications {
+            settings.remove(&k);
+        } else {
+            settings.insert(k, v);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! The API layer: routing, authentication and the S3 / Tigris JSON / IAM operations on top of the
+//! store. Independent of hyper: a [`Request`] goes in, a [`Reply`] (plus webhook work) comes out.
+//!
+//! [`routing`] picks the operation, [`auth`] checks the caller, and [`buckets`], [`objects`] and
+//! [`iam`] perform it; [`message`] holds the request/reply/error types shared by all of them.
+
+use std::sync::{Mutex, MutexGuard};
+
+use crate::keys::KeyStore;
+use crate::store::{Change, Store, Ts};
+use crate::webhook::Target;
+
+mod auth;
+mod buckets;
+mod iam;
+mod message;
+mod objects;
+mod routing;
+
+pub use buckets::bucket_info;
+pub use message::{ApiError, Reply, Request};
+pub use routing::Addressed;
+
+/// Server-wide settings the API needs.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Root access key id.
+    pub root_key_id: String,
+    /// Root secret.
+    pub root_secret: crate::keys::Secret,
+    /// Session token accepted as admin (spec §3.4).
+    pub session_token: Option<crate::keys::Secret>,
+    /// Host suffix for virtual-hosted addressing.
+    pub base_host: String,
+}
+
+/// Mutable server data behind one lock.
+#[derive(Debug, Default)]
+pub struct Data {
+    /// Buckets and objects.
+    pub store: Store,
+    /// Minted keys.
+    pub keys: KeyStore,
+}
+
+/// The API: configuration plus shared data.
+#[derive(Debug)]
+pub struct Api {
+    /// Settings.
+    pub config: ApiConfig,
+    data: Mutex<Data>,
+}
+
+/// Webhook work produced by a write: the bucket's target and the change.
+pub type Notification = (Target, Change);
+
+/// What a handled request produced.
+pub struct Outcome {
+    /// The reply.
+    pub reply: Reply,
+    /// Webhooks to deliver after replying.
+    pub notifications: Vec<Notification>,
+}
+
+const S3_NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+pub(super) fn is_true(v: Option<&str>) -> bool {
+    v.is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+pub(super) fn parse_version(v: &str, what: &str) -> Result<Ts, ApiError> {
+    v.trim().parse().map_err(|_| {
+        ApiError::new(
+            400,
+            "InvalidArgument",
+            format!("{what} must be a nanosecond timestamp, got {v:?}"),
+        )
+    })
+}
+
+impl Api {
+    /// A fresh API with an empty store.
+    pub fn new(config: ApiConfig) -> Api {
+        Api {
+            config,
+            data: Mutex::new(Data::default()),
+        }
+    }
+
+    /// Locks the data (a panicked handler never poisons the server).
+    pub fn data(&self) -> MutexGuard<'_, Data> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues the bucket's webhook for `change` when its filter matches.
+    pub fn notify(&self, store: &Store, change: &Change, notes: &mut Vec<Notification>) {
+        let Ok(bucket) = store.bucket(&change.bucket) else {
+            return;
+        };
+        let Some(cfg) = bucket.settings.get("object_notifications") else {
+            return;
+        };
+        match Target::from_settings(cfg) {
+            Some(Ok(t)) if t.wants(change) => notes.push((t, change.clone())),
+            Some(Err(why)) => eprintln!(
+                "tigris-local: bucket {} has an unusable webhook: {why}",
+                change.bucket
+            ),
+            _ => {}
+        }
+    }
+
+    /// Runs TTL expiry; returns webhook work for the deletions.
+    pub fn expire(&self, day_ns: u64) -> Vec<Notification> {
+        let mut data = self.data();
+        let changes = data.store.expire(day_ns);
+        let mut notes = Vec::new();
+        for c in &changes {
+            self.notify(&data.store, c, &mut notes);
+        }
+        notes
+    }
+}

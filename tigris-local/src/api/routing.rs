@@ -1,0 +1,268 @@
+//! Which operation a request is (spec §8.1): virtual-hosted or path-style addressing, then the
+//! dispatch table, with the role each operation needs.
+
+use serde_json::json;
+
+use super::buckets::{bucket_info, list_buckets, list_snapshots, patch_bucket};
+use super::message::malformed_xml;
+use super::objects::{list_objects, snapshot_header};
+use super::{is_true, parse_version, Api, Data, Notification, Outcome, S3_NS};
+use super::{ApiError, Reply, Request};
+use crate::keys::{Access, Principal};
+use crate::sigv4;
+use crate::xml;
+
+/// Where a request goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Addressed {
+    /// `/` on the base host.
+    Root,
+    /// A bucket.
+    Bucket(String),
+    /// An object.
+    Object(String, String),
+}
+
+impl Api {
+    /// Splits host + path into the addressed target (spec §8.1).
+    pub fn route(&self, req: &Request) -> Addressed {
+        let host = req.header("host").unwrap_or("");
+        let host_name = if host.starts_with('[') {
+            host.split(']').next().unwrap_or(host)
+        } else {
+            host.split(':').next().unwrap_or(host)
+        };
+        let suffix = format!(".{}", self.config.base_host);
+        let path = req.path.strip_prefix('/').unwrap_or(&req.path);
+        if let Some(bucket) = host_name.strip_suffix(&suffix).filter(|b| !b.is_empty()) {
+            return if path.is_empty() {
+                Addressed::Bucket(bucket.to_string())
+            } else {
+                Addressed::Object(bucket.to_string(), sigv4::percent_decode(path))
+            };
+        }
+        match path.split_once('/') {
+            None if path.is_empty() => Addressed::Root,
+            None => Addressed::Bucket(sigv4::percent_decode(path)),
+            Some((b, "")) => Addressed::Bucket(sigv4::percent_decode(b)),
+            Some((b, k)) => Addressed::Object(sigv4::percent_decode(b), sigv4::percent_decode(k)),
+        }
+    }
+
+    /// Whether errors for this request are JSON (Tigris JSON routes and IAM).
+    pub fn is_json_route(&self, req: &Request) -> bool {
+        match self.route(req) {
+            Addressed::Root => req.method == "POST",
+            Addressed::Bucket(_) => {
+                req.method == "PATCH"
+                    || (req.method == "GET" && req.params().iter().any(|(k, _)| k == "metadata"))
+            }
+            Addressed::Object(..) => false,
+        }
+    }
+
+    /// Authenticates, authorises and performs the request.
+    pub fn handle(&self, req: &Request) -> Outcome {
+        let json_route = self.is_json_route(req);
+        let target = self.route(req);
+        let resource = req.path.clone();
+        let mut notes = Vec::new();
+        let result = self
+            .authenticate(req)
+            .and_then(|p| self.dispatch(req, &target, &p, &mut self.data(), &mut notes));
+        let reply = result.unwrap_or_else(|e| e.reply(json_route, &resource));
+        Outcome {
+            reply,
+            notifications: notes,
+        }
+    }
+
+    fn dispatch(
+        &self,
+        req: &Request,
+        target: &Addressed,
+        p: &Principal,
+        data: &mut Data,
+        notes: &mut Vec<Notification>,
+    ) -> Result<Reply, ApiError> {
+        let params = req.params();
+        let has = |k: &str| params.iter().any(|(n, _)| n == k);
+        let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let need = |a: Access<'_>| {
+            if p.allows(&a) {
+                Ok(())
+            } else {
+                Err(ApiError::denied())
+            }
+        };
+        let m = req.method.as_str();
+        match target {
+            Addressed::Root => match m {
+                "POST" => {
+                    need(Access::Admin)?;
+                    self.iam(req, &params, data)
+                }
+                "GET" | "HEAD" => match req.header("x-tigris-snapshot") {
+                    Some(bucket) => {
+                        need(Access::Read(bucket))?;
+                        list_snapshots(
+                            &data.store,
+                            bucket,
+                            param("max-buckets"),
+                            param("continuation-token"),
+                        )
+                    }
+                    None => Ok(list_buckets(&data.store, p)),
+                },
+                _ => Err(ApiError::new(
+                    405,
+                    "MethodNotAllowed",
+                    format!("{m} is not allowed on /"),
+                )),
+            },
+            Addressed::Bucket(b) => match m {
+                "PUT" if req.header("x-tigris-snapshot").is_some() => {
+                    need(Access::Write(b))?;
+                    data.store.bucket(b)?;
+                    let value = req.header("x-tigris-snapshot").unwrap_or("");
+                    let mut parts = value.splitn(2, ';');
+                    if !is_true(parts.next()) {
+                        return Err(ApiError::new(400, "InvalidArgument", format!("X-Tigris-Snapshot must be 'true' or 'true; name=<name>', got {value:?}")));
+                    }
+                    let name = parts
+                        .next()
+                        .and_then(|r| r.trim_start().strip_prefix("name="))
+                        .map(str::to_string);
+                    let version = data.store.snapshot(b, name)?;
+                    Ok(Reply::new(200).with("X-Tigris-Snapshot-Version", version.to_string()))
+                }
+                "PUT" => {
+                    need(Access::Admin)?;
+                    if !req.body.is_empty() {
+                        let doc = std::str::from_utf8(&req.body)
+                            .map_err(|_| malformed_xml("the body is not UTF-8"))?;
+                        let el = xml::parse(doc).map_err(|e| malformed_xml(&e))?;
+                        if el.name != "CreateBucketConfiguration" {
+                            return Err(malformed_xml("expected CreateBucketConfiguration"));
+                        }
+                    }
+                    match req.header("x-tigris-fork-source-bucket") {
+                        Some(src) => {
+                            let snap = req
+                                .header("x-tigris-fork-source-bucket-snapshot")
+                                .filter(|s| !s.trim().is_empty())
+                                .map(|s| parse_version(s, "X-Tigris-Fork-Source-Bucket-Snapshot"))
+                                .transpose()?;
+                            data.store.fork(b, "root", src.trim(), snap)?;
+                        }
+                        None => {
+                            let public = matches!(
+                                req.header("x-amz-acl"),
+                                Some("public-read" | "public-read-write")
+                            );
+                            data.store.create_bucket(
+                                b,
+                                "root",
+                                is_true(req.header("x-tigris-enable-snapshot")),
+                                public,
+                            )?;
+                        }
+                    }
+                    Ok(Reply::new(200).with("Location", format!("/{b}")))
+                }
+                "DELETE" if req.header("x-tigris-snapshot-version").is_some() => {
+                    need(Access::Admin)?;
+                    let v = parse_version(
+                        req.header("x-tigris-snapshot-version").unwrap_or(""),
+                        "X-Tigris-Snapshot-Version",
+                    )?;
+                    data.store.delete_snapshot(b, v)?;
+                    Ok(Reply::new(204))
+                }
+                "DELETE" => {
+                    need(Access::Admin)?;
+                    let force = is_true(req.header("tigris-force-delete"))
+                        || is_true(req.header("x-tigris-force-delete"));
+                    data.store.delete_bucket(b, force)?;
+                    Ok(Reply::new(204))
+                }
+                "HEAD" => {
+                    need(Access::Read(b))?;
+                    let bucket = data.store.bucket(b).map_err(|e| ApiError {
+                        status: 404,
+                        ..ApiError::from(e)
+                    })?;
+                    let mut r = Reply::new(200).with(
+                        "X-Tigris-Enable-Snapshot",
+                        bucket.snapshot_enabled.to_string(),
+                    );
+                    if let Some(parent) = &bucket.parent {
+                        r = r
+                            .with("X-Tigris-Fork-Source-Bucket", parent.bucket.clone())
+                            .with(
+                                "X-Tigris-Fork-Source-Bucket-Snapshot",
+                                parent.snapshot.to_string(),
+                            );
+                    }
+                    if !bucket.children.is_empty() {
+                        r = r.with("X-Tigris-Is-Fork-Parent", "true");
+                    }
+                    Ok(r)
+                }
+                "GET" if has("metadata") => {
+                    need(Access::Read(b))?;
+                    Ok(Reply::json(200, &bucket_info(&data.store, b)?))
+                }
+                "GET" if has("location") => {
+                    need(Access::Read(b))?;
+                    data.store.bucket(b)?;
+                    Ok(Reply::xml(200, format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><LocationConstraint xmlns=\"{S3_NS}\">auto</LocationConstraint>")))
+                }
+                "GET"
+                    if params.iter().all(|(k, _)| {
+                        matches!(
+                            k.as_str(),
+                            "list-type"
+                                | "prefix"
+                                | "delimiter"
+                                | "max-keys"
+                                | "continuation-token"
+                                | "start-after"
+                                | "encoding-type"
+                                | "fetch-owner"
+                                | "x-id"
+                                | "marker"
+                        )
+                    }) =>
+                {
+                    need(Access::Read(b))?;
+                    let at = snapshot_header(req)?;
+                    list_objects(&data.store, b, &params, at)
+                }
+                "PATCH" => {
+                    need(Access::Write(b))?;
+                    patch_bucket(&mut data.store, b, &req.body)?;
+                    Ok(Reply::json(200, &json!({"status": "success"})))
+                }
+                "POST" if has("delete") => {
+                    need(Access::Write(b))?;
+                    self.delete_objects(req, b, data, notes)
+                }
+                _ => Err(ApiError::new(
+                    501,
+                    "NotImplemented",
+                    format!("tigris-local does not implement {m} on a bucket with this query"),
+                )),
+            },
+            Addressed::Object(b, k) => {
+                let write = !matches!(m, "GET" | "HEAD");
+                need(if write {
+                    Access::Write(b)
+                } else {
+                    Access::Read(b)
+                })?;
+                self.object(req, p, b, k, data, notes)
+            }
+        }
+    }
+}
