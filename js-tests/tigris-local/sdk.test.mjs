@@ -104,6 +104,8 @@ test('put/get, head, list and a multipart upload with Expect: 100-continue', asy
   assert.equal(ok(await get('dir/my file (1).txt', 'string', inBucket(b))), 'spaces and parens');
   assert.equal(ok(await head('dir/my file (1).txt', inBucket(b))).size, 17);
   assert.equal((await get('nope.txt', 'string', inBucket(b))).error.message, 'File not found in Tigris Storage');
+  assert.equal(ok(await put('empty.txt', '', inBucket(b))).size, 0, 'an empty put is followed by a HEAD');
+  assert.equal(ok(await get('empty.txt', 'string', inBucket(b))), '');
   const big = 'x'.repeat(6 * 1024 * 1024) + 'end';
   ok(await put('big.bin', big, inBucket(b)));
   const bigReqs = (await srv.requests()).filter((r) => r.path === `/${b}/big.bin`);
@@ -111,7 +113,9 @@ test('put/get, head, list and a multipart upload with Expect: 100-continue', asy
   assert.ok(bigReqs.some((r) => r.headers.expect === '100-continue'), 'Expect: 100-continue was sent and handled');
   assert.equal(ok(await get('big.bin', 'string', inBucket(b))), big);
   const listed = ok(await list({ ...inBucket(b), delimiter: '/' }));
-  assert.deepEqual(listed.items.map((i) => i.name), ['big.bin']);
+  assert.deepEqual(listed.items.map((i) => i.name), ['big.bin', 'empty.txt']);
+  assert.deepEqual(listed.commonPrefixes, ['dir/']);
+  assert.equal(listed.hasMore, false);
 });
 
 test('minted Editor key writes its bucket only; ReadOnly cannot write; deleted keys stop at once', async () => {
