@@ -1,7 +1,8 @@
 // Starts a tigris-local process for a test (the binary is built beforehand by the test script:
 // `cargo build --release -p tigris-local`; this helper never builds). The server listens on an
 // ephemeral 127.0.0.1 port with the `/_local/` test hooks enabled and the root key
-// tid_local / tsec_local. The process is killed on stop() and when the test process exits.
+// tid_local / tsec_local. The process is killed on stop() and when the test process exits, and
+// exits by itself when the test process dies (its stdin pipe closes).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -22,7 +23,9 @@ export async function startTigrisLocal(opts = {}) {
   const bin = process.env.TIGRIS_LOCAL_BIN || `${repo}target/release/tigris-local`;
   const accessKeyId = 'tid_local';
   const secretAccessKey = 'tsec_local';
-  const args = ['--addr', '127.0.0.1:0', '--test-hooks', '--access-key-id', accessKeyId, '--secret-access-key', secretAccessKey];
+  // --exit-on-stdin-eof: the server leaves when our end of its stdin pipe closes, so it never
+  // outlives this process, even one killed with SIGKILL.
+  const args = ['--addr', '127.0.0.1:0', '--test-hooks', '--exit-on-stdin-eof', '--access-key-id', accessKeyId, '--secret-access-key', secretAccessKey];
   if (opts.latencyMs != null) args.push('--latency-ms', String(opts.latencyMs));
   if (opts.sessionToken != null) args.push('--session-token', opts.sessionToken);
   if (opts.daySeconds != null) args.push('--day-seconds', String(opts.daySeconds));
@@ -32,7 +35,7 @@ export async function startTigrisLocal(opts = {}) {
 
   // Keep TIGRIS_LOCAL_* from the caller's environment out, so flags alone decide.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TIGRIS_LOCAL_')));
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   running.add(child);
   let stderr = '';
   child.stderr.setEncoding('utf8');

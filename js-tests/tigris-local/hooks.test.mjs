@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
-import { unique, signedRequest, rawRequest, xmlCode } from './lib.mjs';
+import { unique, signedRequest, rawRequest, xmlCode, until } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startTigrisLocal({ sessionToken: 'sess-token-123' }); });
@@ -150,4 +150,19 @@ test('--latency-ms delays responses; hooks are refused without --test-hooks', as
   } finally {
     child.kill();
   }
+});
+
+test('a server started by a process killed with SIGKILL exits by itself', async () => {
+  const helper = new URL('../helpers/tigris-local.mjs', import.meta.url).href;
+  const script = `const { startTigrisLocal } = await import(${JSON.stringify(helper)});
+const srv = await startTigrisLocal();
+console.log(srv.endpoint);
+process.kill(process.pid, 'SIGKILL');`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [line] = await once(createInterface({ input: child.stdout }), 'line');
+  await once(child, 'exit');
+  const gone = await until(async () => {
+    try { await fetch(`${line}/_local/state`); return false; } catch { return true; }
+  }, 5000);
+  assert.ok(gone, 'the orphaned server stopped');
 });

@@ -48,6 +48,10 @@ pub struct Config {
     /// Allow webhook delivery to this non-loopback host (repeatable).
     #[arg(long, env = "TIGRIS_LOCAL_ALLOW_WEBHOOK_HOST", value_delimiter = ',')]
     pub allow_webhook_host: Vec<String>,
+    /// Exit when stdin reaches end-of-file (so a test harness that dies, even by SIGKILL, never
+    /// leaves the server running: spawn it with a stdin pipe).
+    #[arg(long, env = "TIGRIS_LOCAL_EXIT_ON_STDIN_EOF")]
+    pub exit_on_stdin_eof: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -81,6 +85,7 @@ impl Config {
             webhook_timeout_ms: 10_000,
             webhook_max_attempts: 5,
             allow_webhook_host: Vec::new(),
+            exit_on_stdin_eof: false,
         }
     }
 }

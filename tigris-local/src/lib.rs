@@ -4,6 +4,16 @@
 //! Layers: [`server`] (HTTP, CORS, test hooks) → [`api`] (routing, auth, operations) →
 //! [`store`] (copy-on-write buckets) / [`keys`] → [`webhook`] (events, [`filter`]).
 
+/// Writes one `tigris-local: …` line to stderr, ignoring write errors (unlike `eprintln!`, which
+/// panics when stderr is gone, e.g. after the parent process died).
+#[macro_export]
+macro_rules! log {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "tigris-local: {}", format_args!($($arg)*));
+    }};
+}
+
 pub mod api;
 pub mod clock;
 pub mod config;

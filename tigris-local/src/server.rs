@@ -344,7 +344,7 @@ async fn run(server: Arc<Server>, listener: TcpListener) {
         let (stream, _) = match listener.accept().await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("tigris-local: accept failed: {e}");
+                crate::log!("accept failed: {e}");
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
@@ -359,7 +359,7 @@ async fn run(server: Arc<Server>, listener: TcpListener) {
                 .await
             {
                 if !e.to_string().contains("dropped by a test fault") {
-                    eprintln!("tigris-local: connection error: {e}");
+                    crate::log!("connection error: {e}");
                 }
             }
         });

@@ -31,6 +31,7 @@ pub struct Policy {
 /// A resolved notification target of one bucket.
 #[derive(Clone)]
 pub struct Target {
+    /// The URL as shown in logs (no user-info or query, which may carry credentials).
     url: String,
     host: String,
     port: u16,
@@ -55,7 +56,7 @@ impl std::fmt::Debug for Target {
 fn split_url(url: &str) -> Result<(String, u16, String), String> {
     let rest = url
         .strip_prefix("http://")
-        .ok_or_else(|| format!("only http:// webhooks are supported locally: {url}"))?;
+        .ok_or_else(|| "only http:// webhooks are supported locally".to_string())?;
     let (authority, path) = match rest.find(['/', '?']) {
         Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("/")),
         None => (rest, "/"),
@@ -76,11 +77,13 @@ fn split_url(url: &str) -> Result<(String, u16, String), String> {
         }
     };
     let port = match port {
-        Some(p) => p.parse().map_err(|_| format!("bad port in {url}"))?,
+        Some(p) => p
+            .parse()
+            .map_err(|_| "the webhook URL has an invalid port".to_string())?,
         None => 80,
     };
     if host.is_empty() {
-        return Err(format!("no host in {url}"));
+        return Err("the webhook URL has no host".to_string());
     }
     Ok((host, port, path))
 }
@@ -116,7 +119,10 @@ impl Target {
         };
         let filter = filter::parse(v.get("filter").and_then(Value::as_str).unwrap_or(""))?;
         Ok(Target {
-            url: url.to_string(),
+            url: format!(
+                "http://{host}:{port}{}",
+                path.split('?').next().unwrap_or("/")
+            ),
             host,
             port,
             path,
@@ -229,7 +235,7 @@ pub async fn deliver(policy: &Policy, t: &Target, c: &Change) -> u32 {
     let addrs = match resolve(policy, t).await {
         Ok(a) => a,
         Err(why) => {
-            eprintln!("tigris-local: {why}");
+            crate::log!("{why}");
             return 0;
         }
     };
@@ -239,21 +245,19 @@ pub async fn deliver(policy: &Policy, t: &Target, c: &Change) -> u32 {
         let outcome = tokio::time::timeout(policy.timeout, attempt(&addrs, t, &body)).await;
         match outcome {
             Ok(Ok(status)) if (200..300).contains(&status) => return n,
-            Ok(Ok(status)) => eprintln!(
-                "tigris-local: webhook {} answered {status} (attempt {n})",
-                t.url
-            ),
-            Ok(Err(e)) => eprintln!("tigris-local: webhook {} failed: {e} (attempt {n})", t.url),
-            Err(_) => eprintln!("tigris-local: webhook {} timed out (attempt {n})", t.url),
+            Ok(Ok(status)) => crate::log!("webhook {} answered {status} (attempt {n})", t.url),
+            Ok(Err(e)) => crate::log!("webhook {} failed: {e} (attempt {n})", t.url),
+            Err(_) => crate::log!("webhook {} timed out (attempt {n})", t.url),
         }
         if n < policy.max_attempts {
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(2));
         }
     }
-    eprintln!(
-        "tigris-local: webhook {} gave up after {} attempts",
-        t.url, policy.max_attempts
+    crate::log!(
+        "webhook {} gave up after {} attempts",
+        t.url,
+        policy.max_attempts
     );
     policy.max_attempts
 }

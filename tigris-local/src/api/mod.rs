@@ -102,10 +102,9 @@ impl Api {
         };
         match Target::from_settings(cfg) {
             Some(Ok(t)) if t.wants(change) => notes.push((t, change.clone())),
-            Some(Err(why)) => eprintln!(
-                "tigris-local: bucket {} has an unusable webhook: {why}",
-                change.bucket
-            ),
+            Some(Err(why)) => {
+                crate::log!("bucket {} has an unusable webhook: {why}", change.bucket)
+            }
             _ => {}
         }
     }
