@@ -16,7 +16,7 @@ pub const SECRET_FIELDS: [&str; 5] = [
     "password",
 ];
 /// The log keeps at most this many entries (oldest dropped first) so long runs stay bounded.
-const MAX_LOG_ENTRIES: usize = 100_000;
+const MAX_LOG_ENTRIES: usize = 20_000;
 /// Logged bodies are cut at this many bytes.
 const MAX_LOGGED_BODY: usize = 64 * 1024;
 
