@@ -3,12 +3,16 @@
 
 use serde_json::{json, Map, Value};
 
-use super::message::bad_json;
-use super::{parse_version, ApiError, Reply, S3_NS};
+use super::message::{bad_json, malformed_xml};
+use super::{is_true, parse_version, ApiError, Reply, Request, S3_NS};
 use crate::clock;
 use crate::keys::{Access, Principal};
 use crate::store::Store;
 use crate::xml;
+
+/// Owner recorded for buckets: only admins create buckets, and they all act for the one local
+/// namespace, so re-creating any existing bucket answers `BucketAlreadyOwnedByYou`.
+const OWNER: &str = "root";
 
 pub(super) fn list_buckets(store: &Store, p: &Principal) -> Reply {
     let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListAllMyBucketsResult xmlns=\"{S3_NS}\"><Owner><ID>local</ID><DisplayName>tigris-local</DisplayName></Owner><Buckets>");
@@ -193,4 +197,83 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
         }
     }
     Ok(())
+}
+
+/// `PUT` bucket with `X-Tigris-Snapshot: true[; name=…]`: takes a snapshot, answers its version.
+pub(super) fn take_snapshot(req: &Request, store: &mut Store, b: &str) -> Result<Reply, ApiError> {
+    store.bucket(b)?;
+    let value = req.header("x-tigris-snapshot").unwrap_or("");
+    let mut parts = value.splitn(2, ';');
+    if !is_true(parts.next()) {
+        return Err(ApiError::new(
+            400,
+            "InvalidArgument",
+            format!("X-Tigris-Snapshot must be 'true' or 'true; name=<name>', got {value:?}"),
+        ));
+    }
+    // the name is stored verbatim, as the JS SDK sends it
+    let name = parts
+        .next()
+        .and_then(|r| r.trim_start().strip_prefix("name="))
+        .map(str::to_string);
+    let version = store.snapshot(b, name)?;
+    Ok(Reply::new(200).with("X-Tigris-Snapshot-Version", version.to_string()))
+}
+
+/// `PUT` bucket: creates it (`X-Tigris-Enable-Snapshot`, `x-amz-acl`) or forks it from
+/// `X-Tigris-Fork-Source-Bucket` (at `X-Tigris-Fork-Source-Bucket-Snapshot`, else "now").
+/// A body, when present, must be a CreateBucketConfiguration.
+pub(super) fn create_bucket(req: &Request, store: &mut Store, b: &str) -> Result<Reply, ApiError> {
+    if !req.body.is_empty() {
+        let doc =
+            std::str::from_utf8(&req.body).map_err(|_| malformed_xml("the body is not UTF-8"))?;
+        let el = xml::parse(doc).map_err(|e| malformed_xml(&e))?;
+        if el.name != "CreateBucketConfiguration" {
+            return Err(malformed_xml("expected CreateBucketConfiguration"));
+        }
+    }
+    match req.header("x-tigris-fork-source-bucket") {
+        Some(src) => {
+            let snap = req
+                .header("x-tigris-fork-source-bucket-snapshot")
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| parse_version(s, "X-Tigris-Fork-Source-Bucket-Snapshot"))
+                .transpose()?;
+            store.fork(b, OWNER, src.trim(), snap)?;
+        }
+        None => {
+            let public = matches!(
+                req.header("x-amz-acl"),
+                Some("public-read" | "public-read-write")
+            );
+            store.create_bucket(
+                b,
+                OWNER,
+                is_true(req.header("x-tigris-enable-snapshot")),
+                public,
+            )?;
+        }
+    }
+    Ok(Reply::new(200).with("Location", format!("/{b}")))
+}
+
+/// HeadBucket: 200 with the Tigris fork headers, or a bodiless 404.
+pub(super) fn head_bucket(store: &Store, b: &str) -> Result<Reply, ApiError> {
+    let bucket = store.bucket(b)?;
+    let mut r = Reply::new(200).with(
+        "X-Tigris-Enable-Snapshot",
+        bucket.snapshot_enabled.to_string(),
+    );
+    if let Some(parent) = &bucket.parent {
+        r = r
+            .with("X-Tigris-Fork-Source-Bucket", parent.bucket.clone())
+            .with(
+                "X-Tigris-Fork-Source-Bucket-Snapshot",
+                parent.snapshot.to_string(),
+            );
+    }
+    if !bucket.children.is_empty() {
+        r = r.with("X-Tigris-Is-Fork-Parent", "true");
+    }
+    Ok(r)
 }

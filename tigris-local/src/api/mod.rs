@@ -62,13 +62,16 @@ pub struct Outcome {
     pub notifications: Vec<Notification>,
 }
 
+/// The S3 XML namespace.
 const S3_NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-pub(super) fn is_true(v: Option<&str>) -> bool {
+/// Whether a header value is `true` (case-insensitive).
+fn is_true(v: Option<&str>) -> bool {
     v.is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
-pub(super) fn parse_version(v: &str, what: &str) -> Result<Ts, ApiError> {
+/// Parses a nanosecond snapshot version from a header or query value.
+fn parse_version(v: &str, what: &str) -> Result<Ts, ApiError> {
     v.trim().parse().map_err(|_| {
         ApiError::new(
             400,
@@ -93,7 +96,7 @@ impl Api {
     }
 
     /// Queues the bucket's webhook for `change` when its filter matches.
-    pub fn notify(&self, store: &Store, change: &Change, notes: &mut Vec<Notification>) {
+    fn notify(&self, store: &Store, change: &Change, notes: &mut Vec<Notification>) {
         let Ok(bucket) = store.bucket(&change.bucket) else {
             return;
         };

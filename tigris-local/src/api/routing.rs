@@ -3,14 +3,15 @@
 
 use serde_json::json;
 
-use super::buckets::{bucket_info, list_buckets, list_snapshots, patch_bucket};
-use super::message::malformed_xml;
+use super::buckets::{
+    bucket_info, create_bucket, head_bucket, list_buckets, list_snapshots, patch_bucket,
+    take_snapshot,
+};
 use super::objects::{list_objects, snapshot_header};
 use super::{is_true, parse_version, Api, Data, Notification, Outcome, S3_NS};
 use super::{ApiError, Reply, Request};
 use crate::keys::{Access, Principal};
 use crate::sigv4;
-use crate::xml;
 
 /// Where a request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,52 +124,11 @@ impl Api {
             Addressed::Bucket(b) => match m {
                 "PUT" if req.header("x-tigris-snapshot").is_some() => {
                     need(Access::Write(b))?;
-                    data.store.bucket(b)?;
-                    let value = req.header("x-tigris-snapshot").unwrap_or("");
-                    let mut parts = value.splitn(2, ';');
-                    if !is_true(parts.next()) {
-                        return Err(ApiError::new(400, "InvalidArgument", format!("X-Tigris-Snapshot must be 'true' or 'true; name=<name>', got {value:?}")));
-                    }
-                    let name = parts
-                        .next()
-                        .and_then(|r| r.trim_start().strip_prefix("name="))
-                        .map(str::to_string);
-                    let version = data.store.snapshot(b, name)?;
-                    Ok(Reply::new(200).with("X-Tigris-Snapshot-Version", version.to_string()))
+                    take_snapshot(req, &mut data.store, b)
                 }
                 "PUT" => {
                     need(Access::Admin)?;
-                    if !req.body.is_empty() {
-                        let doc = std::str::from_utf8(&req.body)
-                            .map_err(|_| malformed_xml("the body is not UTF-8"))?;
-                        let el = xml::parse(doc).map_err(|e| malformed_xml(&e))?;
-                        if el.name != "CreateBucketConfiguration" {
-                            return Err(malformed_xml("expected CreateBucketConfiguration"));
-                        }
-                    }
-                    match req.header("x-tigris-fork-source-bucket") {
-                        Some(src) => {
-                            let snap = req
-                                .header("x-tigris-fork-source-bucket-snapshot")
-                                .filter(|s| !s.trim().is_empty())
-                                .map(|s| parse_version(s, "X-Tigris-Fork-Source-Bucket-Snapshot"))
-                                .transpose()?;
-                            data.store.fork(b, "root", src.trim(), snap)?;
-                        }
-                        None => {
-                            let public = matches!(
-                                req.header("x-amz-acl"),
-                                Some("public-read" | "public-read-write")
-                            );
-                            data.store.create_bucket(
-                                b,
-                                "root",
-                                is_true(req.header("x-tigris-enable-snapshot")),
-                                public,
-                            )?;
-                        }
-                    }
-                    Ok(Reply::new(200).with("Location", format!("/{b}")))
+                    create_bucket(req, &mut data.store, b)
                 }
                 "DELETE" if req.header("x-tigris-snapshot-version").is_some() => {
                     need(Access::Admin)?;
@@ -188,26 +148,7 @@ impl Api {
                 }
                 "HEAD" => {
                     need(Access::Read(b))?;
-                    let bucket = data.store.bucket(b).map_err(|e| ApiError {
-                        status: 404,
-                        ..ApiError::from(e)
-                    })?;
-                    let mut r = Reply::new(200).with(
-                        "X-Tigris-Enable-Snapshot",
-                        bucket.snapshot_enabled.to_string(),
-                    );
-                    if let Some(parent) = &bucket.parent {
-                        r = r
-                            .with("X-Tigris-Fork-Source-Bucket", parent.bucket.clone())
-                            .with(
-                                "X-Tigris-Fork-Source-Bucket-Snapshot",
-                                parent.snapshot.to_string(),
-                            );
-                    }
-                    if !bucket.children.is_empty() {
-                        r = r.with("X-Tigris-Is-Fork-Parent", "true");
-                    }
-                    Ok(r)
+                    head_bucket(&data.store, b)
                 }
                 "GET" if has("metadata") => {
                     need(Access::Read(b))?;
