@@ -105,6 +105,12 @@ test('put/get, head, list and a multipart upload with Expect: 100-continue', asy
   assert.equal(ok(await head('dir/my file (1).txt', inBucket(b))).size, 17);
   assert.equal((await get('nope.txt', 'string', inBucket(b))).error.message, 'File not found in Tigris Storage');
   assert.equal(ok(await put('empty.txt', '', inBucket(b))).size, 0, 'an empty put is followed by a HEAD');
+  // the presigned GET URL that put() returns works; a tampered one does not
+  const { url } = ok(await put('shared.txt', 'via presigned url', inBucket(b)));
+  const viaUrl = await fetch(url);
+  assert.equal(viaUrl.status, 200);
+  assert.equal(await viaUrl.text(), 'via presigned url');
+  assert.equal((await fetch(url.replace('shared.txt', 'empty.txt'))).status, 403);
   assert.equal(ok(await get('empty.txt', 'string', inBucket(b))), '');
   const big = 'x'.repeat(6 * 1024 * 1024) + 'end';
   ok(await put('big.bin', big, inBucket(b)));
@@ -113,7 +119,7 @@ test('put/get, head, list and a multipart upload with Expect: 100-continue', asy
   assert.ok(bigReqs.some((r) => r.headers.expect === '100-continue'), 'Expect: 100-continue was sent and handled');
   assert.equal(ok(await get('big.bin', 'string', inBucket(b))), big);
   const listed = ok(await list({ ...inBucket(b), delimiter: '/' }));
-  assert.deepEqual(listed.items.map((i) => i.name), ['big.bin', 'empty.txt']);
+  assert.deepEqual(listed.items.map((i) => i.name), ['big.bin', 'empty.txt', 'shared.txt']);
   assert.deepEqual(listed.commonPrefixes, ['dir/']);
   assert.equal(listed.hasMore, false);
 });

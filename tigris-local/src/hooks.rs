@@ -7,6 +7,8 @@ use crate::api::Request;
 
 /// The headers whose values never appear in the log.
 const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
+/// Query parameters (presigned URLs) whose values never appear in the log.
+const SECRET_PARAMS: [&str; 2] = ["X-Amz-Signature", "X-Amz-Security-Token"];
 /// JSON keys whose values are masked in logged bodies (and in the state dump).
 pub const SECRET_FIELDS: [&str; 5] = [
     "SecretAccessKey",
@@ -97,6 +99,20 @@ fn mask_body(body: &[u8]) -> String {
     text.to_string()
 }
 
+/// The raw query with presigned-URL credentials replaced by `******`.
+fn mask_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if SECRET_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(k)) => {
+                format!("{k}=******")
+            }
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// One logged request.
 pub fn log_entry(seq: u64, req: &Request) -> Value {
     let mut headers = serde_json::Map::new();
@@ -121,7 +137,7 @@ pub fn log_entry(seq: u64, req: &Request) -> Value {
         "time": crate::clock::rfc3339_ms(crate::clock::now_ns()),
         "method": req.method,
         "path": req.path,
-        "query": req.query,
+        "query": mask_query(&req.query),
         "headers": headers,
         "body": mask_body(&req.body),
         "status": null,
@@ -358,6 +374,10 @@ mod tests {
             r#"{"object_notifications":{"enabled":true,"web_hook":"http://x","filter":"","auth":{"token":"******"}}}"#
         );
         assert_eq!(e["headers"]["authorization"], "******");
+        assert_eq!(
+            mask_query("a=1&X-Amz-Signature=abc&x-amz-security-token=t"),
+            "a=1&X-Amz-Signature=******&x-amz-security-token=******"
+        );
         assert_eq!(e["headers"]["x-a"], "1");
         let plain = log_entry(2, &req("PATCH", "/b", r#"{"object_notifications":{}}"#));
         assert_eq!(plain["body"], r#"{"object_notifications":{}}"#);

@@ -29,6 +29,8 @@ pub enum SigError {
     PayloadMismatch,
     /// The recomputed signature differs.
     Mismatch,
+    /// A presigned URL past `X-Amz-Date + X-Amz-Expires`.
+    Expired,
 }
 
 impl SigError {
@@ -41,6 +43,7 @@ impl SigError {
             SigError::Skewed => "RequestTimeTooSkewed",
             SigError::PayloadMismatch => "XAmzContentSHA256Mismatch",
             SigError::Mismatch => "SignatureDoesNotMatch",
+            SigError::Expired => "AccessDenied",
         }
     }
 
@@ -53,6 +56,7 @@ impl SigError {
             SigError::Skewed => "The difference between the request time and the server's time is too large.".into(),
             SigError::PayloadMismatch => "The provided 'x-amz-content-sha256' header does not match what was computed.".into(),
             SigError::Mismatch => "The request signature we calculated does not match the signature you provided. Check your key and signing method.".into(),
+            SigError::Expired => "Request has expired".into(),
         }
     }
 
@@ -275,8 +279,9 @@ fn ct_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Verifies `req` against `auth` with `secret`, at server time `now_secs` (UNIX seconds).
-/// `check_skew` is off only for the fixed-time test vectors.
+/// Verifies a header-signed request (`Authorization: AWS4-HMAC-SHA256 …`) against `auth` with
+/// `secret`, at server time `now_secs` (UNIX seconds; `None` skips the clock check, for the
+/// fixed-time test vectors).
 pub fn verify(
     req: &RequestParts<'_>,
     auth: &Authorization,
@@ -290,11 +295,118 @@ pub fn verify(
         .trim()
         .to_string();
     let t = clock::parse_amz_date(&amz_date).ok_or(SigError::BadDate)?;
+    if now_secs.is_some_and(|now| (now - t).abs() > MAX_SKEW_SECS) {
+        return Err(SigError::Skewed);
+    }
+    let payload_hash = payload_hash(req, req.values("x-amz-content-sha256").next(), false)?;
+    check(req, req.query, auth, secret, &amz_date, &payload_hash)
+}
+
+/// A presigned (query-string) signature: `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`,
+/// `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Signature`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presigned {
+    /// Credential, signed headers and signature, as in header auth.
+    pub auth: Authorization,
+    /// `X-Amz-Date`.
+    pub amz_date: String,
+    /// `X-Amz-Expires` in seconds (1..=604800).
+    pub expires: i64,
+}
+
+/// Parses query-string auth; `None` when the query carries no `X-Amz-Algorithm`.
+pub fn parse_presigned(query: &str) -> Option<Result<Presigned, SigError>> {
+    let params: Vec<(String, String)> = query
+        .split('&')
+        .filter_map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (percent_decode(k), percent_decode(v)))
+        })
+        .collect();
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let algorithm = get("X-Amz-Algorithm")?;
+    Some((|| {
+        let missing = |what: &str| SigError::Malformed(format!("presigned URL without {what}"));
+        let header = format!(
+            "{algorithm} Credential={}, SignedHeaders={}, Signature={}",
+            get("X-Amz-Credential").ok_or_else(|| missing("X-Amz-Credential"))?,
+            get("X-Amz-SignedHeaders").ok_or_else(|| missing("X-Amz-SignedHeaders"))?,
+            get("X-Amz-Signature").ok_or_else(|| missing("X-Amz-Signature"))?,
+        );
+        let expires = get("X-Amz-Expires")
+            .and_then(|e| e.parse::<i64>().ok())
+            .filter(|e| (1..=604_800).contains(e))
+            .ok_or_else(|| SigError::Malformed("X-Amz-Expires must be 1..604800 seconds".into()))?;
+        Ok(Presigned {
+            auth: parse_authorization(&header)?,
+            amz_date: get("X-Amz-Date").ok_or(SigError::BadDate)?.to_string(),
+            expires,
+        })
+    })())
+}
+
+/// Verifies a presigned request. The payload is `UNSIGNED-PAYLOAD` when the URL (or a header)
+/// says so, as the S3 presigners do; otherwise the body hash.
+pub fn verify_presigned(
+    req: &RequestParts<'_>,
+    p: &Presigned,
+    secret: &str,
+    now_secs: Option<i64>,
+) -> Result<(), SigError> {
+    let t = clock::parse_amz_date(&p.amz_date).ok_or(SigError::BadDate)?;
     if let Some(now) = now_secs {
-        if (now - t).abs() > MAX_SKEW_SECS {
+        if now > t + p.expires {
+            return Err(SigError::Expired);
+        }
+        if t - now > MAX_SKEW_SECS {
             return Err(SigError::Skewed);
         }
     }
+    let query: String = req
+        .query
+        .split('&')
+        .filter(|pair| !pair.starts_with("X-Amz-Signature="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let declared = req
+        .values("x-amz-content-sha256")
+        .next()
+        .map(str::to_string)
+        .or_else(|| {
+            query.split('&').find_map(|pair| {
+                pair.strip_prefix("X-Amz-Content-Sha256=")
+                    .map(percent_decode)
+            })
+        });
+    let payload_hash = payload_hash(req, declared.as_deref(), true)?;
+    check(req, &query, &p.auth, secret, &p.amz_date, &payload_hash)
+}
+
+/// The payload hash to sign: the declared value, which must match the body (`UNSIGNED-PAYLOAD`
+/// only when `allow_unsigned`), or the body hash when nothing is declared.
+fn payload_hash(
+    req: &RequestParts<'_>,
+    declared: Option<&str>,
+    allow_unsigned: bool,
+) -> Result<String, SigError> {
+    let body_hash = sha256_hex(req.body);
+    match declared.map(str::trim) {
+        None => Ok(body_hash),
+        Some(h) if h == body_hash => Ok(body_hash),
+        Some("UNSIGNED-PAYLOAD") if allow_unsigned => Ok("UNSIGNED-PAYLOAD".into()),
+        Some(_) => Err(SigError::PayloadMismatch),
+    }
+}
+
+/// The checks shared by header and query auth, then the signature comparison.
+fn check(
+    req: &RequestParts<'_>,
+    query: &str,
+    auth: &Authorization,
+    secret: &str,
+    amz_date: &str,
+    payload_hash: &str,
+) -> Result<(), SigError> {
     if !amz_date.starts_with(&auth.date) {
         return Err(SigError::Malformed(
             "the credential date does not match x-amz-date".into(),
@@ -303,14 +415,9 @@ pub fn verify(
     if !auth.signed_headers.iter().any(|h| h == "host") {
         return Err(SigError::Malformed("host must be a signed header".into()));
     }
-    let body_hash = sha256_hex(req.body);
-    let payload_hash = match req.values("x-amz-content-sha256").next() {
-        Some(h) if h.trim() == body_hash => body_hash,
-        Some(_) => return Err(SigError::PayloadMismatch),
-        None => body_hash,
-    };
-    let canonical = canonical_request(req, &auth.signed_headers, &payload_hash);
-    let sts = string_to_sign(&amz_date, &auth.scope(), &canonical);
+    let parts = RequestParts { query, ..*req };
+    let canonical = canonical_request(&parts, &auth.signed_headers, payload_hash);
+    let sts = string_to_sign(amz_date, &auth.scope(), &canonical);
     let expected = sign(secret, &auth.date, &auth.region, &auth.service, &sts);
     if ct_eq(&expected, &auth.signature) {
         Ok(())
@@ -433,6 +540,52 @@ mod tests {
         assert!(parse_authorization("AWS4-HMAC-SHA1 Credential=a/b").is_err());
         assert!(parse_authorization("AWS4-HMAC-SHA256 Credential=x/2026/auto/s3/aws4_request, SignedHeaders=host, Signature=1").is_err());
         assert!(parse_authorization("AWS4-HMAC-SHA256 Signature=1").is_err());
+    }
+
+    #[test]
+    fn presigned_urls_expire_and_need_every_part() {
+        let q = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=k%2F20260101%2Fauto%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD";
+        let headers = vec![("host".to_string(), "h".to_string())];
+        let unsigned = RequestParts {
+            method: "GET",
+            path: "/b/k",
+            query: q,
+            headers: &headers,
+            body: b"",
+        };
+        let canonical = canonical_request(&unsigned, &["host".to_string()], "UNSIGNED-PAYLOAD");
+        let sig = sign(
+            "s",
+            "20260101",
+            "auto",
+            "s3",
+            &string_to_sign(
+                "20260101T000000Z",
+                "20260101/auto/s3/aws4_request",
+                &canonical,
+            ),
+        );
+        let full = format!("{q}&X-Amz-Signature={sig}");
+        let req = RequestParts {
+            query: &full,
+            ..unsigned
+        };
+        let p = parse_presigned(&full).unwrap().unwrap();
+        let t = clock::parse_amz_date("20260101T000000Z").unwrap();
+        assert_eq!(verify_presigned(&req, &p, "s", Some(t + 30)), Ok(()));
+        assert_eq!(
+            verify_presigned(&req, &p, "s", Some(t + 61)),
+            Err(SigError::Expired)
+        );
+        assert_eq!(
+            verify_presigned(&req, &p, "other", Some(t + 30)),
+            Err(SigError::Mismatch)
+        );
+        assert!(parse_presigned("a=b").is_none());
+        assert!(matches!(
+            parse_presigned("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60"),
+            Some(Err(SigError::Malformed(_)))
+        ));
     }
 
     #[test]

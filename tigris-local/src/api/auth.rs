@@ -1,4 +1,5 @@
-//! Who is calling: session token (spec §3.4) or strict SigV4 against the root or a minted key.
+//! Who is calling: session token (spec §3.4) or strict SigV4 (header auth, or a presigned URL)
+//! against the root or a minted key.
 
 use super::{Api, ApiError, Request};
 use crate::clock;
@@ -22,10 +23,15 @@ impl Api {
                 "The provided token is malformed or otherwise invalid.",
             ));
         }
-        let header = req
-            .header("authorization")
-            .ok_or(sigv4::SigError::Missing)?;
-        let auth = sigv4::parse_authorization(header)?;
+        let presigned = match req.header("authorization") {
+            Some(_) => None,
+            None => sigv4::parse_presigned(&req.query).transpose()?,
+        };
+        let auth = match (&presigned, req.header("authorization")) {
+            (Some(p), _) => p.auth.clone(),
+            (None, Some(header)) => sigv4::parse_authorization(header)?,
+            (None, None) => return Err(sigv4::SigError::Missing.into()),
+        };
         if auth.region != "auto" {
             return Err(ApiError::new(400, "AuthorizationHeaderMalformed", format!("The authorization header is malformed; the region '{}' is wrong; expecting 'auto'", auth.region)));
         }
@@ -58,7 +64,11 @@ impl Api {
             headers: &req.headers,
             body: &req.body,
         };
-        sigv4::verify(&parts, &auth, &secret, Some(clock::now_secs()))?;
+        let now = Some(clock::now_secs());
+        match &presigned {
+            Some(p) => sigv4::verify_presigned(&parts, p, &secret, now)?,
+            None => sigv4::verify(&parts, &auth, &secret, now)?,
+        }
         Ok(principal)
     }
 }
