@@ -22,6 +22,8 @@ use crate::webhook::{self, Policy};
 
 /// Largest accepted request body.
 const MAX_BODY: usize = 1 << 30;
+/// Bodies above this size are handled on the blocking pool.
+const BLOCKING_BODY: usize = 1 << 20;
 /// Largest accepted request head (start line + headers); larger heads get `431`.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// Request headers a browser client may send (CORS preflight).
@@ -153,62 +155,32 @@ impl Server {
         self: Arc<Self>,
         req: hyper::Request<Incoming>,
     ) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
-        let (parts, body) = req.into_parts();
-        let origin = parts
-            .headers
+        let origin = req
+            .headers()
             .get("origin")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = match Limited::new(body, MAX_BODY).collect().await {
-            Ok(b) => b.to_bytes(),
-            Err(e) => {
-                let err = if e.is::<http_body_util::LengthLimitError>() {
-                    ApiError::new(413, "EntityTooLarge", format!("Your proposed upload exceeds the maximum allowed size ({MAX_BODY} bytes)."))
-                } else {
-                    ApiError::new(
-                        400,
-                        "IncompleteBody",
-                        format!("Could not read the request body: {e}"),
-                    )
-                };
-                let r = err.reply(false, parts.uri.path());
-                return Ok(to_response(r, origin.as_deref()));
-            }
-        };
-        let req = Request {
-            method: parts.method.as_str().to_string(),
-            path: parts.uri.path().to_string(),
-            query: parts.uri.query().unwrap_or("").to_string(),
-            headers: parts
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_ascii_lowercase(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body,
+        let respond = |r: Reply| Ok(to_response(r, origin.as_deref()));
+        let req = match read_request(req).await {
+            Ok(r) => r,
+            Err(reply) => return respond(reply),
         };
         if req.method == "OPTIONS" {
-            return Ok(to_response(preflight(&req), origin.as_deref()));
+            return respond(preflight(&req));
         }
         if req.path.starts_with("/_local/") {
-            return Ok(to_response(self.local(&req), origin.as_deref()));
+            return respond(self.local(&req));
         }
-        let (index, fault) = {
+        let (seq, fault) = {
             let mut hooks = self.hooks();
-            let index = if self.test_hooks {
-                Some(hooks.record(&req))
-            } else {
-                None
-            };
-            (index, hooks.check(&req))
+            (
+                self.test_hooks.then(|| hooks.record(&req)),
+                hooks.check(&req),
+            )
         };
         let finish = |status: Option<u16>, fault: Option<Value>| {
-            if let Some(i) = index {
-                self.hooks().finish(i, status, fault);
+            if let Some(seq) = seq {
+                self.hooks().finish(seq, status, fault);
             }
         };
         let mut drop_after = false;
@@ -216,51 +188,22 @@ impl Server {
             match action {
                 FaultAction::Status { status, body } => {
                     finish(Some(status), Some(desc));
-                    let body = body.unwrap_or_default();
-                    let ct = if body.trim_start().starts_with('{') {
-                        "application/json"
-                    } else {
-                        "application/xml"
-                    };
-                    let r = Reply {
-                        status,
-                        headers: vec![("Content-Type".into(), ct.into())],
-                        body: Bytes::from(body),
-                    };
-                    return Ok(to_response(r, origin.as_deref()));
+                    return respond(fault_reply(status, body.unwrap_or_default()));
                 }
                 FaultAction::Delay { delay_ms } => {
                     finish(None, Some(desc));
                     tokio::time::sleep(Duration::from_millis(delay_ms)).await;
                 }
-                FaultAction::Drop {
-                    drop: DropWhen::Before,
-                } => {
+                FaultAction::Drop { drop } => {
                     finish(None, Some(desc));
-                    return Err(Dropped);
-                }
-                FaultAction::Drop {
-                    drop: DropWhen::After,
-                } => {
-                    finish(None, Some(desc));
+                    if drop == DropWhen::Before {
+                        return Err(Dropped);
+                    }
                     drop_after = true;
                 }
             }
         }
-        let api = &self.api;
-        let outcome = catch_unwind(AssertUnwindSafe(|| api.handle(&req)));
-        let (reply, notes) = match outcome {
-            Ok(o) => (o.reply, o.notifications),
-            Err(_) => (
-                ApiError::new(
-                    500,
-                    "InternalError",
-                    "tigris-local hit an internal error handling this request",
-                )
-                .reply(api.is_json_route(&req), &req.path),
-                Vec::new(),
-            ),
-        };
+        let (reply, notes) = self.run_api(req).await;
         self.deliver(notes);
         if drop_after {
             return Err(Dropped);
@@ -269,7 +212,91 @@ impl Server {
         if !self.latency.is_zero() {
             tokio::time::sleep(self.latency).await;
         }
-        Ok(to_response(reply, origin.as_deref()))
+        respond(reply)
+    }
+
+    /// Runs the API on `req` — on the blocking pool when the body is large (hashing it takes a
+    /// while) — and turns a panicking handler into a 500 instead of losing the server.
+    async fn run_api(self: &Arc<Self>, req: Request) -> (Reply, Vec<Notification>) {
+        let (json_route, path, large) = (
+            self.api.is_json_route(&req),
+            req.path.clone(),
+            req.body.len() > BLOCKING_BODY,
+        );
+        let server = self.clone();
+        let work = move || catch_unwind(AssertUnwindSafe(|| server.api.handle(&req))).ok();
+        let outcome = if large {
+            tokio::task::spawn_blocking(work).await.ok().flatten()
+        } else {
+            work()
+        };
+        match outcome {
+            Some(o) => (o.reply, o.notifications),
+            None => {
+                let err = ApiError::new(
+                    500,
+                    "InternalError",
+                    "tigris-local hit an internal error handling this request",
+                );
+                (err.reply(json_route, &path), Vec::new())
+            }
+        }
+    }
+}
+
+/// Reads the whole request; an unreadable or oversized body becomes the error reply.
+async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            let err = if e.is::<http_body_util::LengthLimitError>() {
+                ApiError::new(
+                    413,
+                    "EntityTooLarge",
+                    format!(
+                        "Your proposed upload exceeds the maximum allowed size ({MAX_BODY} bytes)."
+                    ),
+                )
+            } else {
+                ApiError::new(
+                    400,
+                    "IncompleteBody",
+                    format!("Could not read the request body: {e}"),
+                )
+            };
+            return Err(err.reply(false, parts.uri.path()));
+        }
+    };
+    Ok(Request {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    })
+}
+
+/// The reply of a `{"status", "body"}` fault; the content type follows the body's first character.
+fn fault_reply(status: u16, body: String) -> Reply {
+    let ct = if body.trim_start().starts_with('{') {
+        "application/json"
+    } else {
+        "application/xml"
+    };
+    Reply {
+        status,
+        headers: vec![("Content-Type".into(), ct.into())],
+        body: Bytes::from(body),
     }
 }
 
