@@ -25,8 +25,11 @@ pub enum SigError {
     BadDate,
     /// The request time is more than 15 minutes away from the server clock.
     Skewed,
-    /// `x-amz-content-sha256` does not match the body (or is `UNSIGNED-PAYLOAD`/streaming).
+    /// `x-amz-content-sha256` does not match the body.
     PayloadMismatch,
+    /// `UNSIGNED-PAYLOAD` in header auth, or an `aws-chunked` streaming payload: both refused,
+    /// the SDKs sign the body's SHA-256 (spec §1).
+    PayloadNotSigned(String),
     /// The recomputed signature differs.
     Mismatch,
     /// A presigned URL past `X-Amz-Date + X-Amz-Expires`.
@@ -41,7 +44,9 @@ impl SigError {
             SigError::Malformed(_) => "AuthorizationHeaderMalformed",
             SigError::BadDate => "AccessDenied",
             SigError::Skewed => "RequestTimeTooSkewed",
-            SigError::PayloadMismatch => "XAmzContentSHA256Mismatch",
+            SigError::PayloadMismatch | SigError::PayloadNotSigned(_) => {
+                "XAmzContentSHA256Mismatch"
+            }
             SigError::Mismatch => "SignatureDoesNotMatch",
             SigError::Expired => "AccessDenied",
         }
@@ -57,13 +62,16 @@ impl SigError {
             SigError::PayloadMismatch => "The provided 'x-amz-content-sha256' header does not match what was computed.".into(),
             SigError::Mismatch => "The request signature we calculated does not match the signature you provided. Check your key and signing method.".into(),
             SigError::Expired => "Request has expired".into(),
+            SigError::PayloadNotSigned(v) => format!("x-amz-content-sha256: {v} is not accepted by tigris-local; sign the SHA-256 of the whole body"),
         }
     }
 
     /// The HTTP status that goes with the code.
     pub fn status(&self) -> u16 {
         match self {
-            SigError::Malformed(_) | SigError::PayloadMismatch => 400,
+            SigError::Malformed(_) | SigError::PayloadMismatch | SigError::PayloadNotSigned(_) => {
+                400
+            }
             _ => 403,
         }
     }
@@ -394,6 +402,9 @@ fn payload_hash(
         None => Ok(body_hash),
         Some(h) if h == body_hash => Ok(body_hash),
         Some("UNSIGNED-PAYLOAD") if allow_unsigned => Ok("UNSIGNED-PAYLOAD".into()),
+        Some(h) if h == "UNSIGNED-PAYLOAD" || h.starts_with("STREAMING-") => {
+            Err(SigError::PayloadNotSigned(h.to_string()))
+        }
         Some(_) => Err(SigError::PayloadMismatch),
     }
 }
@@ -608,6 +619,16 @@ mod tests {
         let auth = parse_authorization("AWS4-HMAC-SHA256 Credential=k/20260101/auto/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00").unwrap();
         assert_eq!(
             verify(&req, &auth, "s", None),
+            Err(SigError::PayloadNotSigned("UNSIGNED-PAYLOAD".into()))
+        );
+        let mut wrong = headers.clone();
+        wrong[2].1 = sha256_hex(b"another body");
+        let wrong_req = RequestParts {
+            headers: &wrong,
+            ..req
+        };
+        assert_eq!(
+            verify(&wrong_req, &auth, "s", None),
             Err(SigError::PayloadMismatch)
         );
         let t = clock::parse_amz_date("20260101T000000Z").unwrap();
