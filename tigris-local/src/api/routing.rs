@@ -207,3 +207,68 @@ impl Api {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiConfig;
+    use crate::keys::Secret;
+
+    fn api() -> Api {
+        Api::new(ApiConfig {
+            root_key_id: "tid_local".into(),
+            root_secret: Secret("tsec_local".into()),
+            session_token: None,
+            base_host: "localhost".into(),
+        })
+    }
+
+    fn req(method: &str, host: &str, path: &str, query: &str) -> Request {
+        Request {
+            method: method.into(),
+            path: path.into(),
+            query: query.into(),
+            headers: vec![("host".into(), host.into())],
+            body: bytes::Bytes::new(),
+        }
+    }
+
+    #[test]
+    fn virtual_hosted_and_path_style() {
+        let a = api();
+        let route = |host: &str, path: &str| a.route(&req("GET", host, path, ""));
+        assert_eq!(route("127.0.0.1:9000", "/"), Addressed::Root);
+        assert_eq!(route("127.0.0.1:9000", "/b"), Addressed::Bucket("b".into()));
+        assert_eq!(
+            route("127.0.0.1:9000", "/b/"),
+            Addressed::Bucket("b".into())
+        );
+        assert_eq!(
+            route("127.0.0.1:9000", "/b/dir/my%20file%20%281%29.txt"),
+            Addressed::Object("b".into(), "dir/my file (1).txt".into())
+        );
+        assert_eq!(
+            route("b.localhost:9000", "/"),
+            Addressed::Bucket("b".into())
+        );
+        assert_eq!(
+            route("my.bucket.localhost", "/k/"),
+            Addressed::Object("my.bucket".into(), "k/".into())
+        );
+        assert_eq!(
+            route("localhost:9000", "/b/k"),
+            Addressed::Object("b".into(), "k".into())
+        );
+        assert_eq!(route("[::1]:9000", "/b"), Addressed::Bucket("b".into()));
+    }
+
+    #[test]
+    fn json_routes() {
+        let a = api();
+        assert!(a.is_json_route(&req("GET", "h", "/b", "metadata&with-size=true")));
+        assert!(a.is_json_route(&req("PATCH", "h", "/b", "")));
+        assert!(a.is_json_route(&req("POST", "h", "/", "Action=DeleteAccessKey")));
+        assert!(!a.is_json_route(&req("GET", "h", "/b", "list-type=2")));
+        assert!(!a.is_json_route(&req("GET", "h", "/b/k", "metadata")));
+    }
+}
