@@ -1,0 +1,66 @@
+// Signing throughput of one signer in a fresh Node process: sequential signatures for `windows`
+// windows of `windowMs` after a `warmupMs` warm-up; prints the per-window rates.
+// argv: <signer> <empty|1k> <warmupMs> <windowMs> <windows>
+// Signers: smithy (what @tigrisdata/* use: @smithy/signature-v4 + @aws-crypto/sha256-js, region
+// auto, service s3, uriEscapePath false), aws4fetch (WebCrypto, async), ours-call (a whole
+// teardownCoordination call of our package — config parse, one signed PATCH, response parse —
+// with a stubbed global fetch; an upper bound of our per-request CPU, not a signer-only figure),
+// stub (the stubbed fetch alone, to subtract), ours-signer (the dedicated wasm signing build in
+// bench/wasm-signer/pkg, when built).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const [signer, bodyKind, warmupMs, windowMs, windows] = [process.argv[2], process.argv[3], ...process.argv.slice(4).map(Number)];
+const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const body = bodyKind === '1k' ? 'x'.repeat(1024) : '';
+const host = 't3.storage.dev';
+const headers = { host, 'content-type': 'application/xml', 'x-tigris-enable-snapshot': 'true' };
+
+let signOnce;
+if (signer === 'smithy') {
+  const { SignatureV4 } = await import('@smithy/signature-v4');
+  const { Sha256 } = await import('@aws-crypto/sha256-js');
+  const sv4 = new SignatureV4({ credentials: creds, region: 'auto', service: 's3', sha256: Sha256, uriEscapePath: false });
+  signOnce = () => sv4.sign({ method: 'PUT', protocol: 'https:', hostname: host, path: '/bench-bucket', query: {}, headers: { ...headers }, body });
+} else if (signer === 'aws4fetch') {
+  const { AwsClient } = await import('aws4fetch');
+  const client = new AwsClient({ ...creds, service: 's3', region: 'auto', retries: 0 });
+  signOnce = () => client.sign(`https://${host}/bench-bucket`, { method: 'PUT', headers: { 'content-type': 'application/xml', 'x-tigris-enable-snapshot': 'true' }, body });
+} else if (signer === 'ours-call' || signer === 'stub') {
+  const reply = () => new Response('{"status":"success"}', { status: 200, headers: { 'content-type': 'application/json' } });
+  globalThis.fetch = async () => reply();
+  if (signer === 'stub') {
+    signOnce = () => globalThis.fetch('https://t3.storage.dev/bench-bucket', { method: 'PATCH' });
+  } else {
+    const kit = await import('tigris-agent-kit');
+    const config = { ...creds, endpoint: `https://${host}` };
+    signOnce = async () => { const r = await kit.teardownCoordination('bench-bucket', { config }); if (r.error) throw r.error; };
+  }
+} else if (signer === 'ours-signer') {
+  const glue = new URL('../wasm-signer/pkg/node/bench_signer.js', import.meta.url);
+  if (!existsSync(glue)) { console.log(JSON.stringify({ signer, unavailable: 'bench/wasm-signer not built' })); process.exit(0); }
+  const m = createRequire(import.meta.url)(glue.pathname);
+  const now = Date.now();
+  signOnce = () => m.signOnce(creds.accessKeyId, creds.secretAccessKey, body, now);
+} else {
+  throw new Error(`unknown signer ${signer}`);
+}
+
+async function windowRate(ms) {
+  let n = 0;
+  const start = performance.now();
+  const end = start + ms;
+  let now = start;
+  while (now < end) {
+    // batches of 16 between clock reads; each signature awaited in turn (sequential)
+    for (let i = 0; i < 16; i++) await signOnce();
+    n += 16;
+    now = performance.now();
+  }
+  return (n * 1000) / (now - start);
+}
+
+await windowRate(warmupMs);
+const rates = [];
+for (let i = 0; i < windows; i++) rates.push(await windowRate(windowMs));
+console.log(JSON.stringify({ signer, body: bodyKind, rates }));

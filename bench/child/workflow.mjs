@@ -1,0 +1,28 @@
+// One workflow-latency sample in a fresh Node process: import the side, one warm-up call
+// (listCheckpoints on a small bucket: JIT + keep-alive connection), then the timed workflow.
+// Prints {ms, maxRssKiB, out}; `out` is what the parent needs to clean up.
+// argv: <ours|reference> <row>; env BENCH_CONFIG, BENCH_INPUT (JSON: row inputs).
+const [side, row] = process.argv.slice(2);
+const config = JSON.parse(process.env.BENCH_CONFIG);
+const input = JSON.parse(process.env.BENCH_INPUT);
+const kit = side === 'ours' ? await import('tigris-agent-kit') : await import('../reference.mjs');
+const must = (r, what) => { if (r.error) throw new Error(`${what}: ${r.error.message}`); return r.data; };
+must(await kit.listCheckpoints(input.warmBucket, { config }), 'warm-up');
+
+const rows = {
+  createForks: () => kit.createForks(input.base, input.count, { prefix: input.prefix, credentials: { role: 'Editor' }, config }),
+  teardownForks: () => kit.teardownForks(input.set, { config }),
+  createWorkspace: () => kit.createWorkspace(input.name, { ttl: { days: 1 }, credentials: { role: 'Editor' }, config }),
+  listCheckpoints: () => kit.listCheckpoints(input.bucket, { config }),
+};
+const t = performance.now();
+const res = await rows[row]();
+const ms = performance.now() - t;
+const data = must(res, row);
+let check;
+if (row === 'createForks') check = data.forks.length === input.count && data.forks.every((f) => f.credentials);
+else if (row === 'listCheckpoints') check = data.checkpoints.length === input.expect;
+else if (row === 'createWorkspace') check = Boolean(data.credentials);
+else check = true;
+if (!check) throw new Error(`${row}: unexpected result ${JSON.stringify(data).slice(0, 300)}`);
+console.log(JSON.stringify({ side, row, ms, maxRssKiB: process.resourceUsage().maxRSS, out: row === 'createForks' ? data : row === 'createWorkspace' ? data : null }));
