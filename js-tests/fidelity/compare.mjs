@@ -27,7 +27,7 @@ const ignoredHeader = (name) => IGNORED_HEADERS.includes(name) || name.startsWit
 export const ALLOWED = {
   'accept-any': 'Node fetch (undici) adds `accept: */*` when the caller set no Accept header; present on one side only, unsigned, meaningless to the server',
   'query-order': 'the same query parameters in another order (the SigV4 canonical query is sorted; servers must not depend on order)',
-  'retry': 'an extra attempt of the same request after a 408/429/5xx answer or a dropped connection (our retries; the reference retries only inside the AWS SDK)',
+  'retry': 'more attempts of the same request on our side after a 408/429/5xx answer or a dropped connection, possibly ending with another status (our retries; the reference retries S3 calls only, inside the AWS SDK, and never its fetch-based Tigris/IAM calls)',
 };
 
 /** Labels for server-generated values, from one or more `/_local/state` snapshots. */
@@ -132,19 +132,28 @@ export function fieldDiffs(ref, ours) {
 
 const failing = (diffs) => diffs.filter((d) => !d.allowed);
 
-/** Drops our retried attempts: an entry followed by the same request, itself answered retryably. */
-function dropRetries(ours, allowed) {
-  const kept = [];
-  for (let i = 0; i < ours.length; i++) {
-    const cur = ours[i];
-    const later = ours.slice(i + 1).find((n) => keyOf(n) === keyOf(cur));
-    if (later && RETRYABLE(cur) && failing(fieldDiffs({ ...cur, status: later.status }, later)).length === 0) {
-      allowed.push({ allowed: 'retry', request: keyOf(cur), status: cur.status });
-      continue;
+/**
+ * Folds retried attempts into one entry: an attempt answered retryably (408/429/5xx or no
+ * answer) followed later by the same request becomes part of that later entry, which records
+ * `attempts`. Applied to both logs (the AWS SDK retries S3 calls too).
+ */
+function foldRetries(log) {
+  const out = [];
+  const folded = new Set();
+  for (let i = 0; i < log.length; i++) {
+    if (folded.has(i)) continue;
+    let cur = { ...log[i], attempts: 1 };
+    let j = i;
+    while (RETRYABLE(cur)) {
+      const k = log.findIndex((n, idx) => idx > j && !folded.has(idx) && keyOf(n) === keyOf(cur) && failing(fieldDiffs({ ...cur, status: n.status }, n)).length === 0);
+      if (k < 0) break;
+      folded.add(k);
+      cur = { ...log[k], attempts: cur.attempts + 1 };
+      j = k;
     }
-    kept.push(cur);
+    out.push(cur);
   }
-  return kept;
+  return out;
 }
 
 /** Longest common subsequence alignment of two key arrays → pairs [i|null, j|null]. */
@@ -169,12 +178,18 @@ function align(a, b) {
  * multiset. Returns `{ differences: [...], allowed: [...] }`; each difference names the request
  * (`METHOD path?query`, position) and the differing fields.
  */
-export function compareLogs(refLog, ourLog, { ordered }) {
+export function compareLogs(refLog, ourLog, { ordered }) { // eslint-disable-line no-param-reassign
   const allowed = [];
   const differences = [];
-  const ours = dropRetries(ourLog, allowed);
+  refLog = foldRetries(refLog);
+  const ours = foldRetries(ourLog);
   const report = (i, j, r, o) => {
     const diffs = fieldDiffs(r, o);
+    if (r.attempts !== o.attempts) {
+      diffs.push({ field: 'attempts', ref: r.attempts, ours: o.attempts, ...(o.attempts > r.attempts && { allowed: 'retry' }) });
+      // more attempts on our side may end with another status (a retry that succeeded)
+      for (const d of diffs) if (d.field === 'status' && o.attempts > r.attempts) d.allowed = 'retry';
+    }
     for (const d of diffs) (d.allowed ? allowed : differences).push({ request: keyOf(r), refIndex: i, ourIndex: j, ...d });
   };
   if (ordered) {
@@ -212,7 +227,6 @@ export function describe(list) {
     const tag = d.allowed ? ` (allowed: ${d.allowed})` : '';
     if (d.field === 'missing in ours') return `${where}: missing in ours — ${JSON.stringify(d.ref)}`;
     if (d.field === 'extra in ours') return `${where}: extra in ours — ${JSON.stringify(d.ours)}`;
-    if (d.allowed === 'retry') return `${d.request}: retried after status ${d.status}${tag}`;
     return `${where}: ${d.field}: reference ${JSON.stringify(d.ref)} vs ours ${JSON.stringify(d.ours)}${tag}`;
   });
 }

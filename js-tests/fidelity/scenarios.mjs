@@ -156,6 +156,18 @@ export const scenarios = [
     run: (k, c, ctx) => k.teardownForks(ctx.set, { concurrency: 1, config: c }),
   },
 
+  // Transient server errors (both sides may retry; the attempts are folded, see compare.mjs)
+  {
+    name: 'createWorkspace whose bucket PUT is answered 503 once',
+    setup: (srv) => srv.fault({ method: 'PUT', path: '/fid-ws/', times: 1, action: { status: 503, body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' } }),
+    run: (k, c) => k.createWorkspace('fid-ws', { config: c }),
+  },
+  {
+    name: 'teardownCoordination whose PATCH is answered 503 once',
+    setup: async (srv) => { await bucket(srv, 'fid-pipe'); await srv.fault({ method: 'PATCH', path: '/fid-pipe', times: 1, action: { status: 503, body: '{"Code":"SlowDown","Message":"Please reduce your request rate."}' } }); },
+    run: (k, c) => k.teardownCoordination('fid-pipe', { config: c }),
+  },
+
   // Coordination
   {
     name: 'setupCoordination filter + bearer token',
