@@ -49,6 +49,18 @@ impl Object {
             headers,
         }
     }
+
+    /// A new version with the same content (CopyObject): the body is shared, nothing is rehashed.
+    pub fn copy(&self) -> Object {
+        Object {
+            body: self.body.clone(),
+            etag: self.etag.clone(),
+            content_type: self.content_type.clone(),
+            last_modified: 0,
+            crc32: self.crc32,
+            headers: self.headers.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

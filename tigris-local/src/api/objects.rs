@@ -16,31 +16,21 @@ use crate::store::{Object, Store, Ts};
 use crate::xml;
 
 impl Api {
+    /// Object routes. Checksums, hashes and XML parsing happen before the data lock is taken.
     pub(super) fn object(
         &self,
         req: &Request,
         p: &Principal,
         b: &str,
         k: &str,
-        data: &mut Data,
         notes: &mut Vec<Notification>,
     ) -> Result<Reply, ApiError> {
         let params = req.params();
         let param = |n: &str| params.iter().find(|(p, _)| p == n).map(|(_, v)| v.as_str());
-        let store = &mut data.store;
         match (req.method.as_str(), param("uploadId")) {
             ("GET" | "HEAD", _) => {
                 let at = snapshot_header(req)?;
-                let obj = store.get(b, k, at).map_err(|e| {
-                    if req.method == "HEAD" {
-                        ApiError {
-                            status: 404,
-                            ..e.into()
-                        }
-                    } else {
-                        e.into()
-                    }
-                })?;
+                let obj = self.data().store.get(b, k, at)?;
                 Ok(object_reply(req, &obj))
             }
             ("PUT", Some(id)) => {
@@ -50,86 +40,41 @@ impl Api {
                         ApiError::new(400, "InvalidArgument", "partNumber must be an integer")
                     })?;
                 check_checksums(req)?;
-                let etag = store.put_part(b, k, id, n, Arc::from(&req.body[..]))?;
+                let body = Arc::from(&req.body[..]);
+                let etag = self.data().store.put_part(b, k, id, n, body)?;
                 Ok(Reply::new(200).with("ETag", etag))
             }
             ("PUT", None) if req.header("x-amz-copy-source").is_some() => {
-                let src = sigv4::percent_decode(req.header("x-amz-copy-source").unwrap_or(""));
-                let src = src.strip_prefix('/').unwrap_or(&src);
-                let (sb, sk) = src.split_once('/').ok_or_else(|| {
-                    ApiError::new(
-                        400,
-                        "InvalidArgument",
-                        "x-amz-copy-source must be <bucket>/<key>",
-                    )
-                })?;
-                let sk = sk.split("?versionId=").next().unwrap_or(sk);
-                if !p.allows(&Access::Read(sb)) {
-                    return Err(ApiError::denied());
-                }
-                let source = store.get(sb, sk, snapshot_header(req)?)?;
-                let copy = Object::new(
-                    source.body.clone(),
-                    source.content_type.clone(),
-                    source.headers.clone(),
-                );
-                let (obj, change) = store.put(b, k, copy, "OBJECT_CREATED_COPY")?;
-                self.notify(store, &change, notes);
-                Ok(Reply::xml(
-                    200,
-                    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><CopyObjectResult><LastModified>{}</LastModified><ETag>{}</ETag></CopyObjectResult>", clock::rfc3339_ms(obj.last_modified), xml::escape(&obj.etag)),
-                ))
+                self.copy_object(req, p, b, k, notes)
             }
             ("PUT", None) => {
                 check_checksums(req)?;
-                let content_type = req
-                    .header("content-type")
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let kept: Vec<(String, String)> = req
-                    .headers
-                    .iter()
-                    .filter(|(n, _)| {
-                        n.starts_with("x-amz-meta-")
-                            || matches!(
-                                n.as_str(),
-                                "cache-control"
-                                    | "content-disposition"
-                                    | "content-encoding"
-                                    | "content-language"
-                                    | "expires"
-                            )
-                    })
-                    .cloned()
-                    .collect();
-                let (obj, change) = store.put(
-                    b,
-                    k,
-                    Object::new(Arc::from(&req.body[..]), content_type, kept),
-                    "OBJECT_CREATED_PUT",
-                )?;
-                self.notify(store, &change, notes);
+                let obj = Object::new(
+                    Arc::from(&req.body[..]),
+                    content_type(req),
+                    kept_headers(req),
+                );
+                let mut data = self.data();
+                let (obj, change) = data.store.put(b, k, obj, "OBJECT_CREATED_PUT")?;
+                self.notify(&data.store, &change, notes);
                 let crc = base64::engine::general_purpose::STANDARD.encode(obj.crc32.to_be_bytes());
                 Ok(Reply::new(200)
                     .with("ETag", obj.etag.clone())
                     .with("x-amz-checksum-crc32", crc))
             }
             ("DELETE", Some(id)) => {
-                store.abort_upload(b, k, id)?;
+                self.data().store.abort_upload(b, k, id)?;
                 Ok(Reply::new(204))
             }
             ("DELETE", None) => {
-                if let Some(change) = store.delete(b, k)? {
-                    self.notify(store, &change, notes);
+                let mut data = self.data();
+                if let Some(change) = data.store.delete(b, k)? {
+                    self.notify(&data.store, &change, notes);
                 }
                 Ok(Reply::new(204))
             }
             ("POST", None) if params.iter().any(|(p, _)| p == "uploads") => {
-                let ct = req
-                    .header("content-type")
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let id = store.create_upload(b, k, ct)?;
+                let id = self.data().store.create_upload(b, k, content_type(req))?;
                 Ok(Reply::xml(
                     200,
                     format!(
@@ -140,33 +85,17 @@ impl Api {
                 ))
             }
             ("POST", Some(id)) => {
-                let doc = std::str::from_utf8(&req.body)
-                    .map_err(|_| malformed_xml("the body is not UTF-8"))?;
-                let el = xml::parse(doc).map_err(|e| malformed_xml(&e))?;
-                if el.name != "CompleteMultipartUpload" {
-                    return Err(malformed_xml("expected CompleteMultipartUpload"));
-                }
-                let parts = el
-                    .all("Part")
-                    .map(|p| {
-                        let n = p
-                            .child_text("PartNumber")
-                            .and_then(|n| n.trim().parse().ok())
-                            .ok_or_else(|| malformed_xml("Part needs a numeric PartNumber"))?;
-                        Ok((n, p.child_text("ETag").unwrap_or("").trim().to_string()))
-                    })
-                    .collect::<Result<Vec<(u32, String)>, ApiError>>()?;
-                let (obj, change) = store.complete_upload(b, k, id, &parts)?;
-                self.notify(store, &change, notes);
+                let parts = completed_parts(req)?;
+                let mut data = self.data();
+                let (obj, change) = data.store.complete_upload(b, k, id, &parts)?;
+                self.notify(&data.store, &change, notes);
                 Ok(Reply::xml(
                     200,
                     format!(
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUploadResult xmlns=\"{S3_NS}\"><Location>/{}/{}</Location><Bucket>{}</Bucket><Key>{}</Key><ETag>{}</ETag></CompleteMultipartUploadResult>",
-                        xml::escape(b),
-                        xml::escape(k),
-                        xml::escape(b),
-                        xml::escape(k),
-                        xml::escape(&obj.etag)
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUploadResult xmlns=\"{S3_NS}\"><Location>/{b}/{k}</Location><Bucket>{b}</Bucket><Key>{k}</Key><ETag>{}</ETag></CompleteMultipartUploadResult>",
+                        xml::escape(&obj.etag),
+                        b = xml::escape(b),
+                        k = xml::escape(k),
                     ),
                 ))
             }
@@ -176,6 +105,44 @@ impl Api {
                 format!("tigris-local does not implement {m} on an object with this query"),
             )),
         }
+    }
+
+    /// CopyObject (`PUT` with `x-amz-copy-source`): needs read access to the source; the body is
+    /// shared, not copied.
+    fn copy_object(
+        &self,
+        req: &Request,
+        p: &Principal,
+        b: &str,
+        k: &str,
+        notes: &mut Vec<Notification>,
+    ) -> Result<Reply, ApiError> {
+        let src = sigv4::percent_decode(req.header("x-amz-copy-source").unwrap_or(""));
+        let src = src.strip_prefix('/').unwrap_or(&src);
+        let (sb, sk) = src.split_once('/').ok_or_else(|| {
+            ApiError::new(
+                400,
+                "InvalidArgument",
+                "x-amz-copy-source must be <bucket>/<key>",
+            )
+        })?;
+        let sk = sk.split("?versionId=").next().unwrap_or(sk);
+        if !p.allows(&Access::Read(sb)) {
+            return Err(ApiError::denied());
+        }
+        let at = snapshot_header(req)?;
+        let mut data = self.data();
+        let source = data.store.get(sb, sk, at)?;
+        let (obj, change) = data.store.put(b, k, source.copy(), "OBJECT_CREATED_COPY")?;
+        self.notify(&data.store, &change, notes);
+        Ok(Reply::xml(
+            200,
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CopyObjectResult><LastModified>{}</LastModified><ETag>{}</ETag></CopyObjectResult>",
+                clock::rfc3339_ms(obj.last_modified),
+                xml::escape(&obj.etag)
+            ),
+        ))
     }
 
     /// DeleteObjects (`POST /<bucket>?delete`): deletes each listed key, reporting each.
@@ -216,6 +183,50 @@ pub(super) fn snapshot_header(req: &Request) -> Result<Option<Ts>, ApiError> {
         .filter(|v| !v.trim().is_empty())
         .map(|v| parse_version(v, "X-Tigris-Snapshot-Version"))
         .transpose()
+}
+
+/// The request's content type (S3 default `application/octet-stream`).
+fn content_type(req: &Request) -> String {
+    req.header("content-type")
+        .unwrap_or("application/octet-stream")
+        .to_string()
+}
+
+/// Headers stored with an object and returned on reads.
+fn kept_headers(req: &Request) -> Vec<(String, String)> {
+    req.headers
+        .iter()
+        .filter(|(n, _)| {
+            n.starts_with("x-amz-meta-")
+                || matches!(
+                    n.as_str(),
+                    "cache-control"
+                        | "content-disposition"
+                        | "content-encoding"
+                        | "content-language"
+                        | "expires"
+                )
+        })
+        .cloned()
+        .collect()
+}
+
+/// The `(part number, etag)` list of a CompleteMultipartUpload body.
+fn completed_parts(req: &Request) -> Result<Vec<(u32, String)>, ApiError> {
+    let doc = std::str::from_utf8(&req.body).map_err(|_| malformed_xml("the body is not UTF-8"))?;
+    let el = xml::parse(doc).map_err(|e| malformed_xml(&e))?;
+    if el.name != "CompleteMultipartUpload" {
+        return Err(malformed_xml("expected CompleteMultipartUpload"));
+    }
+    el.all("Part")
+        .map(|p| {
+            let n = p
+                .child_text("PartNumber")
+                .and_then(|n| n.trim().parse().ok())
+                .ok_or_else(|| malformed_xml("Part needs a numeric PartNumber"))?;
+            Ok((n, p.child_text("ETag").unwrap_or("").trim().to_string()))
+        })
+        .collect()
 }
 
 fn check_checksums(req: &Request) -> Result<(), ApiError> {

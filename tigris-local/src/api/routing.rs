@@ -8,7 +8,7 @@ use super::buckets::{
     take_snapshot,
 };
 use super::objects::{list_objects, snapshot_header};
-use super::{is_true, parse_version, Api, Data, Notification, Outcome, S3_NS};
+use super::{is_true, parse_version, Api, Notification, Outcome, S3_NS};
 use super::{ApiError, Reply, Request};
 use crate::keys::{Access, Principal};
 use crate::sigv4;
@@ -22,6 +22,15 @@ pub enum Addressed {
     Bucket(String),
     /// An object.
     Object(String, String),
+}
+
+/// `Ok` when `p` may perform `access`, else `AccessDenied`.
+fn need(p: &Principal, access: Access<'_>) -> Result<(), ApiError> {
+    if p.allows(&access) {
+        Ok(())
+    } else {
+        Err(ApiError::denied())
+    }
 }
 
 impl Api {
@@ -70,7 +79,7 @@ impl Api {
         let mut notes = Vec::new();
         let result = self
             .authenticate(req)
-            .and_then(|p| self.dispatch(req, &target, &p, &mut self.data(), &mut notes));
+            .and_then(|p| self.dispatch(req, &target, &p, &mut notes));
         let reply = result.unwrap_or_else(|e| e.reply(json_route, &resource));
         Outcome {
             reply,
@@ -83,127 +92,145 @@ impl Api {
         req: &Request,
         target: &Addressed,
         p: &Principal,
-        data: &mut Data,
         notes: &mut Vec<Notification>,
     ) -> Result<Reply, ApiError> {
+        match target {
+            Addressed::Root => self.root(req, p),
+            Addressed::Bucket(b) => self.bucket(req, p, b, notes),
+            Addressed::Object(b, k) => {
+                let write = !matches!(req.method.as_str(), "GET" | "HEAD");
+                need(
+                    p,
+                    if write {
+                        Access::Write(b)
+                    } else {
+                        Access::Read(b)
+                    },
+                )?;
+                // object handlers hash and parse before they take the data lock
+                self.object(req, p, b, k, notes)
+            }
+        }
+    }
+
+    /// `/` on the base host: IAM (POST), ListBuckets, or snapshot listing.
+    fn root(&self, req: &Request, p: &Principal) -> Result<Reply, ApiError> {
+        let mut data = self.data();
+        let params = req.params();
+        let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let m = req.method.as_str();
+        let data = &mut *data;
+        match m {
+            "POST" => {
+                need(p, Access::Admin)?;
+                self.iam(req, &params, data)
+            }
+            "GET" | "HEAD" => match req.header("x-tigris-snapshot") {
+                Some(bucket) => {
+                    need(p, Access::Read(bucket))?;
+                    list_snapshots(
+                        &data.store,
+                        bucket,
+                        param("max-buckets"),
+                        param("continuation-token"),
+                    )
+                }
+                None => Ok(list_buckets(&data.store, p)),
+            },
+            _ => Err(ApiError::new(
+                405,
+                "MethodNotAllowed",
+                format!("{m} is not allowed on /"),
+            )),
+        }
+    }
+
+    /// Bucket routes: create/fork/snapshot, delete, head, info, settings, listing, DeleteObjects.
+    fn bucket(
+        &self,
+        req: &Request,
+        p: &Principal,
+        b: &str,
+        notes: &mut Vec<Notification>,
+    ) -> Result<Reply, ApiError> {
+        let mut data = self.data();
+        let data = &mut *data;
         let params = req.params();
         let has = |k: &str| params.iter().any(|(n, _)| n == k);
-        let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        let need = |a: Access<'_>| {
-            if p.allows(&a) {
-                Ok(())
-            } else {
-                Err(ApiError::denied())
-            }
-        };
         let m = req.method.as_str();
-        match target {
-            Addressed::Root => match m {
-                "POST" => {
-                    need(Access::Admin)?;
-                    self.iam(req, &params, data)
-                }
-                "GET" | "HEAD" => match req.header("x-tigris-snapshot") {
-                    Some(bucket) => {
-                        need(Access::Read(bucket))?;
-                        list_snapshots(
-                            &data.store,
-                            bucket,
-                            param("max-buckets"),
-                            param("continuation-token"),
-                        )
-                    }
-                    None => Ok(list_buckets(&data.store, p)),
-                },
-                _ => Err(ApiError::new(
-                    405,
-                    "MethodNotAllowed",
-                    format!("{m} is not allowed on /"),
-                )),
-            },
-            Addressed::Bucket(b) => match m {
-                "PUT" if req.header("x-tigris-snapshot").is_some() => {
-                    need(Access::Write(b))?;
-                    take_snapshot(req, &mut data.store, b)
-                }
-                "PUT" => {
-                    need(Access::Admin)?;
-                    create_bucket(req, &mut data.store, b)
-                }
-                "DELETE" if req.header("x-tigris-snapshot-version").is_some() => {
-                    need(Access::Admin)?;
-                    let v = parse_version(
-                        req.header("x-tigris-snapshot-version").unwrap_or(""),
-                        "X-Tigris-Snapshot-Version",
-                    )?;
-                    data.store.delete_snapshot(b, v)?;
-                    Ok(Reply::new(204))
-                }
-                "DELETE" => {
-                    need(Access::Admin)?;
-                    let force = is_true(req.header("tigris-force-delete"))
-                        || is_true(req.header("x-tigris-force-delete"));
-                    data.store.delete_bucket(b, force)?;
-                    Ok(Reply::new(204))
-                }
-                "HEAD" => {
-                    need(Access::Read(b))?;
-                    head_bucket(&data.store, b)
-                }
-                "GET" if has("metadata") => {
-                    need(Access::Read(b))?;
-                    Ok(Reply::json(200, &bucket_info(&data.store, b)?))
-                }
-                "GET" if has("location") => {
-                    need(Access::Read(b))?;
-                    data.store.bucket(b)?;
-                    Ok(Reply::xml(200, format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><LocationConstraint xmlns=\"{S3_NS}\">auto</LocationConstraint>")))
-                }
-                "GET"
-                    if params.iter().all(|(k, _)| {
-                        matches!(
-                            k.as_str(),
-                            "list-type"
-                                | "prefix"
-                                | "delimiter"
-                                | "max-keys"
-                                | "continuation-token"
-                                | "start-after"
-                                | "encoding-type"
-                                | "fetch-owner"
-                                | "x-id"
-                                | "marker"
-                        )
-                    }) =>
-                {
-                    need(Access::Read(b))?;
-                    let at = snapshot_header(req)?;
-                    list_objects(&data.store, b, &params, at)
-                }
-                "PATCH" => {
-                    need(Access::Write(b))?;
-                    patch_bucket(&mut data.store, b, &req.body)?;
-                    Ok(Reply::json(200, &json!({"status": "success"})))
-                }
-                "POST" if has("delete") => {
-                    need(Access::Write(b))?;
-                    self.delete_objects(req, b, data, notes)
-                }
-                _ => Err(ApiError::new(
-                    501,
-                    "NotImplemented",
-                    format!("tigris-local does not implement {m} on a bucket with this query"),
-                )),
-            },
-            Addressed::Object(b, k) => {
-                let write = !matches!(m, "GET" | "HEAD");
-                need(if write {
-                    Access::Write(b)
-                } else {
-                    Access::Read(b)
-                })?;
-                self.object(req, p, b, k, data, notes)
+        match m {
+            "PUT" if req.header("x-tigris-snapshot").is_some() => {
+                need(p, Access::Write(b))?;
+                take_snapshot(req, &mut data.store, b)
             }
+            "PUT" => {
+                need(p, Access::Admin)?;
+                create_bucket(req, &mut data.store, b)
+            }
+            "DELETE" if req.header("x-tigris-snapshot-version").is_some() => {
+                need(p, Access::Admin)?;
+                let v = parse_version(
+                    req.header("x-tigris-snapshot-version").unwrap_or(""),
+                    "X-Tigris-Snapshot-Version",
+                )?;
+                data.store.delete_snapshot(b, v)?;
+                Ok(Reply::new(204))
+            }
+            "DELETE" => {
+                need(p, Access::Admin)?;
+                let force = is_true(req.header("tigris-force-delete"))
+                    || is_true(req.header("x-tigris-force-delete"));
+                data.store.delete_bucket(b, force)?;
+                Ok(Reply::new(204))
+            }
+            "HEAD" => {
+                need(p, Access::Read(b))?;
+                head_bucket(&data.store, b)
+            }
+            "GET" if has("metadata") => {
+                need(p, Access::Read(b))?;
+                Ok(Reply::json(200, &bucket_info(&data.store, b)?))
+            }
+            "GET" if has("location") => {
+                need(p, Access::Read(b))?;
+                data.store.bucket(b)?;
+                Ok(Reply::xml(200, format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><LocationConstraint xmlns=\"{S3_NS}\">auto</LocationConstraint>")))
+            }
+            "GET"
+                if params.iter().all(|(k, _)| {
+                    matches!(
+                        k.as_str(),
+                        "list-type"
+                            | "prefix"
+                            | "delimiter"
+                            | "max-keys"
+                            | "continuation-token"
+                            | "start-after"
+                            | "encoding-type"
+                            | "fetch-owner"
+                            | "x-id"
+                            | "marker"
+                    )
+                }) =>
+            {
+                need(p, Access::Read(b))?;
+                let at = snapshot_header(req)?;
+                list_objects(&data.store, b, &params, at)
+            }
+            "PATCH" => {
+                need(p, Access::Write(b))?;
+                patch_bucket(&mut data.store, b, &req.body)?;
+                Ok(Reply::json(200, &json!({"status": "success"})))
+            }
+            "POST" if has("delete") => {
+                need(p, Access::Write(b))?;
+                self.delete_objects(req, b, data, notes)
+            }
+            _ => Err(ApiError::new(
+                501,
+                "NotImplemented",
+                format!("tigris-local does not implement {m} on a bucket with this query"),
+            )),
         }
     }
 }
