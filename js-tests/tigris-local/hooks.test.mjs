@@ -95,6 +95,11 @@ test('session-token mode: token = admin on the JSON and S3 transports; a wrong t
   assert.equal(ok(await get('t.txt', 'string', { config: { ...tokenConfig, bucket: b } })), 'token write');
   const reqs = (await srv.requests()).filter((r) => r.path.startsWith(`/${b}`));
   assert.ok(reqs.every((r) => r.headers['x-amz-security-token'] === '******'), 'the token is masked in the log');
+  // ownership: the same namespace re-creating gets BucketAlreadyOwnedByYou, another one BucketAlreadyExists
+  assert.match((await createBucket(b, { config: tokenConfig })).error.message, /already own it/);
+  const otherOrg = await createBucket(b, { config: { ...tokenConfig, organizationId: 'org_other' } });
+  assert.match(otherOrg.error.message, /^Unable to create bucket The requested bucket name is not available/);
+  assert.match((await createBucket(b, { config: srv.config })).error.message, /not available/, 'the root key is another namespace');
   const wrong = { ...tokenConfig, sessionToken: 'wrong' };
   assert.ok((await getBucketInfo(b, { config: wrong })).error);
   assert.ok((await createBucket(unique('sess-wrong'), { config: wrong })).error);

@@ -10,9 +10,21 @@ use crate::keys::{Access, Principal};
 use crate::store::Store;
 use crate::xml;
 
-/// Owner recorded for buckets: only admins create buckets, and they all act for the one local
-/// namespace, so re-creating any existing bucket answers `BucketAlreadyOwnedByYou`.
-const OWNER: &str = "root";
+/// The namespace that owns buckets made with the root key or a minted admin key.
+const LOCAL_NAMESPACE: &str = "local";
+
+/// Who owns a bucket created by this (admin) request: the `X-Tigris-Namespace` of a session-token
+/// request, else the local namespace. Re-creating a bucket of the same owner answers
+/// `BucketAlreadyOwnedByYou`, of another owner `BucketAlreadyExists`.
+fn owner(req: &Request) -> &str {
+    match (
+        req.header("x-amz-security-token"),
+        req.header("x-tigris-namespace"),
+    ) {
+        (Some(_), Some(ns)) if !ns.trim().is_empty() => ns.trim(),
+        _ => LOCAL_NAMESPACE,
+    }
+}
 
 pub(super) fn list_buckets(store: &Store, p: &Principal) -> Reply {
     let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListAllMyBucketsResult xmlns=\"{S3_NS}\"><Owner><ID>local</ID><DisplayName>tigris-local</DisplayName></Owner><Buckets>");
@@ -239,7 +251,7 @@ pub(super) fn create_bucket(req: &Request, store: &mut Store, b: &str) -> Result
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| parse_version(s, "X-Tigris-Fork-Source-Bucket-Snapshot"))
                 .transpose()?;
-            store.fork(b, OWNER, src.trim(), snap)?;
+            store.fork(b, owner(req), src.trim(), snap)?;
         }
         None => {
             let public = matches!(
@@ -248,7 +260,7 @@ pub(super) fn create_bucket(req: &Request, store: &mut Store, b: &str) -> Result
             );
             store.create_bucket(
                 b,
-                OWNER,
+                owner(req),
                 is_true(req.header("x-tigris-enable-snapshot")),
                 public,
             )?;
