@@ -21,7 +21,7 @@ echo "tigris-local at $endpoint"
 export TIGRIS_STORAGE_ENDPOINT="$endpoint" TIGRIS_IAM_ENDPOINT="$endpoint"
 export TIGRIS_STORAGE_ACCESS_KEY_ID=tid_local TIGRIS_STORAGE_SECRET_ACCESS_KEY=tsec_local
 
-for example in examples/node/demo.mjs examples/pipeline/run.mjs; do
+for example in examples/node/agent-run.mjs examples/node/agent-run.cjs examples/pipeline/run.mjs; do
   [ -f "$example" ] || continue
   echo
   echo "== node $example"
