@@ -55,6 +55,21 @@ pub fn parse_amz_date(s: &str) -> Option<i64> {
     Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se)
 }
 
+/// Parses `YYYY-MM-DD` (optionally followed by a time, ignored) as UTC midnight in ns.
+pub fn parse_date(s: &str) -> Option<u64> {
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
+    if s.get(4..5) != Some("-") || s.get(7..8) != Some("-") {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    u64::try_from(days_from_civil(y, m, d) * 86_400)
+        .ok()?
+        .checked_mul(1_000_000_000)
+}
+
 /// RFC 3339 with nanoseconds, e.g. `2025-07-04T12:25:10.196677050Z`.
 pub fn rfc3339_ns(ns: u64) -> String {
     let secs = (ns / 1_000_000_000) as i64;
@@ -122,6 +137,12 @@ mod tests {
         assert_eq!(rfc3339_secs(ns), "2015-08-30T12:36:00Z");
         assert_eq!(http_date(ns), "Sun, 30 Aug 2015 12:36:00 GMT");
         assert!(parse_amz_date("2015-08-30").is_none());
+        assert_eq!(
+            parse_date("2015-08-30"),
+            Some(1_440_892_800 * 1_000_000_000)
+        );
+        assert_eq!(parse_date("2015-08-30T00:00:00Z"), parse_date("2015-08-30"));
+        assert!(parse_date("2015/08/30").is_none() && parse_date("2015-13-01").is_none());
         assert!(parse_amz_date("20151330T123600Z").is_none());
     }
 }

@@ -692,14 +692,19 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes objects older than their bucket's TTL rule (`expiration.days` × `day_ns`), oldest
-    /// first. Returns the deletions for webhooks.
+    /// Deletes objects whose bucket's TTL rule says so — older than `expiration.days` × `day_ns`,
+    /// or any object once `expiration.date` (UTC midnight) has passed — oldest first. Returns the
+    /// deletions for webhooks.
     pub fn expire(&mut self, day_ns: u64) -> Vec<Change> {
         let now = clock::now_ns();
         let mut doomed = Vec::new();
         for b in self.buckets.values() {
-            for (prefix, days) in ttl_rules(&b.settings) {
-                let cutoff = now.saturating_sub(days.saturating_mul(day_ns));
+            for (prefix, expiry) in ttl_rules(&b.settings) {
+                let cutoff = match expiry {
+                    Expiry::Days(days) => now.saturating_sub(days.saturating_mul(day_ns)),
+                    Expiry::Date(at) if now >= at => Ts::MAX,
+                    Expiry::Date(_) => continue,
+                };
                 if let Ok(all) = self.list(&b.name, &prefix, None) {
                     doomed.extend(
                         all.into_iter()
@@ -749,8 +754,17 @@ impl Store {
     }
 }
 
-/// Enabled expiration rules of a settings map as `(prefix, days)`.
-pub fn ttl_rules(settings: &Map<String, Value>) -> Vec<(String, u64)> {
+/// When a TTL rule expires objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// This many "days" after the last modification.
+    Days(u64),
+    /// Everything, from this instant (ns) on.
+    Date(Ts),
+}
+
+/// Enabled expiration rules of a settings map as `(prefix, expiry)`.
+pub fn ttl_rules(settings: &Map<String, Value>) -> Vec<(String, Expiry)> {
     let Some(Value::Array(rules)) = settings.get("lifecycle_rules") else {
         return Vec::new();
     };
@@ -762,13 +776,20 @@ pub fn ttl_rules(settings: &Map<String, Value>) -> Vec<(String, u64)> {
             if exp.get("enabled").and_then(Value::as_bool) == Some(false) {
                 return None;
             }
-            let days = exp.get("days")?.as_u64()?;
+            let expiry = match (
+                exp.get("days").and_then(Value::as_u64),
+                exp.get("date").and_then(Value::as_str),
+            ) {
+                (Some(days), _) => Expiry::Days(days),
+                (None, Some(date)) => Expiry::Date(clock::parse_date(date)?),
+                (None, None) => return None,
+            };
             let prefix = r
                 .get("filter")
                 .and_then(|f| f.get("prefix"))
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            Some((prefix.to_string(), days))
+            Some((prefix.to_string(), expiry))
         })
         .collect()
 }
@@ -1015,6 +1036,17 @@ mod tests {
         );
         let gone = s.expire(1);
         assert_eq!(gone.len(), 1);
+        s.put("ttl", "dated", obj("d"), "OBJECT_CREATED_PUT")
+            .unwrap();
+        let rules = |date: &str| serde_json::json!([{"id":"r","expiration":{"date":date,"enabled":true},"status":1}]);
+        s.settings_mut("ttl")
+            .unwrap()
+            .insert("lifecycle_rules".into(), rules("2999-01-01"));
+        assert!(s.expire(1).is_empty(), "the date is in the future");
+        s.settings_mut("ttl")
+            .unwrap()
+            .insert("lifecycle_rules".into(), rules("2020-01-01"));
+        assert_eq!(s.expire(1).len(), 1, "past the date everything goes");
         assert_eq!(gone[0].event, "OBJECT_DELETED");
         assert!(s.get("ttl", "old", None).is_err());
     }

@@ -163,6 +163,11 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
                     return Err(bad_json("expiration.days must be a positive integer"));
                 }
             }
+            if let Some(date) = r.get("expiration").and_then(|e| e.get("date")) {
+                if date.as_str().and_then(crate::clock::parse_date).is_none() {
+                    return Err(bad_json("expiration.date must be a YYYY-MM-DD date"));
+                }
+            }
         }
     }
     let has_ttl = rules
