@@ -171,12 +171,8 @@ async fn resolve(policy: &Policy, t: &Target) -> Result<Vec<SocketAddr>, String>
     if !allowed && !is_loopback_name(&t.host) {
         return Err(format!("refused webhook delivery to {} (not a loopback address; start with --allow-webhook-host {} to allow it)", t.url, t.host));
     }
-    let host = if t.host.eq_ignore_ascii_case("localhost") {
-        "127.0.0.1"
-    } else {
-        t.host.as_str()
-    };
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, t.port))
+    // `localhost` may resolve to ::1 and 127.0.0.1; connecting tries each (all must be loopback).
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((t.host.as_str(), t.port))
         .await
         .map_err(|e| format!("cannot resolve {}: {e}", t.host))?
         .collect();
@@ -328,6 +324,14 @@ mod tests {
         let t = Target::build(&url, &json!({})).unwrap();
         assert_eq!(deliver(&policy(), &t, &change()).await, 4);
         assert_eq!(seen.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn localhost_urls_are_delivered() {
+        let (url, seen) = receiver(0).await;
+        let t = Target::build(&url.replace("127.0.0.1", "localhost"), &json!({})).unwrap();
+        assert_eq!(deliver(&policy(), &t, &change()).await, 1);
+        assert_eq!(seen.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
