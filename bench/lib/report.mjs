@@ -45,6 +45,7 @@ export function render(r) {
     const g = r.signing;
     const name = {
       'ours-signer': 'ours, signer only (dedicated wasm bench build, one signature per JS→wasm call)',
+      'ours-signer-batch': 'ours, signer only, 16 signatures per JS→wasm call',
       'ours-call': 'ours, a whole `teardownCoordination` call with a stubbed `fetch` (config, 1 signed PATCH, response) — upper bound, not signer-only',
       stub: '(the stubbed `fetch` alone, included in the row above)',
       smithy: '`@smithy/signature-v4` + `@aws-crypto/sha256-js` (what `@tigrisdata/*` use)',

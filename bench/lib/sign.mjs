@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { join } from 'node:path';
 import { nodeChild, median, summary, round, repo, benchDir, log } from './util.mjs';
 
-export const NODE_SIGNERS = ['ours-signer', 'ours-call', 'stub', 'smithy', 'aws4fetch'];
+export const NODE_SIGNERS = ['ours-signer', 'ours-signer-batch', 'ours-call', 'stub', 'smithy', 'aws4fetch'];
 
 export async function measureSignNode({ runs, warmupMs, windowMs, windows, bodies = ['empty', '1k'] }) {
   const out = {};
