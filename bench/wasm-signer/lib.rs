@@ -22,7 +22,11 @@ fn sign(keys: &SigningKeys, body: &[u8], now_ms: f64) -> u32 {
 }
 
 fn keys(access_key_id: String, secret: String) -> SigningKeys {
-    SigningKeys { access_key_id, secret_access_key: secret, session_token: None }
+    SigningKeys {
+        access_key_id,
+        secret_access_key: secret,
+        session_token: None,
+    }
 }
 
 #[wasm_bindgen(js_name = signOnce)]
@@ -33,5 +37,7 @@ pub fn sign_once(access_key_id: String, secret: String, body: &str, now_ms: f64)
 #[wasm_bindgen(js_name = signMany)]
 pub fn sign_many(n: u32, access_key_id: String, secret: String, body: &str, now_ms: f64) -> u32 {
     let keys = keys(access_key_id, secret);
-    (0..n).map(|_| sign(&keys, body.as_bytes(), now_ms)).fold(0, u32::wrapping_add)
+    (0..n)
+        .map(|_| sign(&keys, body.as_bytes(), now_ms))
+        .fold(0, u32::wrapping_add)
 }
