@@ -11,7 +11,13 @@
 //! - [`workflows`]: the nine agent-kit functions, written once against [`ops::TigrisOps`].
 //! - `js` / `api` (wasm32 only): the thin wasm-bindgen glue.
 
+pub mod client;
 pub mod config;
+pub mod names;
+pub mod parse;
+pub mod requests;
+pub mod retry;
+pub mod signing;
 pub mod ops;
 pub mod runtime;
 pub mod workflows;

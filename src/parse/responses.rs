@@ -1,0 +1,335 @@
+//! Readers for the responses of each call: S3 XML errors (spec §4), the snapshot listing
+//! (§5.4), Tigris JSON errors (§6.2), bucket metadata (§5.6), the PATCH outcome (§5.8) and the
+//! IAM access-key result (§5.11).
+
+use super::json::{self, Value};
+use super::xml;
+use crate::ops::{AccessKey, SnapshotInfo, SnapshotPage};
+
+/// `Code` and message of an S3 XML error body. The message is `<Message>`, or `UnknownError`
+/// when it is absent or the body is empty or not XML (as the AWS SDK reports it).
+pub fn s3_error(body: &str) -> (Option<String>, String) {
+    let scope = xml::element(body, "Error").unwrap_or(body);
+    let code = xml::text(scope, "Code").filter(|c| !c.is_empty());
+    let message = xml::text(scope, "Message").unwrap_or_else(|| "UnknownError".to_owned());
+    (code, message)
+}
+
+/// Parses a `ListAllMyBucketsResult` of snapshots: `version` = `<Name>` before `;`, `name` =
+/// after `; name=`, `created_at_ms` = `<CreationDate>` (RFC 3339, fractions rounded to ms).
+/// Errors when the document has no `ListAllMyBucketsResult` element.
+pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
+    let root = xml::element(body, "ListAllMyBucketsResult")
+        .ok_or_else(|| "Invalid snapshot listing: missing ListAllMyBucketsResult".to_owned())?;
+    let mut snapshots = Vec::new();
+    if let Some(buckets) = xml::element(root, "Buckets") {
+        for bucket in xml::elements(buckets, "Bucket") {
+            let full = xml::text(bucket, "Name");
+            let (version, name) = match &full {
+                Some(n) => {
+                    let version = n.split(';').next().unwrap_or("").to_owned();
+                    let name = n.split("; name=").nth(1).map(str::to_owned);
+                    (Some(version), name)
+                }
+                None => (None, None),
+            };
+            let created_at_ms =
+                xml::text(bucket, "CreationDate").and_then(|d| rfc3339_ms(d.trim()));
+            snapshots.push(SnapshotInfo {
+                version,
+                name,
+                created_at_ms,
+            });
+        }
+    }
+    let continuation_token = xml::text(root, "ContinuationToken").filter(|t| !t.is_empty());
+    Ok(SnapshotPage {
+        snapshots,
+        continuation_token,
+    })
+}
+
+/// Milliseconds since the epoch of an RFC 3339 date-time (`2025-07-04T12:25:10.19667705Z`,
+/// offsets `±HH:MM` accepted, any number of fraction digits, rounded half-up to ms).
+pub fn rfc3339_ms(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = s.get(from..from + len)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let sep = |at: usize, chars: &[u8]| b.get(at).is_some_and(|c| chars.contains(c));
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let digits = s.get(start..i)?;
+        if digits.is_empty() {
+            return None;
+        }
+        let mut first4 = [0i64; 4];
+        for (slot, c) in first4.iter_mut().zip(digits.bytes()) {
+            *slot = i64::from(c - b'0');
+        }
+        let [d1, d2, d3, d4] = first4;
+        millis = d1 * 100 + d2 * 10 + d3 + i64::from(d4 >= 5);
+    }
+    let offset_min = match b.get(i) {
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(sign @ (b'+' | b'-')) if i + 6 == b.len() && sep(i + 3, b":") => {
+            let m = num(i + 1, 2)? * 60 + num(i + 4, 2)?;
+            if *sign == b'+' {
+                m
+            } else {
+                -m
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_min * 60;
+    Some((secs * 1000 + millis) as f64)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The message of a non-2xx Tigris HTTP-transport response (published SDK 3.21.0 / 2.6.0): the
+/// body's JSON `Message` when truthy, else the status text, else `Unknown error`. Also returns the
+/// JSON `Code`, when there is one, for classification.
+pub fn json_error(status_text: &str, body: &str) -> (Option<String>, String) {
+    let parsed = json::parse(body).ok();
+    let code = parsed
+        .as_ref()
+        .and_then(|v| v.get("Code"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let message = match parsed.as_ref().and_then(|v| v.get("Message")) {
+        Some(Value::String(m)) if !m.is_empty() => m.clone(),
+        Some(v @ (Value::Number(_) | Value::Bool(true))) if v.truthy() => v.to_json(),
+        _ if !status_text.is_empty() => status_text.to_owned(),
+        _ => "Unknown error".to_owned(),
+    };
+    (code, message)
+}
+
+/// Whether a `content-type` value announces JSON (the SDK's `includes('application/json')`).
+pub fn is_json(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|c| c.to_ascii_lowercase().contains("application/json"))
+}
+
+/// Parses a 2xx JSON body as the published SDK does: an empty body is `{}`.
+pub fn json_body(body: &str) -> Result<Value, json::ParseError> {
+    if body.trim().is_empty() {
+        Ok(Value::Object(Vec::new()))
+    } else {
+        json::parse(body)
+    }
+}
+
+/// Outcome of a settings PATCH (spec §5.8): a JSON body with `status === "error"` is a failure
+/// with `message ?? 'Failed to update bucket'`; anything else (incl. non-JSON or invalid JSON) is
+/// success.
+pub fn patch_outcome(content_type: Option<&str>, body: &str) -> Result<(), String> {
+    if !is_json(content_type) {
+        return Ok(());
+    }
+    let Ok(v) = json_body(body) else {
+        return Ok(());
+    };
+    if v.get("status").and_then(Value::as_str) == Some("error") {
+        let message = match v.get("message") {
+            Some(Value::String(m)) => m.clone(),
+            Some(Value::Null) | None => "Failed to update bucket".to_owned(),
+            Some(other) => other.to_json(),
+        };
+        return Err(message);
+    }
+    Ok(())
+}
+
+/// Reads `CreateAccessKeyResult.AccessKey.{AccessKeyId,SecretAccessKey}` (spec §5.11); `None`
+/// when the body is not JSON or lacks `AccessKey` (the SDK's `Unable to create access key`).
+pub fn access_key(content_type: Option<&str>, body: &str) -> Option<AccessKey> {
+    if !is_json(content_type) {
+        return None;
+    }
+    let v = json_body(body).ok()?;
+    let key = v.get("CreateAccessKeyResult")?.get("AccessKey")?;
+    let id = match key.get("AccessKeyId") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.clone(),
+        _ => String::new(),
+    };
+    let secret = key
+        .get("SecretAccessKey")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Some(AccessKey { id, secret })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_errors() {
+        let (c, m) = s3_error("<?xml version=\"1.0\"?><Error><Code>BucketAlreadyExists</Code><Message>The requested bucket name is not available.</Message></Error>");
+        assert_eq!(c.as_deref(), Some("BucketAlreadyExists"));
+        assert_eq!(m, "The requested bucket name is not available.");
+        assert_eq!(s3_error(""), (None, "UnknownError".to_owned()));
+        assert_eq!(
+            s3_error("{\"Message\":\"x\"}"),
+            (None, "UnknownError".to_owned())
+        );
+        assert_eq!(s3_error("<Error><Code>X</Code></Error>").1, "UnknownError");
+    }
+
+    #[test]
+    fn snapshot_listing_docs_example() {
+        let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Owner><ID>o</ID><DisplayName>d</DisplayName></Owner>
+  <Buckets>
+    <Bucket><Name>1751631910196672425; name=my first snapshot</Name><CreationDate>2025-07-04T12:25:10.19667705Z</CreationDate></Bucket>
+    <Bucket><Name>1751631910169675092</Name><CreationDate>2025-07-04T12:25:10.16968055Z</CreationDate></Bucket>
+  </Buckets>
+  <ContinuationToken>1751631910140685342</ContinuationToken>
+</ListAllMyBucketsResult>"#;
+        let page = snapshot_page(body).unwrap();
+        assert_eq!(page.snapshots.len(), 2);
+        assert_eq!(
+            page.snapshots[0].version.as_deref(),
+            Some("1751631910196672425")
+        );
+        assert_eq!(page.snapshots[0].name.as_deref(), Some("my first snapshot"));
+        assert_eq!(page.snapshots[0].created_at_ms, Some(1_751_631_910_197.0));
+        assert_eq!(page.snapshots[1].name, None);
+        assert_eq!(page.snapshots[1].created_at_ms, Some(1_751_631_910_170.0));
+        assert_eq!(
+            page.continuation_token.as_deref(),
+            Some("1751631910140685342")
+        );
+        let empty =
+            snapshot_page("<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>").unwrap();
+        assert!(empty.snapshots.is_empty());
+        assert_eq!(empty.continuation_token, None);
+        assert!(snapshot_page("<Error/>").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339_ms("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(
+            rfc3339_ms("2026-11-28T14:56:10Z"),
+            Some(1_795_877_770_000.0)
+        );
+        assert_eq!(rfc3339_ms("1970-01-01T01:00:00.0005+01:00"), Some(1.0));
+        assert_eq!(
+            rfc3339_ms("2024-02-29T00:00:00Z"),
+            Some(1_709_164_800_000.0)
+        );
+        for bad in [
+            "",
+            "2023-02-29T00:00:00Z",
+            "2025-07-04 12:25:10",
+            "2025-07-04T12:25:10.Z",
+            "x025-07-04T12:25:10Z",
+            "2025-07-04T12:25:10Zjunk",
+        ] {
+            assert_eq!(rfc3339_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn json_errors_published_behaviour() {
+        assert_eq!(
+            json_error(
+                "Forbidden",
+                r#"{"Code":"AccessDenied","Message":"Access Denied json"}"#
+            ),
+            (Some("AccessDenied".into()), "Access Denied json".into())
+        );
+        assert_eq!(json_error("Not Found", "<Error/>").1, "Not Found");
+        assert_eq!(
+            json_error("Bad Request", r#"{"Message":""}"#).1,
+            "Bad Request"
+        );
+        assert_eq!(json_error("", "").1, "Unknown error");
+    }
+
+    #[test]
+    fn patch_and_keys() {
+        assert!(patch_outcome(Some("application/json"), r#"{"status":"success"}"#).is_ok());
+        assert!(patch_outcome(None, "").is_ok());
+        assert_eq!(
+            patch_outcome(
+                Some("application/json; charset=utf-8"),
+                r#"{"status":"error"}"#
+            ),
+            Err("Failed to update bucket".into())
+        );
+        assert_eq!(
+            patch_outcome(
+                Some("application/json"),
+                r#"{"status":"error","message":"no"}"#
+            ),
+            Err("no".into())
+        );
+        let k = access_key(Some("application/json"), r#"{"CreateAccessKeyResult":{"AccessKey":{"AccessKeyId":"tid_1","SecretAccessKey":"tsec_2","UserName":"n"}}}"#).unwrap();
+        assert_eq!(
+            (k.id.as_str(), k.secret.as_deref()),
+            ("tid_1", Some("tsec_2"))
+        );
+        assert!(access_key(Some("text/plain"), "{}").is_none());
+        assert!(access_key(Some("application/json"), "{}").is_none());
+        assert_eq!(
+            access_key(
+                Some("application/json"),
+                r#"{"CreateAccessKeyResult":{"AccessKey":{"AccessKeyId":"i"}}}"#
+            )
+            .unwrap()
+            .secret,
+            None
+        );
+    }
+}

@@ -1,0 +1,252 @@
+//! Request building for every call (spec §1 table): endpoint parsing and addressing, then one
+//! module per wire concern — [`s3`] (bucket create/fork/snapshot/list/remove on the S3
+//! transport), [`settings`] (metadata GET and settings PATCH on the Tigris HTTP transport) and
+//! [`iam`] (access keys). Builders return unsigned [`HttpRequest`]s; [`crate::signing`] signs
+//! them per attempt.
+
+pub mod iam;
+pub mod s3;
+pub mod settings;
+
+use crate::runtime::HttpRequest;
+
+/// Why a request could not be built (bad endpoint, header value fetch would refuse). Permanent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError(pub String);
+
+/// A parsed `http(s)://host[:port]` endpoint (any path, query or fragment is dropped, as
+/// `new URL(path, endpoint)` does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// Lower-case host, IPv6 literals with brackets.
+    pub host: String,
+    /// Explicit non-default port.
+    pub port: Option<u16>,
+}
+
+impl Endpoint {
+    /// Parses an endpoint URL; `Invalid URL` for anything that is not absolute http(s) with a host.
+    pub fn parse(url: &str) -> Result<Endpoint, BuildError> {
+        let invalid = || BuildError("Invalid URL".to_owned());
+        let url = url.trim();
+        let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(invalid());
+        }
+        let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+        if authority.contains('@') {
+            return Err(invalid());
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let (inner, after) = v6.split_once(']').ok_or_else(invalid)?;
+            if inner.is_empty()
+                || !inner
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            {
+                return Err(invalid());
+            }
+            let port = match after {
+                "" => None,
+                p => Some(p.strip_prefix(':').ok_or_else(invalid)?),
+            };
+            (format!("[{}]", inner.to_ascii_lowercase()), port)
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
+                None => (authority.to_ascii_lowercase(), None),
+            }
+        };
+        let host_ok = !host.is_empty()
+            && (host.starts_with('[')
+                || host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_'));
+        if !host_ok {
+            return Err(invalid());
+        }
+        let port = match port {
+            None | Some("") => None,
+            Some(p) => {
+                if !p.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(invalid());
+                }
+                let n: u16 = p.parse().map_err(|_| invalid())?;
+                let default = if scheme == "https" { 443 } else { 80 };
+                (n != default).then_some(n)
+            }
+        };
+        Ok(Endpoint { scheme, host, port })
+    }
+
+    /// `host[:port]`.
+    pub fn authority(&self) -> String {
+        match self.port {
+            Some(p) => format!("{}:{p}", self.host),
+            None => self.host.clone(),
+        }
+    }
+
+    /// `scheme://host[:port]`.
+    pub fn origin(&self) -> String {
+        format!("{}://{}", self.scheme, self.authority())
+    }
+
+    /// Whether the host is an IP literal (IPv4 dotted quad or bracketed IPv6).
+    pub fn is_ip_literal(&self) -> bool {
+        if self.host.starts_with('[') {
+            return true;
+        }
+        let parts: Vec<&str> = self.host.split('.').collect();
+        parts.len() == 4
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// URL of a bucket-level S3 operation (spec §3.1): `scheme://bucket.host/` when the bucket is
+    /// a DNS label and the host is not an IP literal, else path-style `scheme://host/bucket/`.
+    pub fn bucket_url(&self, bucket: &str) -> String {
+        if crate::names::is_virtual_hostable(bucket) && !self.is_ip_literal() {
+            format!("{}://{bucket}.{}/", self.scheme, self.authority())
+        } else {
+            format!("{}/{}/", self.origin(), encode_path_segment(bucket))
+        }
+    }
+}
+
+/// Percent-encodes with the RFC 3986 unreserved set kept (`A-Za-z0-9-._~`), upper-case hex.
+pub fn encode_path_segment(s: &str) -> String {
+    encode(
+        s,
+        |b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'),
+        false,
+    )
+}
+
+/// `application/x-www-form-urlencoded` as `URLSearchParams` writes it: alphanumerics and
+/// `*-._` kept, space → `+`, everything else `%XX` of the UTF-8 bytes.
+pub fn form_encode(s: &str) -> String {
+    encode(
+        s,
+        |b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_'),
+        true,
+    )
+}
+
+fn encode(s: &str, keep: impl Fn(u8) -> bool, plus_for_space: bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else if plus_for_space && b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(
+                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+            ));
+            out.push(char::from(
+                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    out
+}
+
+/// Formats 16 random bytes as a version-4 UUID (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`).
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Checks that every header value can be sent by `fetch` (visible ASCII, space, tab); otherwise
+/// the error Node gives: `Invalid character in header content ["<name>"]`.
+pub fn check_headers(request: &HttpRequest) -> Result<(), BuildError> {
+    for (name, value) in &request.headers {
+        if !value
+            .bytes()
+            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+        {
+            return Err(BuildError(format!(
+                "Invalid character in header content [\"{name}\"]"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The empty-body SHA-256 (`x-amz-content-sha256` of bodiless requests).
+pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        let e = Endpoint::parse("https://t3.storage.dev").unwrap();
+        assert_eq!(
+            e.bucket_url("my-bucket"),
+            "https://my-bucket.t3.storage.dev/"
+        );
+        assert_eq!(
+            e.bucket_url("my.bucket"),
+            "https://t3.storage.dev/my.bucket/"
+        );
+        assert_eq!(
+            e.bucket_url("My_Bucket"),
+            "https://t3.storage.dev/My_Bucket/"
+        );
+        let l = Endpoint::parse("http://localhost:9000/ignored?x").unwrap();
+        assert_eq!(
+            l.bucket_url("my-bucket"),
+            "http://my-bucket.localhost:9000/"
+        );
+        let ip = Endpoint::parse("http://127.0.0.1:9999").unwrap();
+        assert_eq!(ip.bucket_url("ws2-snap"), "http://127.0.0.1:9999/ws2-snap/");
+        let v6 = Endpoint::parse("http://[::1]:9000").unwrap();
+        assert_eq!(v6.bucket_url("b-1"), "http://[::1]:9000/b-1/");
+        assert_eq!(
+            Endpoint::parse("https://H.example:443/").unwrap().origin(),
+            "https://h.example"
+        );
+        for bad in [
+            "",
+            "t3.storage.dev",
+            "ftp://x",
+            "http://",
+            "http://a b",
+            "http://u@h",
+            "http://h:x",
+            "http://h:99999",
+            "http://[zz]",
+        ] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn encodings_and_uuid() {
+        assert_eq!(
+            encode_path_segment("dir/my file (1).txt"),
+            "dir%2Fmy%20file%20%281%29.txt"
+        );
+        assert_eq!(form_encode("a b*~\"é"), "a+b*%7E%22%C3%A9");
+        assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+    }
+}
