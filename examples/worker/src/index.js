@@ -9,8 +9,8 @@
 //
 // Every request must carry `Authorization: Bearer <ADMIN_TOKEN>` (a Worker secret).
 // Workers limits (free plan): 50 subrequests per request and 6 simultaneous connections. Each
-// request here makes 2 sequential subrequests (bucket + key, or key + bucket) — at most
-// 2 × MAX_ATTEMPTS with the package's retries — and never more than one at a time.
+// request here makes 2 sequential subrequests (bucket + key, or key + bucket) — at most 8 with
+// the package's retries (4 attempts per call) — and never more than one at a time.
 import { createWorkspace, teardownWorkspace } from "tigris-agent-kit";
 
 const json = (body, status = 200) =>
