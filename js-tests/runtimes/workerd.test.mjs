@@ -102,6 +102,24 @@ runtimeTest('workerd (wrangler 3 bundle, no nodejs_compat)', { timeout: 300_000 
     }
   });
 
+  await t.test('a failing Tigris is retried, still within the limits', async () => {
+    const slowDown = { status: 503, body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' };
+    // Two 503s on the bucket create: retried, then the workspace is made.
+    await srv.fault({ method: 'PUT', path: '/wkr-*', times: 2, action: slowDown });
+    const retried = await subrequestsOf(() => call('POST', '/workspaces', {}));
+    assert.equal(retried.result.status, 201, JSON.stringify(retried.result.body));
+    assert.equal(retried.subrequests, 4, '3 attempts at the bucket + 1 key');
+    const del = await call('DELETE', `/workspaces/${retried.result.body.bucket}`, { accessKeyId: retried.result.body.accessKeyId });
+    assert.equal(del.status, 200, JSON.stringify(del.body));
+    // A bucket create that keeps failing: the attempts are capped and the caller gets an error.
+    await srv.fault({ method: 'PUT', path: '/wkr-*', times: 4, action: slowDown });
+    const failed = await subrequestsOf(() => call('POST', '/workspaces', {}));
+    assert.equal(failed.result.status, 502);
+    assert.match(failed.result.body.error, /Failed to create workspace bucket/);
+    assert.equal(failed.subrequests, 4, 'at most 4 attempts');
+    assert.equal((await srv.state()).buckets.some((b) => b.name.startsWith('wkr-') && b.name !== ws?.bucket), false, 'nothing left behind');
+  });
+
   await t.test('DELETE /workspaces/<bucket> revokes the key and deletes the bucket', async () => {
     assert.ok(ws, 'a workspace was provisioned');
     const { result, subrequests } = await subrequestsOf(() => call('DELETE', `/workspaces/${ws.bucket}`, { accessKeyId: ws.accessKeyId }));
