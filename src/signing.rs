@@ -107,18 +107,28 @@ pub fn sign_request(
     keys: &SigningKeys,
     now_ms: f64,
 ) -> Result<String, SignError> {
-    sign_with(request, keys, now_ms, REGION, SERVICE, true)
+    sign_with(request, keys, now_ms, REGION, SERVICE, s3_settings())
 }
 
-/// As [`sign_request`] with an explicit region and service, and the S3 settings on or off
-/// (off = the defaults the AWS test suite uses). Used by the golden-vector tests.
+/// The S3 signing settings: single path encoding, no path normalisation,
+/// `x-amz-content-sha256` header.
+pub fn s3_settings() -> SigningSettings {
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    settings
+}
+
+/// As [`sign_request`] with an explicit region, service and settings (the AWS test-suite vectors
+/// use other ones).
 pub fn sign_with(
     request: &mut HttpRequest,
     keys: &SigningKeys,
     now_ms: f64,
     region: &str,
     service: &str,
-    s3_settings: bool,
+    settings: SigningSettings,
 ) -> Result<String, SignError> {
     let identity: Identity = Credentials::new(
         keys.access_key_id.clone(),
@@ -128,12 +138,6 @@ pub fn sign_with(
         "tigris-agent-kit",
     )
     .into();
-    let mut settings = SigningSettings::default();
-    if s3_settings {
-        settings.percent_encoding_mode = PercentEncodingMode::Single;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    }
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)
@@ -159,11 +163,17 @@ pub fn sign_with(
     let output = sign(signable, &params).map_err(|e| SignError(e.to_string()))?;
     let (instructions, signature) = output.into_parts();
     let (headers, _) = instructions.into_parts();
+    // Wire order as the SDKs send it: x-amz-date, x-amz-content-sha256, [token], authorization.
+    let mut authorization = None;
     for header in headers {
-        request
-            .headers
-            .push((header.name().to_owned(), header.value().to_owned()));
+        let pair = (header.name().to_owned(), header.value().to_owned());
+        if header.name() == "authorization" {
+            authorization = Some(pair);
+        } else {
+            request.headers.push(pair);
+        }
     }
+    request.headers.extend(authorization);
     Ok(signature)
 }
 
