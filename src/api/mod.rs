@@ -1,1 +1,215 @@
+//! The nine exports, as shims: convert the JS arguments, build the client for this call's
+//! `config`, run one workflow, and resolve to `{ data }` or `{ error }` (`error` a real JS
+//! `Error`). They never throw and never reject. TypeScript signatures come from the package's
+//! hand-written `index.d.ts` (hence `skip_typescript`).
 
+mod convert;
+
+use crate::client::TigrisClient;
+use crate::js::{JsEnvironment, JsRuntime};
+use crate::workflows::{checkpoint, coordination, forks, workspace, WorkflowError};
+use convert::{count_arg, string_arg, Invalid, Options};
+use std::future::Future;
+use wasm_bindgen::prelude::*;
+
+/// `{ data }` or `{ error: new Error(message) }`.
+async fn respond(result: impl Future<Output = Result<JsValue, Invalid>>) -> JsValue {
+    match result.await {
+        Ok(data) => convert::plain(&[("data", data)]),
+        Err(message) => convert::plain(&[("error", js_sys::Error::new(&message).into())]),
+    }
+}
+
+fn message(error: WorkflowError) -> Invalid {
+    error.message
+}
+
+/// The client for one call: explicit `config` > environment > defaults, with the call's
+/// `credentialProvider`.
+fn client(options: &Options) -> Result<TigrisClient<JsRuntime>, Invalid> {
+    let (config, provider) = options.config()?;
+    Ok(TigrisClient::new(
+        config,
+        &JsEnvironment,
+        JsRuntime::new(provider),
+    ))
+}
+
+/// Registers the environment reader (`(name) => string | undefined`) used for `TIGRIS_*`
+/// variables; called by the Node and Deno entry files. Anything but a function removes it.
+#[wasm_bindgen(js_name = __setEnvironmentReader, skip_typescript)]
+pub fn set_environment_reader(reader: JsValue) {
+    crate::js::set_environment_reader(reader);
+}
+
+/// `createForks(baseBucket, count, options?)`.
+#[wasm_bindgen(js_name = createForks, skip_typescript)]
+pub async fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let base = string_arg(&base_bucket, "baseBucket")?;
+        let count = count_arg(&count, "count")?;
+        let options = Options::new(&options)?;
+        let fork_options = forks::CreateForksOptions {
+            prefix: options.string("prefix")?,
+            credentials: options.role()?,
+            concurrency: options.count("concurrency")?,
+        };
+        let client = client(&options)?;
+        let set = forks::create_forks(&client, &base, count, &fork_options)
+            .await
+            .map_err(message)?;
+        Ok(convert::forks_js(&set))
+    })
+    .await
+}
+
+/// `teardownForks(forkSet, options?)`.
+#[wasm_bindgen(js_name = teardownForks, skip_typescript)]
+pub async fn teardown_forks(fork_set: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let set = convert::fork_set_arg(&fork_set)?;
+        let options = Options::new(&options)?;
+        let concurrency = options.count("concurrency")?;
+        let client = client(&options)?;
+        forks::teardown_forks(&client, &set, concurrency)
+            .await
+            .map_err(message)?;
+        Ok(JsValue::UNDEFINED)
+    })
+    .await
+}
+
+/// `createWorkspace(name, options?)`.
+#[wasm_bindgen(js_name = createWorkspace, skip_typescript)]
+pub async fn create_workspace(name: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let name = string_arg(&name, "name")?;
+        let options = Options::new(&options)?;
+        let workspace_options = workspace::CreateWorkspaceOptions {
+            access: options.access()?,
+            ttl_days: options.ttl_days()?,
+            enable_snapshots: options.boolean("enableSnapshots")?,
+            credentials: options.role()?,
+        };
+        let client = client(&options)?;
+        let ws = workspace::create_workspace(&client, &name, &workspace_options)
+            .await
+            .map_err(message)?;
+        Ok(convert::bucket_with_credentials(
+            &ws.bucket,
+            ws.credentials.as_ref(),
+        ))
+    })
+    .await
+}
+
+/// `teardownWorkspace(workspace, options?)`.
+#[wasm_bindgen(js_name = teardownWorkspace, skip_typescript)]
+pub async fn teardown_workspace(workspace: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let ws = convert::workspace_arg(&workspace)?;
+        let client = client(&Options::new(&options)?)?;
+        workspace::teardown_workspace(&client, &ws)
+            .await
+            .map_err(message)?;
+        Ok(JsValue::UNDEFINED)
+    })
+    .await
+}
+
+/// `checkpoint(bucket, options?)`.
+#[wasm_bindgen(js_name = checkpoint, skip_typescript)]
+pub async fn checkpoint(bucket: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let bucket = string_arg(&bucket, "bucket")?;
+        let options = Options::new(&options)?;
+        let name = options.string("name")?;
+        let client = client(&options)?;
+        let ck = checkpoint::checkpoint(&client, &bucket, name.as_deref())
+            .await
+            .map_err(message)?;
+        Ok(convert::checkpoint_js(&ck))
+    })
+    .await
+}
+
+/// `restore(bucket, snapshotId, options?)`.
+#[wasm_bindgen(js_name = restore, skip_typescript)]
+pub async fn restore(bucket: JsValue, snapshot_id: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let bucket = string_arg(&bucket, "bucket")?;
+        let snapshot_id = string_arg(&snapshot_id, "snapshotId")?;
+        let options = Options::new(&options)?;
+        let fork_name = options.string("forkName")?;
+        let client = client(&options)?;
+        let restored = checkpoint::restore(&client, &bucket, &snapshot_id, fork_name.as_deref())
+            .await
+            .map_err(message)?;
+        Ok(convert::plain(&[("bucket", JsValue::from_str(&restored))]))
+    })
+    .await
+}
+
+/// `listCheckpoints(bucket, options?)`.
+#[wasm_bindgen(js_name = listCheckpoints, skip_typescript)]
+pub async fn list_checkpoints(bucket: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let bucket = string_arg(&bucket, "bucket")?;
+        let options = Options::new(&options)?;
+        let list_options = checkpoint::ListCheckpointsOptions {
+            limit: options.count("limit")?,
+            pagination_token: options.string("paginationToken")?,
+        };
+        let client = client(&options)?;
+        let page = checkpoint::list_checkpoints(&client, &bucket, &list_options)
+            .await
+            .map_err(message)?;
+        Ok(convert::checkpoint_page_js(&page))
+    })
+    .await
+}
+
+/// `setupCoordination(bucket, options)`.
+#[wasm_bindgen(js_name = setupCoordination, skip_typescript)]
+pub async fn setup_coordination(bucket: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let bucket = string_arg(&bucket, "bucket")?;
+        let options = Options::new(&options)?;
+        let auth = match options.object("auth")? {
+            Some(auth) => {
+                let [token, username, password] = convert::auth_fields(&auth)?;
+                Some(coordination::WebhookAuthInput {
+                    token,
+                    username,
+                    password,
+                })
+            }
+            None => None,
+        };
+        let setup = coordination::SetupCoordinationOptions {
+            webhook_url: options.string("webhookUrl")?,
+            filter: options.string("filter")?,
+            auth,
+        };
+        let client = client(&options)?;
+        coordination::setup_coordination(&client, &bucket, &setup)
+            .await
+            .map_err(message)?;
+        Ok(JsValue::UNDEFINED)
+    })
+    .await
+}
+
+/// `teardownCoordination(bucket, options?)`.
+#[wasm_bindgen(js_name = teardownCoordination, skip_typescript)]
+pub async fn teardown_coordination(bucket: JsValue, options: JsValue) -> JsValue {
+    respond(async {
+        let bucket = string_arg(&bucket, "bucket")?;
+        let client = client(&Options::new(&options)?)?;
+        coordination::teardown_coordination(&client, &bucket)
+            .await
+            .map_err(message)?;
+        Ok(JsValue::UNDEFINED)
+    })
+    .await
+}

@@ -1,1 +1,334 @@
+//! Every binding to the JS host lives here (like workers-rs' `worker-sys`): the global `fetch`,
+//! `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `AbortController`, `Promise.resolve`,
+//! plus the environment reader the per-runtime entry files register. Nothing here is reached
+//! through `window`, so the same module runs in Node, Deno, workerd and browsers.
+//!
+//! Every import that can throw is declared `catch`, and every property read goes through
+//! `Reflect` (which returns `Err` for a throwing getter or Proxy trap): no JS exception can unwind
+//! through Rust frames, and nothing here can panic.
 
+use crate::config::Environment;
+use crate::runtime::{HttpRequest, HttpResponse, ProvidedCredentials, Runtime, TransportError};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::task::Poll;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (never `window.fetch`).
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_name = setTimeout, catch)]
+    fn set_timeout(handler: &Function, ms: i32) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = clearTimeout, catch)]
+    fn clear_timeout(id: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// The global `crypto.getRandomValues` (Web Crypto: Node ≥ 19, Deno, workerd, browsers).
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
+    fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
+
+    /// `Promise.resolve`, which can throw (a promise whose `constructor` getter throws).
+    #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
+    fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
+
+    type AbortController;
+
+    #[wasm_bindgen(constructor, catch)]
+    fn new() -> Result<AbortController, JsValue>;
+}
+
+/// Reads `target[key]`; `None` when the read throws.
+fn get(target: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(target, &JsValue::from_str(key)).ok()
+}
+
+/// Sets `target[key] = value` on an object this module created.
+fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// A thrown or rejected value's message (`error.message`, else the string itself), cut to 300
+/// characters; `None` when it has none.
+fn describe(error: &JsValue) -> Option<String> {
+    let message = error
+        .as_string()
+        .or_else(|| get(error, "message").and_then(|m| m.as_string()))?;
+    let cut = message
+        .char_indices()
+        .nth(300)
+        .map_or(message.len(), |(i, _)| i);
+    Some(message.get(..cut).unwrap_or_default().to_owned())
+}
+
+/// `describe(error)` plus, when present, its `cause`'s message (Node's `fetch failed` hides the
+/// socket error there).
+fn describe_network_error(error: &JsValue) -> String {
+    let message = describe(error).unwrap_or_else(|| "fetch failed".to_owned());
+    match get(error, "cause").as_ref().and_then(describe) {
+        Some(cause) if !cause.is_empty() && cause != message => format!("{message} ({cause})"),
+        _ => message,
+    }
+}
+
+/// A JS timer as a future; the timer is cleared when the future is dropped, so a finished
+/// request never keeps a Node process alive until its deadline.
+struct Timer {
+    id: Option<JsValue>,
+    done: JsFuture,
+}
+
+impl Timer {
+    /// `None` when there is no usable `setTimeout`.
+    fn start(ms: u32) -> Option<Timer> {
+        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+        let mut id = None;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            id = set_timeout(&resolve, ms).ok();
+        });
+        id.as_ref()?;
+        Some(Timer {
+            id,
+            done: JsFuture::from(promise),
+        })
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            let _ = clear_timeout(&id);
+        }
+    }
+}
+
+/// The host services over the global JS APIs. One per exported call; holds that call's
+/// `credentialProvider`, if any.
+pub struct JsRuntime {
+    credential_provider: Option<Function>,
+}
+
+impl JsRuntime {
+    /// A runtime that calls `credential_provider` (already checked to be a function) for
+    /// credentials.
+    pub fn new(credential_provider: Option<Function>) -> Self {
+        JsRuntime {
+            credential_provider,
+        }
+    }
+}
+
+/// Builds the `fetch` init: method, headers (without the browser-forbidden `host` and
+/// `content-length`; the signature covers the URL's host), body and abort signal.
+fn request_init(request: &HttpRequest, signal: Option<&JsValue>) -> Object {
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str(request.method));
+    let headers = Array::new();
+    for (name, value) in &request.headers {
+        if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
+            continue;
+        }
+        headers.push(&Array::of2(
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        ));
+    }
+    set(&init, "headers", &headers);
+    if !request.body.is_empty() {
+        set(&init, "body", &Uint8Array::from(request.body.as_slice()));
+    }
+    if let Some(signal) = signal {
+        set(&init, "signal", signal);
+    }
+    init
+}
+
+/// Reads a `fetch` `Response` into an [`HttpResponse`] (the body is awaited too).
+async fn read_response(response: JsValue) -> Result<HttpResponse, TransportError> {
+    let status = get(&response, "status")
+        .and_then(|s| s.as_f64())
+        .filter(|s| (0.0..=999.0).contains(s))
+        .map_or(0, |s| s as u16);
+    let status_text = get(&response, "statusText")
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    let mut headers = Vec::new();
+    if let Some(js_headers) = get(&response, "headers") {
+        if let Ok(Some(entries)) = js_sys::try_iter(&js_headers) {
+            for entry in entries.flatten() {
+                let name = Reflect::get_u32(&entry, 0).ok().and_then(|v| v.as_string());
+                let value = Reflect::get_u32(&entry, 1).ok().and_then(|v| v.as_string());
+                if let (Some(name), Some(value)) = (name, value) {
+                    headers.push((name.to_ascii_lowercase(), value));
+                }
+            }
+        }
+    }
+    let array_buffer = get(&response, "arrayBuffer")
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| TransportError::Network("the response has no body reader".to_owned()))?;
+    let body_promise = array_buffer
+        .call0(&response)
+        .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+    let body = JsFuture::from(Promise::from(body_promise))
+        .await
+        .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+    Ok(HttpResponse {
+        status,
+        status_text,
+        headers,
+        body: Uint8Array::new(&body).to_vec(),
+    })
+}
+
+impl Runtime for JsRuntime {
+    async fn send(
+        &self,
+        request: HttpRequest,
+        deadline_ms: u32,
+    ) -> Result<HttpResponse, TransportError> {
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().and_then(|c| get(c, "signal"));
+        let init = request_init(&request, signal.as_ref());
+        let exchange = async {
+            let promise = global_fetch(&request.url, &init)
+                .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+            let response = JsFuture::from(promise)
+                .await
+                .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+            read_response(response).await
+        };
+        let mut exchange = pin!(exchange);
+        let mut timer = Timer::start(deadline_ms);
+        let outcome = poll_fn(|cx| {
+            if let Poll::Ready(result) = exchange.as_mut().poll(cx) {
+                return Poll::Ready(Some(result));
+            }
+            if let Some(timer) = timer.as_mut() {
+                if Pin::new(&mut timer.done).poll(cx).is_ready() {
+                    return Poll::Ready(None);
+                }
+            }
+            Poll::Pending
+        })
+        .await;
+        drop(timer);
+        match outcome {
+            Some(result) => result,
+            None => {
+                // Cancel the connection; the exchange future is dropped with it.
+                if let Some(controller) = &controller {
+                    if let Some(abort) =
+                        get(controller, "abort").and_then(|f| f.dyn_into::<Function>().ok())
+                    {
+                        let _ = abort.call0(controller);
+                    }
+                }
+                Err(TransportError::Timeout)
+            }
+        }
+    }
+
+    async fn sleep(&self, ms: u32) {
+        if let Some(mut timer) = Timer::start(ms) {
+            let _ = (&mut timer.done).await;
+        }
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) {
+        // getRandomValues fills at most 65,536 bytes per call.
+        for chunk in buf.chunks_mut(65_536) {
+            if get_random_values(chunk).is_err() {
+                // No Web Crypto: fall back to Math.random (used for UUIDs and retry jitter only).
+                for byte in chunk.iter_mut() {
+                    *byte = (js_sys::Math::random() * 256.0) as u8;
+                }
+            }
+        }
+    }
+
+    async fn provide_credentials(&self) -> Option<Result<ProvidedCredentials, String>> {
+        let provider = self.credential_provider.as_ref()?;
+        Some(call_provider(provider).await)
+    }
+}
+
+/// Calls the user's `credentialProvider`, awaits it and checks its result. Error messages name
+/// what was wrong, never the values.
+async fn call_provider(provider: &Function) -> Result<ProvidedCredentials, String> {
+    let failed = |e: &JsValue| match describe(e) {
+        Some(message) if !message.is_empty() => format!("credentialProvider failed: {message}"),
+        _ => "credentialProvider failed".to_owned(),
+    };
+    let value = provider
+        .call0(&JsValue::UNDEFINED)
+        .map_err(|e| failed(&e))?;
+    let promise = promise_resolve(&value).map_err(|e| failed(&e))?;
+    let value = JsFuture::from(promise).await.map_err(|e| failed(&e))?;
+    let invalid =
+        || "credentialProvider must resolve to { accessKeyId, secretAccessKey } strings".to_owned();
+    if !value.is_object() {
+        return Err(invalid());
+    }
+    let field = |key: &str| get(&value, key).ok_or_else(invalid);
+    let access_key_id = field("accessKeyId")?
+        .as_string()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(invalid)?;
+    let secret_access_key = field("secretAccessKey")?
+        .as_string()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(invalid)?;
+    let token = field("sessionToken")?;
+    let session_token = if token.is_undefined() || token.is_null() {
+        None
+    } else {
+        Some(token.as_string().ok_or_else(|| {
+            "credentialProvider returned a sessionToken that is not a string".to_owned()
+        })?)
+    };
+    Ok(ProvidedCredentials {
+        access_key_id,
+        secret_access_key,
+        session_token,
+    })
+}
+
+thread_local! {
+    /// The reader registered by the entry file: `(name) => string | undefined`.
+    static ENVIRONMENT_READER: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Registers (or, with a non-function, removes) the environment reader.
+pub fn set_environment_reader(reader: JsValue) {
+    let reader = reader.dyn_into::<Function>().ok();
+    ENVIRONMENT_READER.with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = reader;
+        }
+    });
+}
+
+/// The environment as the registered reader sees it; empty when none is registered (Workers,
+/// browsers). A reader that throws or returns a non-string means "unset".
+pub struct JsEnvironment;
+
+impl Environment for JsEnvironment {
+    fn var(&self, name: &str) -> Option<String> {
+        let reader =
+            ENVIRONMENT_READER.with(|slot| slot.try_borrow().ok().and_then(|r| r.clone()))?;
+        reader
+            .call1(&JsValue::UNDEFINED, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+    }
+}
