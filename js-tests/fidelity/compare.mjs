@@ -30,6 +30,12 @@ export const ALLOWED = {
   'retry': 'more attempts of the same request on our side after a 408/429/5xx answer or a dropped connection, possibly ending with another status (our retries; the reference retries S3 calls only, inside the AWS SDK, and never its fetch-based Tigris/IAM calls)',
 };
 
+/**
+ * Differences accepted in one scenario because the README lists them as deliberate improvements:
+ * scenario name → { reason, match(difference) }. Keep each entry in step with the README.
+ */
+export const DELIBERATE = {};
+
 /** Labels for server-generated values, from one or more `/_local/state` snapshots. */
 export function labelsFrom(...states) {
   const labels = new Map();
