@@ -258,7 +258,7 @@ impl<R: Runtime> TigrisClient<R> {
     async fn s3_call(
         &self,
         prefix: &'static str,
-        build: impl FnOnce(&Endpoint) -> Result<HttpRequest, BuildError>,
+        build: &dyn Fn(&Endpoint) -> Result<HttpRequest, BuildError>,
     ) -> Result<(HttpResponse, bool, Call), OpError> {
         let mut call = Call::new(prefix, &self.config);
         let plan = self.config.s3_auth()?;
@@ -286,7 +286,7 @@ impl<R: Runtime> TigrisClient<R> {
         &self,
         call: &mut Call,
         iam_host: bool,
-        build: impl FnOnce(&Endpoint) -> HttpRequest,
+        build: &dyn Fn(&Endpoint) -> HttpRequest,
     ) -> Result<(HttpResponse, bool), OpError> {
         let plan = self.config.http_auth()?;
         let url = if iam_host {
@@ -317,7 +317,7 @@ impl<R: Runtime> TigrisClient<R> {
     /// `getBucketInfo` as JSON (`{}` for a non-JSON 2xx).
     async fn bucket_info(&self, call: &mut Call, bucket: &str) -> Result<Value, OpError> {
         let (response, _) = self
-            .http_call(call, false, |e| settings::bucket_info(e, bucket))
+            .http_call(call, false, &|e| settings::bucket_info(e, bucket))
             .await?;
         if !is_success(response.status) {
             return Err(Self::http_failure(call, &response));
@@ -337,7 +337,7 @@ impl<R: Runtime> TigrisClient<R> {
         body: String,
     ) -> Result<(), OpError> {
         let (response, _) = self
-            .http_call(call, false, |e| settings::patch(e, bucket, body))
+            .http_call(call, false, &|e| settings::patch(e, bucket, &body))
             .await?;
         if !is_success(response.status) {
             return Err(Self::http_failure(call, &response));
@@ -355,7 +355,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         options: &CreateBucketOptions,
     ) -> Result<(), OpError> {
         let (response, after_failure, call) = self
-            .s3_call(CREATE_BUCKET, |e| s3::create_bucket(e, name, options))
+            .s3_call(CREATE_BUCKET, &|e| s3::create_bucket(e, name, options))
             .await?;
         if is_success(response.status) {
             return Ok(());
@@ -372,7 +372,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
 
     async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError> {
         let (response, _, call) = self
-            .s3_call(CREATE_SNAPSHOT, |e| s3::create_snapshot(e, bucket, name))
+            .s3_call(CREATE_SNAPSHOT, &|e| s3::create_snapshot(e, bucket, name))
             .await?;
         if !is_success(response.status) {
             return Err(Self::s3_failure(&call, &response));
@@ -389,7 +389,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         continuation_token: Option<&str>,
     ) -> Result<SnapshotPage, OpError> {
         let (response, _, call) = self
-            .s3_call(LIST_SNAPSHOTS, |e| {
+            .s3_call(LIST_SNAPSHOTS, &|e| {
                 s3::list_snapshots(e, bucket, limit, continuation_token)
             })
             .await?;
@@ -402,7 +402,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
 
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {
         let (response, after_failure, call) = self
-            .s3_call(REMOVE_BUCKET, |e| s3::remove_bucket(e, name))
+            .s3_call(REMOVE_BUCKET, &|e| s3::remove_bucket(e, name))
             .await?;
         if is_success(response.status) || (after_failure && response.status == 404) {
             return Ok(());
@@ -464,7 +464,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         let mut call = Call::new("", &self.config);
         let req_uuid = self.random_uuid();
         let (response, _) = self
-            .http_call(&mut call, true, |e| {
+            .http_call(&mut call, true, &|e| {
                 iam::create_access_key(e, &req_uuid, name, bucket, role)
             })
             .await?;
@@ -481,7 +481,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
     async fn remove_access_key(&self, id: &str) -> Result<(), OpError> {
         let mut call = Call::new("", &self.config);
         let (response, after_failure) = self
-            .http_call(&mut call, true, |e| iam::delete_access_key(e, id))
+            .http_call(&mut call, true, &|e| iam::delete_access_key(e, id))
             .await?;
         if is_success(response.status) || (after_failure && response.status == 404) {
             return Ok(());

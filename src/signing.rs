@@ -26,6 +26,9 @@ pub const SERVICE: &str = "s3";
 /// Latest instant accepted from the clock (9999-12-31T23:59:59Z); later or invalid values clamp.
 const MAX_MS: f64 = 253_402_300_799_000.0;
 
+/// Message of a request `aws-sigv4` refuses (kept fixed: formatting its errors costs bytes).
+const SIGN_FAILED: &str = "Unable to sign the request";
+
 /// The credentials one signature uses. `Debug` masks the secret and token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SigningKeys {
@@ -145,7 +148,7 @@ pub fn sign_with(
         .time(time_from_ms(now_ms))
         .settings(settings)
         .build()
-        .map_err(|e| SignError(e.to_string()))?
+        .map_err(|_| SignError(SIGN_FAILED.to_owned()))?
         .into();
     if !has_host(&request.url) {
         return Err(SignError("Invalid URL".to_owned()));
@@ -159,8 +162,8 @@ pub fn sign_with(
             .map(|(k, v)| (k.as_str(), v.as_str())),
         SignableBody::Bytes(&request.body),
     )
-    .map_err(|e| SignError(e.to_string()))?;
-    let output = sign(signable, &params).map_err(|e| SignError(e.to_string()))?;
+    .map_err(|_| SignError(SIGN_FAILED.to_owned()))?;
+    let output = sign(signable, &params).map_err(|_| SignError(SIGN_FAILED.to_owned()))?;
     let (instructions, signature) = output.into_parts();
     let (headers, _) = instructions.into_parts();
     // Wire order as the SDKs send it: x-amz-date, x-amz-content-sha256, [token], authorization.

@@ -57,6 +57,16 @@ impl Value {
         }
     }
 
+    /// Whether this is a number equal to `value` (compared on the source text, without float
+    /// parsing: `1`, `1.0`, `1.00` all equal 1; exponent forms are not recognised).
+    pub fn is_int(&self, value: u32) -> bool {
+        let Value::Number(n) = self else {
+            return false;
+        };
+        let (int, frac) = n.split_once('.').unwrap_or((n, ""));
+        int == value.to_string() && frac.bytes().all(|b| b == b'0')
+    }
+
     /// The boolean, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
@@ -78,7 +88,7 @@ impl Value {
         match self {
             Value::Null => false,
             Value::Bool(b) => *b,
-            Value::Number(_) => self.as_f64().is_some_and(|n| n != 0.0 && !n.is_nan()),
+            Value::Number(n) => mantissa(n).bytes().any(|b| matches!(b, b'1'..=b'9')),
             Value::String(s) => !s.is_empty(),
             Value::Array(_) | Value::Object(_) => true,
         }
@@ -122,6 +132,11 @@ impl Value {
             }
         }
     }
+}
+
+/// The part of a number's text before its exponent.
+fn mantissa(n: &str) -> &str {
+    n.split(['e', 'E']).next().unwrap_or(n)
 }
 
 /// Writes `s` as a JSON string literal with `JSON.stringify`'s escapes.

@@ -30,12 +30,12 @@ pub fn bucket_info(endpoint: &Endpoint, bucket: &str) -> HttpRequest {
 }
 
 /// `PATCH /<bucket>` with `Content-Type: application/json` and `body`.
-pub fn patch(endpoint: &Endpoint, bucket: &str, body: String) -> HttpRequest {
+pub fn patch(endpoint: &Endpoint, bucket: &str, body: &str) -> HttpRequest {
     HttpRequest {
         method: "PATCH",
         url: format!("{}/{}", endpoint.origin(), encode_path_segment(bucket)),
         headers: vec![h("Content-Type", "application/json")],
-        body: body.into_bytes(),
+        body: body.as_bytes().to_vec(),
     }
 }
 
@@ -111,7 +111,7 @@ fn reserialize_rule(rule: &Value) -> Value {
     if let Some(prefix) = rule.get("filter").and_then(|f| f.get("prefix")) {
         out.push(("filter", obj(vec![("prefix", prefix.clone())])));
     }
-    let enabled = rule.get("status").and_then(Value::as_f64) == Some(1.0);
+    let enabled = rule.get("status").is_some_and(|s| s.is_int(1));
     out.push(("status", Value::int(if enabled { 1 } else { 2 })));
     obj(out)
 }
