@@ -1,0 +1,457 @@
+// Fault matrix: for every workflow and every request in its wire sequence (spec §7), inject one
+// fault through tigris-local's /_local/faults and assert the outcome the seed doc's failure modes
+// call for, then run the matching teardown and assert that nothing leaked (no bucket, no key,
+// no notification config left in /_local/state).
+//
+// Faults: `persistent500` (times 50, more than the 4-attempt retry budget), `recover503` (one 503,
+// the retry succeeds), `dropBefore` (connection dropped before the server acts), `dropAfter` (the
+// server acted, the response is lost), `malformed` (200 with a garbage body where the client
+// parses: snapshot-list XML, IAM JSON, bucket-metadata JSON) and `timeout` (one response delayed
+// past the client's fixed 30 s deadline; slow, so only a few cells).
+import assert from 'node:assert/strict';
+import { CANARY, remember, leaksInError } from './canary.mjs';
+
+const xmlError = (m) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>${m}</Message></Error>`;
+const jsonError = (m) => JSON.stringify({ Code: 'InternalError', Message: m });
+
+/** The fault actions; `body(json)` picks the error format of the route family. */
+export const FAULTS = {
+  persistent500: (json) => ({ times: 50, action: { status: 500, body: json ? jsonError('injected persistent 500') : xmlError('injected persistent 500') } }),
+  recover503: (json) => ({ times: 1, action: { status: 503, body: json ? jsonError('injected 503') : xmlError('injected 503') } }),
+  dropBefore: () => ({ times: 1, action: { drop: 'before' } }),
+  dropAfter: () => ({ times: 1, action: { drop: 'after' } }),
+  timeout: () => ({ times: 1, action: { delay_ms: 32_000 } }),
+};
+
+/** Garbage bodies per parsed response kind. */
+export const MALFORMED = {
+  snapshotXml: ['this is not xml {]', '<?xml version="1.0"?><ListAllMyBucketsResult><Buckets><Bucket><Name>1751631910196672425; name=x</Name><CreationDate>not-a-date</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>', '<ListAllMyBucketsResult><Buckets><Bucket><Name>17516'],
+  iamJson: ['{"CreateAccessKeyResult":', '{"CreateAccessKeyResult":{"AccessKey":{"AccessKeyId":12}}}', 'not json at all'],
+  metadataJson: ['{"type": 1, "lifecycle_rules": [', '<html>oops</html>', '[]'],
+};
+
+const names = (tag) => {
+  const t = `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`.replace(/[^a-z0-9-]/g, 'x');
+  return { ws: `fm-${t}`, base: `fb-${t}`, fork: `fr-${t}`, prefix: `fp-${t}` };
+};
+
+const ok = (res, what) => {
+  assert.ok(res && typeof res === 'object', `${what}: not an object`);
+  assert.ok(!('error' in res), `${what}: expected data, got error: ${res.error?.message}`);
+  assert.deepEqual(Reflect.ownKeys(res), ['data'], `${what}: exactly one key`);
+  return res.data;
+};
+const err = (res, what) => {
+  assert.ok(res && typeof res === 'object', `${what}: not an object`);
+  assert.ok(!('data' in res), `${what}: expected an error, got data ${JSON.stringify(res.data)}`);
+  assert.deepEqual(Reflect.ownKeys(res), ['error'], `${what}: exactly one key`);
+  assert.ok(res.error instanceof Error, `${what}: error is an Error`);
+  assert.deepEqual(leaksInError(res.error), [], `${what}: error leaks a secret`);
+  return res.error.message;
+};
+
+const bucketOf = (st, name) => st.buckets.find((b) => b.name === name);
+const keysNamed = (st, name) => st.keys.filter((k) => k.name === name);
+
+/**
+ * The workflows. Each: `setup(ctx, n)` creates prerequisites (no faults active), `steps` lists
+ * the requests in order with the fault matcher and the step's nature, `run` calls the workflow,
+ * `verify(ctx, n, res, cell)` asserts the outcome, `teardown(ctx, n, res)` cleans up with the
+ * matching teardown(s) (faults already drained).
+ */
+export function workflows(kit) {
+  const S = (method, path, extra = {}) => ({ method, path, ...extra });
+  return [
+    {
+      name: 'createWorkspace',
+      // createBucket → setBucketTtl (GET metadata, PATCH) → createAccessKey
+      steps: (n) => [
+        { id: 'createBucket', match: S('PUT', `/${n.ws}/`), nature: 'required' },
+        { id: 'ttl:getMetadata', match: S('GET', `/${n.ws}`), nature: 'ttl', json: true, malformed: 'metadataJson' },
+        { id: 'ttl:patch', match: S('PATCH', `/${n.ws}`), nature: 'ttl', json: true },
+        { id: 'createAccessKey', match: S('POST', '/'), nature: 'key', json: true, malformed: 'iamJson' },
+      ],
+      setup: async () => {},
+      run: (ctx, n) => kit.createWorkspace(n.ws, { ttl: { days: 3 }, credentials: { role: 'Editor' }, config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const st = await ctx.srv.state();
+        if (cell.effect === 'fail' && cell.step.nature === 'required') {
+          assert.match(err(res, cell.id), new RegExp(`^Failed to create workspace bucket "${n.ws}": `));
+          assert.equal(bucketOf(st, n.ws), undefined, 'no bucket');
+          assert.equal(keysNamed(st, `${n.ws}-key`).length, 0, 'no key');
+          return;
+        }
+        const ws = ok(res, cell.id);
+        assert.equal(ws.bucket, n.ws);
+        assert.equal(st.buckets.filter((b) => b.name === n.ws).length, 1, 'exactly one bucket');
+        const ttlStored = JSON.stringify(bucketOf(st, n.ws).lifecycle_rules).includes('"days":3');
+        const keys = keysNamed(st, `${n.ws}-key`);
+        if (cell.step.nature === 'ttl' && cell.effect === 'fail') assert.ok(!ttlStored, 'failed TTL step: no rule');
+        else if (cell.step.nature === 'ttl' && cell.effect === 'malformed') cell.note = `TTL ${ttlStored ? 'applied' : 'skipped'}`;
+        else assert.ok(ttlStored, 'TTL rule stored');
+        if (cell.step.nature === 'key' && cell.effect !== 'none') {
+          assert.equal(ws.credentials, undefined, 'no credentials when the key step failed');
+          assert.ok(!('credentials' in ws), 'credentials key absent');
+          assert.equal(keys.length, 0, 'no key minted');
+        } else {
+          assert.match(ws.credentials?.accessKeyId ?? '', /^tid_/, 'credentials returned');
+          remember(ws.credentials.secretAccessKey);
+          assert.equal(keys.length, 1, `exactly one key (found ${keys.length})`);
+          assert.equal(keys[0].id, ws.credentials.accessKeyId, 'the returned key is the stored one');
+        }
+      },
+      teardown: async (ctx, n, res) => {
+        if (res.data) ok(await kit.teardownWorkspace(res.data, { config: ctx.config }), 'teardownWorkspace');
+      },
+    },
+    {
+      name: 'teardownWorkspace',
+      // removeAccessKey → removeBucket(force)
+      steps: (n) => [
+        { id: 'removeAccessKey', match: S('POST', '/'), nature: 'teardown', json: true },
+        { id: 'removeBucket', match: S('DELETE', `/${n.ws}/`), nature: 'teardown' },
+      ],
+      setup: async (ctx, n) => {
+        n.ws0 = ok(await kit.createWorkspace(n.ws, { credentials: { role: 'Editor' }, config: ctx.config }), 'setup');
+        remember(n.ws0.credentials?.secretAccessKey);
+      },
+      run: (ctx, n) => kit.teardownWorkspace(n.ws0, { config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const st = await ctx.srv.state();
+        if (cell.effect === 'fail') {
+          const lines = err(res, cell.id).split('\n');
+          assert.equal(lines[0], 'Workspace teardown completed with errors:');
+          const expected = cell.step.id === 'removeAccessKey' ? `Failed to remove access key for "${n.ws}": ` : `Failed to delete workspace "${n.ws}": `;
+          assert.ok(lines[1].startsWith(expected), lines[1]);
+          assert.equal(lines.length, 2, 'the other step succeeded (best effort)');
+          if (cell.step.id === 'removeAccessKey') assert.equal(bucketOf(st, n.ws), undefined, 'the bucket is deleted anyway');
+          else assert.equal(keysNamed(st, `${n.ws}-key`).length, 0, 'the key is revoked anyway');
+          return;
+        }
+        ok(res, cell.id);
+        assert.equal(bucketOf(st, n.ws), undefined);
+        assert.equal(keysNamed(st, `${n.ws}-key`).length, 0);
+      },
+      teardown: async (ctx, n, res) => {
+        if (res.error) {
+          // Re-running the teardown finishes what is left.
+          const again = await kit.teardownWorkspace(n.ws0, { config: ctx.config });
+          const st = await ctx.srv.state();
+          if (bucketOf(st, n.ws) || keysNamed(st, `${n.ws}-key`).length) throw new Error(`re-run teardown left resources: ${again.error?.message}`);
+          if (again.error) ctx.notes.push(`teardownWorkspace re-run after a failed ${res.error.message.split('\n')[1]?.split(':')[0]} answered: ${again.error.message.replace(/\n/g, ' | ')}`);
+        }
+      },
+    },
+    {
+      name: 'checkpoint',
+      steps: (n) => [{ id: 'createBucketSnapshot', match: S('PUT', `/${n.base}/`, { header: 'x-tigris-snapshot' }), nature: 'required' }],
+      setup: async (ctx, n) => { ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup'); },
+      run: (ctx, n) => kit.checkpoint(n.base, { name: 'ck', config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const snaps = bucketOf(await ctx.srv.state(), n.base).snapshots;
+        if (cell.effect === 'fail') {
+          assert.match(err(res, cell.id), new RegExp(`^Failed to checkpoint bucket "${n.base}": `));
+          assert.equal(snaps.length, 0);
+          return;
+        }
+        const ck = ok(res, cell.id);
+        assert.ok(snaps.some((s) => s.version === ck.snapshotId), 'the returned snapshot exists');
+        if (cell.fault === 'dropAfter' || cell.fault === 'timeout') {
+          assert.ok(snaps.length <= 2);
+          if (snaps.length === 2) cell.note = 'the lost first snapshot stays (snapshots have no idempotency key); it goes with the bucket';
+        } else assert.equal(snaps.length, 1);
+      },
+      teardown: async (ctx, n) => { ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base'); },
+    },
+    {
+      name: 'restore',
+      steps: (n) => [{ id: 'createBucket(fork)', match: S('PUT', `/${n.fork}/`), nature: 'required' }],
+      setup: async (ctx, n) => {
+        ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup');
+        n.snap = ok(await kit.checkpoint(n.base, { config: ctx.config }), 'setup checkpoint').snapshotId;
+      },
+      run: (ctx, n) => kit.restore(n.base, n.snap, { forkName: n.fork, config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const st = await ctx.srv.state();
+        if (cell.effect === 'fail') {
+          assert.match(err(res, cell.id), new RegExp(`^Failed to restore from snapshot "${n.snap}": `));
+          assert.equal(bucketOf(st, n.fork), undefined);
+          return;
+        }
+        assert.deepEqual(ok(res, cell.id), { bucket: n.fork });
+        assert.equal(st.buckets.filter((b) => b.name === n.fork).length, 1);
+        assert.equal(bucketOf(st, n.fork).parents[0]?.snapshot, n.snap);
+      },
+      teardown: async (ctx, n, res) => {
+        if (res.data) ok(await kit.teardownWorkspace({ bucket: n.fork }, { config: ctx.config }), 'teardown fork');
+        ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
+      },
+    },
+    {
+      name: 'listCheckpoints',
+      steps: () => [{ id: 'listBucketSnapshots', match: S('GET', '/', { header: 'x-tigris-snapshot' }), nature: 'required', malformed: 'snapshotXml' }],
+      setup: async (ctx, n) => {
+        ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup');
+        n.snap = ok(await kit.checkpoint(n.base, { name: 'one', config: ctx.config }), 'setup checkpoint').snapshotId;
+      },
+      run: (ctx, n) => kit.listCheckpoints(n.base, { config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        if (cell.effect === 'malformed' && 'data' in res && cell.body.includes('</ListAllMyBucketsResult>')) {
+          // Well-formed XML with an invalid CreationDate: the original fails (spec §5.4); this
+          // package keeps the entry and drops the date. Accepted, as long as nothing is made up.
+          for (const c of res.data.checkpoints) assert.ok(c.createdAt === undefined || !Number.isNaN(c.createdAt.getTime()), 'no Invalid Date');
+          cell.note = `lenient: ${JSON.stringify(res.data.checkpoints)} (the original errors on a malformed CreationDate)`;
+          return;
+        }
+        if (cell.effect === 'fail' || cell.effect === 'malformed') {
+          assert.match(err(res, cell.id), new RegExp(`^Failed to list checkpoints for "${n.base}": `));
+          return;
+        }
+        const page = ok(res, cell.id);
+        assert.deepEqual(page.checkpoints.map((c) => [c.snapshotId, c.name]), [[n.snap, 'one']]);
+      },
+      teardown: async (ctx, n) => { ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base'); },
+    },
+    {
+      name: 'createForks',
+      // createBucketSnapshot → (fork 0 → key 0) → (fork 1 → key 1), concurrency 1 so the order is fixed
+      steps: (n) => [
+        { id: 'createBucketSnapshot', match: S('PUT', `/${n.base}/`, { header: 'x-tigris-snapshot' }), nature: 'required' },
+        { id: 'createBucket(fork 0)', match: S('PUT', `/${n.prefix}-0/`), nature: 'firstFork' },
+        { id: 'createAccessKey(fork 0)', match: S('POST', '/'), nature: 'key0', json: true, malformed: 'iamJson' },
+        { id: 'createBucket(fork 1)', match: S('PUT', `/${n.prefix}-1/`), nature: 'laterFork' },
+        { id: 'createAccessKey(fork 1)', match: S('POST', '/', { nth: 2 }), nature: 'key1', json: true, malformed: 'iamJson' },
+      ],
+      setup: async (ctx, n) => { ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup'); },
+      run: (ctx, n) => kit.createForks(n.base, 2, { prefix: n.prefix, credentials: { role: 'Editor' }, concurrency: 1, config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const st = await ctx.srv.state();
+        const forkBuckets = st.buckets.filter((b) => b.name.startsWith(`${n.prefix}-`)).map((b) => b.name).sort();
+        const keys = st.keys.filter((k) => k.name.startsWith(`${n.prefix}-`));
+        const nature = cell.step.nature;
+        if (cell.effect === 'fail' && nature === 'required') {
+          assert.match(err(res, cell.id), new RegExp(`^Failed to snapshot bucket "${n.base}": `));
+          assert.deepEqual(forkBuckets, []);
+          assert.equal(keys.length, 0);
+          return;
+        }
+        if (cell.effect === 'fail' && nature === 'firstFork') {
+          assert.equal(err(res, cell.id), 'Failed to create any forks');
+          assert.deepEqual(forkBuckets, []);
+          assert.equal(keys.length, 0);
+          return;
+        }
+        const set = ok(res, cell.id);
+        assert.equal(set.baseBucket, n.base);
+        const snaps = bucketOf(st, n.base).snapshots;
+        assert.ok(snaps.some((s) => s.version === set.snapshotId), 'snapshotId is a real snapshot');
+        if (cell.effect === 'fail' && nature === 'laterFork') {
+          assert.deepEqual(set.forks.map((f) => f.bucket), [`${n.prefix}-0`], 'partial result: the forks before the failure');
+          assert.deepEqual(forkBuckets, [`${n.prefix}-0`], 'no stray fork');
+        } else {
+          assert.deepEqual(set.forks.map((f) => f.bucket), [`${n.prefix}-0`, `${n.prefix}-1`]);
+          assert.deepEqual(forkBuckets, [`${n.prefix}-0`, `${n.prefix}-1`], 'exactly the returned forks exist');
+        }
+        for (const f of set.forks) remember(f.credentials?.secretAccessKey);
+        const withKey = set.forks.filter((f) => f.credentials);
+        let expectedWithKey = set.forks.length;
+        if (cell.effect === 'fail' && nature === 'key0') expectedWithKey = 0; // 50 failures cover both key calls
+        if (cell.effect === 'malformed' && nature === 'key0') expectedWithKey = 1;
+        if (cell.effect !== 'none' && nature === 'key1') expectedWithKey = 1;
+        assert.equal(withKey.length, expectedWithKey, `forks with credentials: ${JSON.stringify(set.forks.map((f) => !!f.credentials))}`);
+        if (nature === 'key0' && cell.effect === 'malformed') assert.equal(set.forks[0].credentials, undefined);
+        if (nature === 'key1' && cell.effect !== 'none') assert.equal(set.forks[1].credentials, undefined);
+        assert.equal(keys.length, withKey.length, `keys stored = keys returned (stored ${keys.map((k) => k.name)})`);
+        for (const f of withKey) assert.ok(keys.some((k) => k.id === f.credentials.accessKeyId), `key of ${f.bucket} stored`);
+      },
+      teardown: async (ctx, n, res) => {
+        if (res.data) ok(await kit.teardownForks(res.data, { config: ctx.config }), 'teardownForks');
+        ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
+      },
+    },
+    {
+      name: 'teardownForks',
+      // per fork: removeAccessKey → removeBucket(force); concurrency 1
+      steps: (n) => [
+        { id: 'removeAccessKey(fork 0)', match: S('POST', '/'), nature: 'teardown', json: true },
+        { id: 'removeBucket(fork 0)', match: S('DELETE', `/${n.prefix}-0/`), nature: 'teardown' },
+        { id: 'removeAccessKey(fork 1)', match: S('POST', '/', { nth: 2 }), nature: 'teardown', json: true },
+        { id: 'removeBucket(fork 1)', match: S('DELETE', `/${n.prefix}-1/`), nature: 'teardown' },
+      ],
+      setup: async (ctx, n) => {
+        ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup');
+        n.set = ok(await kit.createForks(n.base, 2, { prefix: n.prefix, credentials: { role: 'ReadOnly' }, concurrency: 1, config: ctx.config }), 'setup forks');
+        for (const f of n.set.forks) remember(f.credentials?.secretAccessKey);
+        assert.equal(n.set.forks.filter((f) => f.credentials).length, 2);
+      },
+      run: (ctx, n) => kit.teardownForks(n.set, { concurrency: 1, config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const st = await ctx.srv.state();
+        const left = st.buckets.filter((b) => b.name.startsWith(`${n.prefix}-`)).map((b) => b.name);
+        const keys = st.keys.filter((k) => k.name.startsWith(`${n.prefix}-`)).map((k) => k.name);
+        if (cell.effect === 'fail') {
+          const lines = err(res, cell.id).split('\n');
+          assert.equal(lines[0], 'Fork teardown completed with errors:');
+          const isKey = cell.step.id.startsWith('removeAccessKey');
+          const idx = cell.step.id.endsWith('0)') ? 0 : 1;
+          // a persistent IAM fault starting at fork 0 also covers fork 1's key call
+          const failedKeys = isKey ? (idx === 0 ? [0, 1] : [1]) : [];
+          const expected = isKey
+            ? failedKeys.map((i) => `Failed to remove access key for "${n.prefix}-${i}": `)
+            : [`Failed to delete fork "${n.prefix}-${idx}": `];
+          assert.equal(lines.length, 1 + expected.length, lines.join(' | '));
+          expected.forEach((e, i) => assert.ok(lines[1 + i].startsWith(e), lines[1 + i]));
+          assert.deepEqual(left, isKey ? [] : [`${n.prefix}-${idx}`], 'best effort: everything else is gone');
+          assert.deepEqual(keys.sort(), failedKeys.map((i) => `${n.prefix}-${i}-key`), 'only the failed keys are left');
+          return;
+        }
+        ok(res, cell.id);
+        assert.deepEqual(left, []);
+        assert.deepEqual(keys, []);
+      },
+      teardown: async (ctx, n, res) => {
+        if (res.error) {
+          const again = await kit.teardownForks(n.set, { config: ctx.config });
+          const st = await ctx.srv.state();
+          const left = st.buckets.filter((b) => b.name.startsWith(`${n.prefix}-`)).length + st.keys.filter((k) => k.name.startsWith(`${n.prefix}-`)).length;
+          if (left) throw new Error(`re-run teardownForks left ${left} resources: ${again.error?.message}`);
+          if (again.error) ctx.notes.push(`teardownForks re-run (resources already gone) answered: ${again.error.message.replace(/\n/g, ' | ')}`);
+        }
+        ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
+      },
+    },
+    {
+      name: 'setupCoordination',
+      // setBucketNotifications: GET metadata → PATCH
+      steps: (n) => [
+        { id: 'getMetadata', match: S('GET', `/${n.base}`), nature: 'required', json: true, malformed: 'metadataJson' },
+        { id: 'patch', match: S('PATCH', `/${n.base}`), nature: 'required', json: true },
+      ],
+      setup: async (ctx, n) => { ok(await kit.createWorkspace(n.base, { config: ctx.config }), 'setup'); },
+      run: (ctx, n) => kit.setupCoordination(n.base, { webhookUrl: 'http://127.0.0.1:9/hook', filter: 'WHERE `key` REGEXP "^results/"', auth: { token: CANARY.webhookToken }, config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const notif = bucketOf(await ctx.srv.state(), n.base).notifications;
+        const set = notif && typeof notif === 'object' && notif.web_hook === 'http://127.0.0.1:9/hook';
+        if (cell.effect === 'fail') {
+          assert.match(err(res, cell.id), new RegExp(`^Failed to setup coordination on "${n.base}": `));
+          assert.ok(!set, 'no notification config');
+          return;
+        }
+        if (cell.effect === 'malformed') {
+          // Either refused (the original's getBucketInfo fails on invalid JSON) or applied; never half.
+          if ('error' in res) assert.match(err(res, cell.id), new RegExp(`^Failed to setup coordination on "${n.base}": `));
+          assert.equal(!!set, 'data' in res, 'outcome and state agree');
+          cell.note = 'error' in res ? 'refused' : 'applied';
+          return;
+        }
+        ok(res, cell.id);
+        assert.ok(set, `notification config stored: ${JSON.stringify(notif)}`);
+      },
+      teardown: async (ctx, n) => {
+        ok(await kit.teardownCoordination(n.base, { config: ctx.config }), 'teardownCoordination');
+        const notif = bucketOf(await ctx.srv.state(), n.base).notifications;
+        assert.ok(notif === null || notif === undefined || Object.keys(notif).length === 0, `notifications cleared: ${JSON.stringify(notif)}`);
+        ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
+      },
+    },
+    {
+      name: 'teardownCoordination',
+      steps: (n) => [{ id: 'patch', match: S('PATCH', `/${n.base}`), nature: 'required', json: true }],
+      setup: async (ctx, n) => {
+        ok(await kit.createWorkspace(n.base, { config: ctx.config }), 'setup');
+        ok(await kit.setupCoordination(n.base, { webhookUrl: 'http://127.0.0.1:9/hook', auth: { username: CANARY.webhookUser, password: CANARY.webhookPassword }, config: ctx.config }), 'setup coordination');
+      },
+      run: (ctx, n) => kit.teardownCoordination(n.base, { config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const notif = bucketOf(await ctx.srv.state(), n.base).notifications;
+        const cleared = notif === null || notif === undefined || Object.keys(notif).length === 0;
+        if (cell.effect === 'fail') {
+          assert.match(err(res, cell.id), new RegExp(`^Failed to teardown coordination on "${n.base}": `));
+          assert.ok(!cleared);
+          return;
+        }
+        ok(res, cell.id);
+        assert.ok(cleared);
+      },
+      teardown: async (ctx, n, res) => {
+        if (res.error) ok(await kit.teardownCoordination(n.base, { config: ctx.config }), 'teardownCoordination re-run');
+        ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
+      },
+    },
+  ];
+}
+
+/** Every cell of the matrix: workflow × step × fault (+ one per malformed body). */
+export function cells(kit, { faults = ['persistent500', 'recover503', 'dropBefore', 'dropAfter', 'malformed'], timeoutCells = [] } = {}) {
+  const out = [];
+  for (const wf of workflows(kit)) {
+    for (const step of wf.steps(names('x'))) {
+      for (const fault of faults) {
+        if (fault === 'malformed') {
+          if (!step.malformed) continue;
+          MALFORMED[step.malformed].forEach((body, i) => out.push({ wf, stepId: step.id, fault, body, id: `${wf.name} / ${step.id} / malformed #${i + 1}` }));
+        } else out.push({ wf, stepId: step.id, fault, id: `${wf.name} / ${step.id} / ${fault}` });
+      }
+      if (timeoutCells.includes(`${wf.name}/${step.id}`)) out.push({ wf, stepId: step.id, fault: 'timeout', id: `${wf.name} / ${step.id} / timeout` });
+    }
+  }
+  return out;
+}
+
+/** Sends unsigned requests matching `match` until one is not answered by the fault (≤ 60). */
+async function drain(srv, match) {
+  for (let i = 0; i < 60; i++) {
+    try {
+      const res = await fetch(`${srv.endpoint}${match.path}`, { method: match.method, headers: match.header ? { [match.header]: 'drain' } : {} });
+      const text = await res.text();
+      if (!text.includes('injected')) return;
+    } catch { /* a drop fault: keep draining */ }
+  }
+}
+
+/** Runs one cell; returns `{id, ms, attempts, note}` or throws with the cell id. */
+export async function runCell(ctx, cell) {
+  const t0 = Date.now();
+  await ctx.srv.reset();
+  const n = names(cell.wf.name.slice(0, 6).toLowerCase());
+  await cell.wf.setup(ctx, n);
+  const step = cell.wf.steps(n).find((s) => s.id === cell.stepId);
+  const c = { ...cell, step, effect: cell.fault === 'persistent500' ? 'fail' : cell.fault === 'malformed' ? 'malformed' : 'none' };
+  const before = (await ctx.srv.requests()).length;
+  const spec = cell.fault === 'malformed'
+    ? { times: 1, action: { status: 200, body: cell.body } }
+    : FAULTS[cell.fault](step.json);
+  await ctx.srv.fault({ ...step.match, ...spec, nth: step.match.nth ?? 1 });
+  let res;
+  try {
+    res = await cell.wf.run(ctx, n);
+  } catch (e) {
+    throw new Error(`${cell.id}: the workflow threw ${e?.stack ?? e}`);
+  }
+  if (cell.fault === 'timeout') {
+    // The delayed request still runs on the server; let it finish before judging.
+    const wait = 33_000 - (Date.now() - t0);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  const log = await ctx.srv.requests();
+  const hits = log.slice(before).filter((r) => r.fault);
+  assert.ok(hits.length >= 1, `${cell.id}: the fault never fired (the step was not reached?)`);
+  const attempts = log.slice(before).filter((r) => r.method === step.match.method && (step.match.path === '/' ? r.path === '/' : r.path === step.match.path)).length;
+  try {
+    await cell.wf.verify(ctx, n, res, c);
+  } catch (e) {
+    e.message = `${cell.id}: ${e.message}`;
+    throw e;
+  }
+  await drain(ctx.srv, step.match);
+  try {
+    await cell.wf.teardown(ctx, n, res);
+  } catch (e) {
+    e.message = `${cell.id} (teardown): ${e.message}`;
+    throw e;
+  }
+  const st = await ctx.srv.state();
+  assert.deepEqual(st.buckets.map((b) => b.name), [], `${cell.id}: leaked buckets after teardown`);
+  assert.deepEqual(st.keys.map((k) => k.name), [], `${cell.id}: leaked keys after teardown`);
+  return { id: cell.id, ms: Date.now() - t0, attempts, faultHits: hits.length, note: c.note };
+}
