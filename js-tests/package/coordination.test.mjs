@@ -48,7 +48,7 @@ test('only matching keys fire, with the spec fields and Bearer auth', async () =
   const rx = await receiver();
   dataOf(await kit.setupCoordination(bucket, { webhookUrl: rx.url, filter: 'WHERE `key` REGEXP "^results/"', auth: { token: 'tok-123' }, config: srv.config }));
   const patch = (await srv.requests()).filter((r) => r.method === 'PATCH' && r.path === `/${bucket}`).at(-1);
-  assert.equal(patch.body, JSON.stringify({ object_notifications: { enabled: true, web_hook: rx.url, filter: 'WHERE `key` REGEXP "^results/"', auth: { token: '******' } } })), 'the token is masked in the log');
+  assert.equal(patch.body, JSON.stringify({ object_notifications: { enabled: true, web_hook: rx.url, filter: 'WHERE `key` REGEXP "^results/"', auth: { token: '******' } } }), 'the token is masked in the log');
   await put('scratch/a.txt', 'a', s3(bucket));
   await put('results/b.json', '{"ok":true}', s3(bucket));
   assert.ok(await until(() => rx.deliveries.length >= 1));
