@@ -230,14 +230,19 @@ impl<R: Runtime> TigrisClient<R> {
     ) -> Result<Attempted, OpError> {
         let mut base = request;
         base.headers.extend(auth.extra_headers.iter().cloned());
+        // The first attempt is signed here, so a request aws-sigv4 refuses fails before any
+        // send; later attempts are re-signed at their own time.
+        let mut first = base.clone();
         if let Some(keys) = &auth.keys {
-            // Sign once up front so a request aws-sigv4 refuses fails before any send.
-            let mut probe = base.clone();
-            sign_request(&mut probe, keys, self.runtime.now_ms())
+            sign_request(&mut first, keys, self.runtime.now_ms())
                 .map_err(|e| call.error(OpErrorKind::Other, &e.0))?;
         }
+        let mut first = Some(first);
         let runtime = &self.runtime;
         Ok(send_with_retry(runtime, &self.policy, || {
+            if let Some(r) = first.take() {
+                return r;
+            }
             let mut r = base.clone();
             if let Some(keys) = &auth.keys {
                 if sign_request(&mut r, keys, runtime.now_ms()).is_err() {
