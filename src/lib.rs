@@ -14,12 +14,12 @@
 pub mod client;
 pub mod config;
 pub mod names;
+pub mod ops;
 pub mod parse;
 pub mod requests;
 pub mod retry;
-pub mod signing;
-pub mod ops;
 pub mod runtime;
+pub mod signing;
 pub mod workflows;
 
 #[cfg(target_arch = "wasm32")]
