@@ -270,6 +270,32 @@ export function workflows(kit) {
       },
     },
     {
+      name: 'createForks(concurrent)',
+      // 5 forks at the default concurrency (16): a failure of fork 2 must leave exactly forks 0–1
+      // (the original's sequential result); forks 3–4, created meanwhile, are removed with their keys.
+      steps: (n) => [
+        { id: 'createBucket(fork 2)', match: S('PUT', `/${n.prefix}-2/`), nature: 'laterFork' },
+        { id: 'createBucket(fork 4)', match: S('PUT', `/${n.prefix}-4/`), nature: 'lastFork' },
+      ],
+      setup: async (ctx, n) => { ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup'); },
+      run: (ctx, n) => kit.createForks(n.base, 5, { prefix: n.prefix, credentials: { role: 'Editor' }, config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const st = await ctx.srv.state();
+        const forkBuckets = st.buckets.filter((b) => b.name.startsWith(`${n.prefix}-`)).map((b) => b.name).sort();
+        const keys = st.keys.filter((k) => k.name.startsWith(`${n.prefix}-`)).map((k) => k.name).sort();
+        const set = ok(res, cell.id);
+        const expected = cell.effect === 'fail' ? (cell.step.nature === 'laterFork' ? [0, 1] : [0, 1, 2, 3]) : [0, 1, 2, 3, 4];
+        assert.deepEqual(set.forks.map((f) => f.bucket), expected.map((i) => `${n.prefix}-${i}`));
+        assert.deepEqual(forkBuckets, expected.map((i) => `${n.prefix}-${i}`), 'no stray fork bucket');
+        assert.deepEqual(keys, expected.map((i) => `${n.prefix}-${i}-key`), 'no stray key');
+        for (const f of set.forks) { assert.ok(f.credentials, `${f.bucket} has credentials`); remember(f.credentials.secretAccessKey); }
+      },
+      teardown: async (ctx, n, res) => {
+        if (res.data) ok(await kit.teardownForks(res.data, { config: ctx.config }), 'teardownForks');
+        ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
+      },
+    },
+    {
       name: 'teardownForks',
       // per fork: removeAccessKey → removeBucket(force); concurrency 1
       steps: (n) => [
