@@ -16,11 +16,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 const typeOf = (f) => types[f.slice(f.lastIndexOf('.'))] ?? 'application/octet-stream';
 
-/** Credentials from the environment (see above). */
+/**
+ * Credentials from the environment (see above). Temporary credentials come as a triple; when only
+ * a session token is configured, placeholder key strings stand in for the pair (the requests are
+ * signed with them, and the server authenticates the `x-amz-security-token`).
+ */
 function credentialsFromEnv() {
   return {
-    accessKeyId: process.env.TIGRIS_TEMP_ACCESS_KEY_ID ?? '',
-    secretAccessKey: process.env.TIGRIS_TEMP_SECRET_ACCESS_KEY ?? '',
+    accessKeyId: process.env.TIGRIS_TEMP_ACCESS_KEY_ID || 'tid_session',
+    secretAccessKey: process.env.TIGRIS_TEMP_SECRET_ACCESS_KEY || 'tsec_session',
     sessionToken: process.env.TIGRIS_SESSION_TOKEN,
     expiration: new Date(Date.now() + 15 * 60_000).toISOString(),
   };

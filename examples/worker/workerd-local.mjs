@@ -86,9 +86,13 @@ const worker :Workerd.Worker = (
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
+  // The nearest node_modules/.bin that has the tool (this folder's, or a parent's), else PATH.
   const bin = (name) => {
-    const local = join(here, 'node_modules', '.bin', name);
-    return existsSync(local) ? local : name;
+    for (let dir = here; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', '.bin', name);
+      if (existsSync(candidate)) return candidate;
+      if (dirname(dir) === dir) return name;
+    }
   };
   console.error('bundling with wrangler (dry run)…');
   bundle({ wrangler: bin('wrangler') });
@@ -99,6 +103,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }));
   console.error(`workerd serving on http://127.0.0.1:${arg('port', '8787')}`);
   const child = spawn(bin('workerd'), ['serve', configPath], { stdio: 'inherit' });
-  process.on('SIGINT', () => child.kill('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill('SIGTERM'));
   child.on('exit', (code) => process.exit(code ?? 0));
 }
