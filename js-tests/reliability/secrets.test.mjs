@@ -117,3 +117,26 @@ test('no canary in tigris-local output or request log, nor in this process outpu
   assert.deepEqual(await serverLeaks(srv), []);
   assert.deepEqual(outputReport().leaks, []);
 });
+
+// Found by this suite: a webhook credential carried in the URL (user-info, or a signature in the
+// query, both common for webhooks) is shown verbatim by tigris-local's /_local/requests (PATCH
+// body) and /_local/state (notifications), although both mask `token` and `basic_pass`. The
+// package itself never puts it in an error.
+test('webhook credentials inside the URL are masked in the request log and the state dump', async () => {
+  const secret = 'pw_CANARY_in_url_6c1d0e';
+  const b = `sec-url-${Date.now().toString(36)}`;
+  assert.ok((await kit.createWorkspace(b, { config: srv.config })).data);
+  for (const webhookUrl of [`http://hook-user:${secret}@127.0.0.1:9/h`, `http://127.0.0.1:9/h?sig=${secret}`]) {
+    const res = await kit.setupCoordination(b, { webhookUrl, config: srv.config });
+    assert.deepEqual(res, { data: undefined });
+  }
+  await srv.fault({ method: 'PATCH', times: 10, action: { status: 500 } });
+  const failed = await kit.setupCoordination(b, { webhookUrl: `http://hook-user:${secret}@127.0.0.1:9/h`, config: srv.config });
+  assert.ok(!failed.error.message.includes(secret));
+  assert.ok(!srv.stderr().includes(secret), 'stderr');
+  const state = JSON.stringify(await srv.state());
+  const log = JSON.stringify(await srv.requests());
+  await srv.reset();
+  assert.ok(!log.includes(secret), `/_local/requests shows the URL credential: …${log.slice(log.indexOf(secret) - 120, log.indexOf(secret) + 40)}…`);
+  assert.ok(!state.includes(secret), '/_local/state shows the URL credential');
+});
