@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 bin=node_modules/.bin
 check() { # name, command...
   local name=$1; shift
-  if out=$("$@" 2>/dev/null | head -n 1) && [ -n "$out" ]; then
+  # whole output first, then its first line (a `| head` could SIGPIPE the tool under pipefail)
+  if out=$("$@" 2>/dev/null) && out=${out%%$'\n'*} && [ -n "$out" ]; then
     echo "setup-runtimes: $name: $out" >&2
   else
     echo "setup-runtimes: $name does not run ($*): $out" >&2
