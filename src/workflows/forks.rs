@@ -130,13 +130,7 @@ pub async fn create_forks<O: TigrisOps>(
         }
     }
     if !extras.is_empty() {
-        let _ = run_bounded(
-            extras.len(),
-            limit,
-            |i| remove_fork(ops, extras.get(i)),
-            |_| false,
-        )
-        .await;
+        let _ = remove_forks(ops, &extras, limit).await;
     }
     if forks.is_empty() {
         return Err(WorkflowError {
@@ -196,6 +190,19 @@ async fn remove_fork<O: TigrisOps>(ops: &O, fork: Option<&Fork>) -> Vec<String> 
     errors
 }
 
+/// Removes `forks` (key, then bucket), at most `limit` at a time; returns every failure line in
+/// fork order.
+async fn remove_forks<O: TigrisOps>(ops: &O, forks: &[Fork], limit: usize) -> Vec<String> {
+    let results = run_bounded(
+        forks.len(),
+        limit,
+        |i| remove_fork(ops, forks.get(i)),
+        |_| false,
+    )
+    .await;
+    results.into_iter().flatten().flatten().collect()
+}
+
 /// Revokes every fork's key, then deletes the fork with force, for all forks concurrently (at
 /// most `concurrency` at a time). Best effort: every fork is attempted and every failure is
 /// listed, in fork order, in one `Fork teardown completed with errors:` message. The base bucket
@@ -211,14 +218,7 @@ pub async fn teardown_forks<O: TigrisOps>(
             "forkSet.forks must have at most {MAX_FORKS} entries"
         )));
     }
-    let results = run_bounded(
-        set.forks.len(),
-        limit,
-        |i| remove_fork(ops, set.forks.get(i)),
-        |_| false,
-    )
-    .await;
-    let errors: Vec<String> = results.into_iter().flatten().flatten().collect();
+    let errors = remove_forks(ops, &set.forks, limit).await;
     if errors.is_empty() {
         Ok(())
     } else {
