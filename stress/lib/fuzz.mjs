@@ -37,6 +37,16 @@ function flipping(valid, invalid) {
   let n = 0;
   return () => (n++ % 2 === 0 ? valid : invalid);
 }
+/** Every known key answers a valid-looking value on one read and garbage on the next. */
+function flippingObject() {
+  const o = {};
+  const valid = { bucket: 'valid-name', config: {}, forks: [], role: 'Editor', days: 1, webhookUrl: 'http://127.0.0.1:9/', accessKeyId: 'tid_x' };
+  for (const k of OPTION_KEYS) Object.defineProperty(o, k, { get: flipping(valid[k], 42), enumerable: true });
+  return o;
+}
+const flip = flippingObject();
+const nextForks = flipping([{ bucket: 'valid-name' }], { length: 1e9 });
+const flipForks = { baseBucket: 'valid-name', snapshotId: '1', get forks() { return nextForks(); } };
 const hostilePrimitive = { [Symbol.toPrimitive]: trap, toString: trap, valueOf: trap };
 const hostileThenable = { get then() { throw new Error('then getter'); } };
 const rejectingThenable = { then(_, reject) { reject(new Error('rejected thenable')); } };
@@ -49,7 +59,7 @@ const SPECIAL = [undefined, null, true, false, 0, -0, 1, 2, -1, 1.5, NaN, Infini
   'a b', 'a/b', '../etc', '%2F', '\u0000abc', 'abc\n', '\u202Eabc', '😀😀😀', 'valid-name',
   [], [1, 2], {}, () => {}, async () => { throw new Error('async'); }, new Date(NaN), /re/, new Map(), new Set(),
   Promise.resolve(1), Promise.reject(new Error('rejected promise')), hostileThenable, rejectingThenable,
-  throwingProxy, throwingFunctionProxy, throwingArrayProxy, revoked, allThrowing, hostilePrimitive, hugeArray, cyclic,
+  throwingProxy, throwingFunctionProxy, throwingArrayProxy, revoked, allThrowing, hostilePrimitive, hugeArray, cyclic, flip, flipForks,
   Object.create(null), new Uint8Array(3), new ArrayBuffer(8), new Error('an error as an argument'),
 ];
 // Rejected promises in SPECIAL must not count as unhandled.
