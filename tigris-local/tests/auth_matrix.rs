@@ -120,6 +120,8 @@ enum Tamper {
     DateFuture,
     /// The signature is computed with service `sqs` (a scope the server refuses).
     WrongService,
+    /// Signed this many seconds away from now (positive = future), otherwise correct.
+    Shift(i64),
 }
 
 #[derive(Clone)]
@@ -149,6 +151,10 @@ impl Signer {
         let time = match tamper {
             Tamper::DatePast => SystemTime::now() - Duration::from_secs(16 * 60),
             Tamper::DateFuture => SystemTime::now() + Duration::from_secs(16 * 60),
+            Tamper::Shift(secs) if secs < 0 => {
+                SystemTime::now() - Duration::from_secs(secs.unsigned_abs())
+            }
+            Tamper::Shift(secs) => SystemTime::now() + Duration::from_secs(secs.unsigned_abs()),
             _ => SystemTime::now(),
         };
         let service = if tamper == Tamper::WrongService {
@@ -949,4 +955,29 @@ async fn scoped_keys_stay_inside_their_role_and_bucket() {
         "privilege escalation",
     )
     .await;
+}
+
+#[tokio::test]
+async fn the_skew_window_is_fifteen_minutes_each_way() {
+    let w = world().await;
+    let list = route(
+        "ListBuckets",
+        "GET",
+        "/?x-id=ListBuckets".into(),
+        &[],
+        "",
+        Need::Any,
+    );
+    for secs in [-14 * 60, -60, 60, 14 * 60] {
+        let resp = w.root.send(&list, Tamper::Shift(secs)).await;
+        assert_eq!(resp.status, 200, "signed {secs} s away: {}", resp.body);
+    }
+    for secs in [-16 * 60, 16 * 60, -24 * 3600, 365 * 24 * 3600] {
+        let resp = w.root.send(&list, Tamper::Shift(secs)).await;
+        assert_eq!(
+            (resp.status, resp.code()),
+            (403, "RequestTimeTooSkewed".to_string()),
+            "signed {secs} s away"
+        );
+    }
 }
