@@ -4,6 +4,9 @@
 //! the SDK's message and an [`OpErrorKind`]. Messages never contain the configured secret,
 //! session token, provider secret or webhook credentials.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
 use crate::ops::{
     AccessKey, CreateBucketOptions, NotificationConfig, OpError, OpErrorKind, Role, SnapshotPage,
@@ -254,6 +257,20 @@ impl<R: Runtime> TigrisClient<R> {
         .await)
     }
 
+    /// Credentials, signing, sending and retries of one call. Boxed so that its state machine
+    /// exists once in the wasm instead of being inlined into every operation and export.
+    fn exchange<'a>(
+        &'a self,
+        plan: AuthPlan,
+        request: HttpRequest,
+        call: &'a mut Call,
+    ) -> Pin<Box<dyn Future<Output = Result<Attempted, OpError>> + 'a>> {
+        Box::pin(async move {
+            let auth = self.call_auth(plan, call).await?;
+            self.send(request, &auth, call).await
+        })
+    }
+
     fn s3_endpoint(&self, call: &Call) -> Result<Endpoint, OpError> {
         let url = self.config.s3_endpoint()?;
         Endpoint::parse(url).map_err(|e| call.error(OpErrorKind::Config, &e.0))
@@ -269,8 +286,7 @@ impl<R: Runtime> TigrisClient<R> {
         let plan = self.config.s3_auth()?;
         let endpoint = self.s3_endpoint(&call)?;
         let request = build(&endpoint).map_err(|e| call.build_error(e))?;
-        let auth = self.call_auth(plan, &mut call).await?;
-        let attempted = self.send(request, &auth, &call).await?;
+        let attempted = self.exchange(plan, request, &mut call).await?;
         match attempted.result {
             Ok(response) => Ok((response, attempted.after_transient_failure, call)),
             Err(e) => Err(call.error(OpErrorKind::Transient, &transport_message(&e))),
@@ -302,8 +318,7 @@ impl<R: Runtime> TigrisClient<R> {
         let endpoint = Endpoint::parse(url.unwrap_or(""))
             .map_err(|e| call.unprefixed(OpErrorKind::Config, &e.0))?;
         let request = build(&endpoint);
-        let auth = self.call_auth(plan, call).await?;
-        let attempted = self.send(request, &auth, call).await?;
+        let attempted = self.exchange(plan, request, call).await?;
         match attempted.result {
             Ok(response) => Ok((response, attempted.after_transient_failure)),
             Err(e) => Err(call.unprefixed(OpErrorKind::Transient, &transport_message(&e))),
