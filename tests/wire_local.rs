@@ -29,6 +29,7 @@ use tigris_agent_kit::runtime::{
 
 struct BlockingRuntime {
     seed: Cell<u64>,
+    sends: Cell<u32>,
 }
 
 impl BlockingRuntime {
@@ -39,6 +40,7 @@ impl BlockingRuntime {
             .as_nanos() as u64;
         BlockingRuntime {
             seed: Cell::new(t | 1),
+            sends: Cell::new(0),
         }
     }
 }
@@ -70,6 +72,12 @@ fn exchange(request: &HttpRequest, deadline_ms: u32) -> std::io::Result<HttpResp
     let mut reader = BufReader::new(stream);
     let mut status_line = String::new();
     reader.read_line(&mut status_line)?;
+    if status_line.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "connection closed without a response",
+        ));
+    }
     let mut parts = status_line.trim_end().splitn(3, ' ');
     parts.next();
     let status: u16 = parts.next().unwrap_or("0").parse().unwrap_or(0);
@@ -128,6 +136,7 @@ impl Runtime for BlockingRuntime {
         request: HttpRequest,
         deadline_ms: u32,
     ) -> Result<HttpResponse, TransportError> {
+        self.sends.set(self.sends.get() + 1);
         exchange(&request, deadline_ms).map_err(|e| TransportError::Network(e.to_string()))
     }
     async fn sleep(&self, ms: u32) {
@@ -167,6 +176,10 @@ impl Drop for Server {
 }
 
 fn start_server() -> Option<Server> {
+    start_server_with(&[])
+}
+
+fn start_server_with(extra: &[&str]) -> Option<Server> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let candidates = [
         std::env::var("TIGRIS_LOCAL_BIN").ok().map(PathBuf::from),
@@ -184,6 +197,7 @@ fn start_server() -> Option<Server> {
             "tsec_wire_canary",
             "--exit-on-stdin-eof",
         ])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -304,5 +318,88 @@ fn every_operation_against_tigris_local() {
     }
     let missing = block_on(c.remove_bucket(&plain)).unwrap_err();
     assert_eq!(missing.kind, OpErrorKind::NotFound, "{missing}");
+    drop(server);
+}
+
+/// Unsigned call to the server's `/_local/` test hooks.
+fn hook(url: &str, method: &'static str, path: &str, body: &str) -> String {
+    let request = HttpRequest {
+        method,
+        url: format!("{url}{path}"),
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.as_bytes().to_vec(),
+    };
+    let response = exchange(&request, 5_000).unwrap();
+    assert!(response.status < 300, "{path}: {}", response.status);
+    String::from_utf8(response.body).unwrap()
+}
+
+fn path_style_client(url: &str) -> TigrisClient<BlockingRuntime> {
+    let config = ConfigInput {
+        access_key_id: Some("tid_wire".into()),
+        secret_access_key: Some("tsec_wire_canary".into()),
+        endpoint: Some(url.into()),
+        iam_endpoint: Some(url.into()),
+        ..ConfigInput::default()
+    };
+    TigrisClient::new(config, &NoEnvironment, BlockingRuntime::new())
+}
+
+#[test]
+fn retries_against_injected_faults_never_duplicate() {
+    let Some(server) = start_server_with(&["--test-hooks"]) else {
+        eprintln!("tigris-local not built; skipping (cargo build -p tigris-local)");
+        return;
+    };
+    let url = server.url.clone();
+    let c = path_style_client(&url);
+    let sends = |c: &TigrisClient<BlockingRuntime>| c.runtime().sends.get();
+
+    // Response lost after the server created the bucket: the retry's BucketAlreadyOwnedByYou is success.
+    hook(
+        &url,
+        "POST",
+        "/_local/faults",
+        r#"{"method":"PUT","path":"/wire-drop/","action":{"drop":"after"}}"#,
+    );
+    block_on(c.create_bucket("wire-drop", &CreateBucketOptions::default())).unwrap();
+    assert_eq!(sends(&c), 2);
+
+    // Response lost after the key was minted: the retry reuses req_uuid and gets the same key.
+    hook(
+        &url,
+        "POST",
+        "/_local/faults",
+        r#"{"method":"POST","path":"/","action":{"drop":"after"}}"#,
+    );
+    let key = block_on(c.create_access_key("wire-drop-key", "wire-drop", Role::Editor)).unwrap();
+    assert_eq!(sends(&c), 4);
+    let state = hook(&url, "GET", "/_local/state", "");
+    assert_eq!(state.matches("\"wire-drop-key\"").count(), 1, "{state}");
+    assert!(state.contains(&key.id));
+
+    // 503s beyond the retry budget: 4 attempts, then a Transient error; the bucket stays.
+    hook(
+        &url,
+        "POST",
+        "/_local/faults",
+        r#"{"method":"DELETE","path":"/wire-drop/","times":10,"action":{"status":503}}"#,
+    );
+    let e = block_on(c.remove_bucket("wire-drop")).unwrap_err();
+    assert_eq!(e.kind, OpErrorKind::Transient, "{e}");
+    assert!(e.message.starts_with("Unable to remove bucket "), "{e}");
+    assert_eq!(sends(&c), 8);
+    hook(&url, "POST", "/_local/reset", "");
+
+    // A delete whose response is lost: the retry's 404 counts as done.
+    block_on(c.create_bucket("wire-drop-2", &CreateBucketOptions::default())).unwrap();
+    hook(
+        &url,
+        "POST",
+        "/_local/faults",
+        r#"{"method":"DELETE","path":"/wire-drop-2/","action":{"drop":"after"}}"#,
+    );
+    block_on(c.remove_bucket("wire-drop-2")).unwrap();
+    assert!(!hook(&url, "GET", "/_local/state", "").contains("wire-drop-2"));
     drop(server);
 }
