@@ -171,7 +171,8 @@ pub trait TigrisOps {
     /// `createBucket`: plain, public/private, snapshot-enabled or fork (spec §5.1–5.2). A bucket
     /// the caller already owns (`BucketAlreadyOwnedByYou`, e.g. after a lost response and a
     /// retry) counts as success.
-    async fn create_bucket(&self, name: &str, options: &CreateBucketOptions) -> Result<(), OpError>;
+    async fn create_bucket(&self, name: &str, options: &CreateBucketOptions)
+        -> Result<(), OpError>;
     /// `createBucketSnapshot`: returns the `X-Tigris-Snapshot-Version` (spec §5.3).
     async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError>;
     /// `listBucketSnapshots` (spec §5.4).
@@ -186,12 +187,21 @@ pub trait TigrisOps {
     /// `setBucketTtl(name, {ttlConfig: {enabled: true, days}})`: metadata GET then PATCH (spec §5.7).
     async fn set_bucket_ttl(&self, bucket: &str, days: u32) -> Result<(), OpError>;
     /// `setBucketNotifications` with `{enabled: true, url, filter, auth?}`: GET then PATCH (spec §5.8).
-    async fn set_notifications(&self, bucket: &str, config: &NotificationConfig) -> Result<(), OpError>;
+    async fn set_notifications(
+        &self,
+        bucket: &str,
+        config: &NotificationConfig,
+    ) -> Result<(), OpError>;
     /// `setBucketNotifications(bucket, {})`: one PATCH `{"object_notifications":{}}` (spec §5.8).
     async fn clear_notifications(&self, bucket: &str) -> Result<(), OpError>;
     /// `createAccessKey(name, {bucketsRole: [{bucket, role}]})` (spec §5.11). Every retry reuses
     /// the same `req_uuid`, so a retry never mints a second key.
-    async fn create_access_key(&self, name: &str, bucket: &str, role: Role) -> Result<AccessKey, OpError>;
+    async fn create_access_key(
+        &self,
+        name: &str,
+        bucket: &str,
+        role: Role,
+    ) -> Result<AccessKey, OpError>;
     /// `removeAccessKey(id)` (spec §5.12).
     async fn remove_access_key(&self, id: &str) -> Result<(), OpError>;
     /// Milliseconds since the epoch, for default names (`Date.now()`) and `createdAt`.

@@ -53,7 +53,10 @@ impl std::fmt::Debug for ProvidedCredentials {
         f.debug_struct("ProvidedCredentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"******")
-            .field("session_token", &self.session_token.as_ref().map(|_| "******"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "******"),
+            )
             .finish()
     }
 }
@@ -63,7 +66,11 @@ impl std::fmt::Debug for ProvidedCredentials {
 #[allow(async_fn_in_trait)]
 pub trait Runtime {
     /// Performs one HTTP exchange, failing with [`TransportError::Timeout`] after `deadline_ms`.
-    async fn send(&self, request: HttpRequest, deadline_ms: u32) -> Result<HttpResponse, TransportError>;
+    async fn send(
+        &self,
+        request: HttpRequest,
+        deadline_ms: u32,
+    ) -> Result<HttpResponse, TransportError>;
     /// Waits `ms` milliseconds (used between retries).
     async fn sleep(&self, ms: u32);
     /// Milliseconds since the UNIX epoch (`Date.now()` in JS; never `SystemTime::now()`).
