@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gzipSize } from './gzip-size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -36,13 +36,17 @@ const wasmOut = join(pkg, `${crate}_bg.wasm`);
 run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
   '-Oz', '--strip-debug', '--strip-producers', join(tmp, 'web', `${crate}_bg.wasm`), '-o', wasmOut,
 ]);
-copyFileSync(join(tmp, 'web', `${crate}.js`), join(pkg, 'web.js'));
+// The web glue ships minified (what a Worker or browser bundle would carry anyway); export
+// names and the wasm import keys are kept.
+run(join(root, 'node_modules', '.bin', 'esbuild'), [
+  join(tmp, 'web', `${crate}.js`), '--minify', '--format=esm', '--log-level=warning', `--outfile=${join(pkg, 'web.js')}`,
+]);
 copyFileSync(join(tmp, 'nodejs', `${crate}.js`), join(pkg, 'node-glue.cjs'));
 
 const sizes = {};
 for (const file of [`${crate}_bg.wasm`, 'web.js', 'node-glue.cjs']) {
   const bytes = readFileSync(join(pkg, file));
-  sizes[file] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  sizes[file] = { raw: bytes.length, gzip: gzipSize(bytes) };
 }
 writeFileSync(join(root, '.tmp', 'sizes.json'), JSON.stringify(sizes, null, 2));
 for (const [file, s] of Object.entries(sizes)) {
