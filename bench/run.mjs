@@ -56,9 +56,11 @@ try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo
 const previous = !smoke && existsSync(outFile) ? JSON.parse(readFileSync(outFile, 'utf8')) : {};
 const results = { ...previous, date: new Date().toISOString(), commit, machine: machine(), settings, smoke };
 
+// Each part records when and under what load it ran (parts can be refreshed separately).
+const meta = () => ({ date: new Date().toISOString(), commit, loadavg: machine().loadavg });
 const servers = [];
 try {
-  if (only.has('size')) { log('size…'); results.size = await measureSize(); }
+  if (only.has('size')) { log('size…'); results.size = { meta: meta(), ...(await measureSize()) }; }
   if (only.has('cold')) {
     log('cold start…');
     const srv = await startTigrisLocal();
@@ -66,16 +68,18 @@ try {
     const { kit } = await import('./lib/ours.mjs');
     const bucket = (await kit.createWorkspace(`bench-cold-${Date.now().toString(36)}`, { enableSnapshots: true, config: srv.config })).data.bucket;
     for (let i = 0; i < 3; i++) await kit.checkpoint(bucket, { name: `c${i}`, config: srv.config });
-    results.cold = await measureCold(srv, bucket, settings.coldReps);
+    results.cold = { meta: meta(), ...(await measureCold(srv, bucket, settings.coldReps)) };
     await srv.stop();
   }
   const signing = { ...(results.signing ?? {}) };
   if (only.has('sign')) {
     log('signing (node)…');
+    signing.nodeMeta = meta();
     signing.node = await measureSignNode({ runs: settings.signRuns, ...settings.signWindows, bodies: smoke ? ['empty'] : ['empty', '1k'] });
   }
   if (only.has('workerd')) {
     log('signing (workerd)…');
+    signing.workerdMeta = meta();
     signing.workerd = await measureSignWorkerd({ reps: settings.workerdReps, scale: settings.workerdScale });
   }
   if (only.has('native')) signing.native = readCriterion();
@@ -85,7 +89,7 @@ try {
     const srv = await startTigrisLocal({ latencyMs: settings.latencyMs });
     servers.push(srv);
     const { kit } = await import('./lib/ours.mjs');
-    results.workflows = await measureWorkflows(srv, kit, { reps: settings.reps, forks: settings.forks, checkpoints: settings.checkpoints });
+    results.workflows = { meta: meta(), ...(await measureWorkflows(srv, kit, { reps: settings.reps, forks: settings.forks, checkpoints: settings.checkpoints })) };
     await srv.stop();
   }
 } finally {

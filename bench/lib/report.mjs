@@ -6,17 +6,19 @@ const kb = (b) => (b == null ? '—' : `${(b / 1000).toFixed(1)} KB`);
 const ms = (x) => (x == null ? '—' : `${x.toFixed(1)} ms`);
 const x = (r) => (r == null ? '—' : `${r.toFixed(3)}`);
 const faster = (ours, ref) => (ours && ref ? `${(ref / ours).toFixed(1)}×` : '—');
+const when = (m) => (m ? ` — run ${m.date.slice(0, 16).replace('T', ' ')} UTC at \`${m.commit}\`, load average ${m.loadavg.join(' / ')}` : '');
+const whenLine = (m) => (m ? [`*${when(m).slice(3)}*`, ''] : []);
 const ok = (cond) => (cond == null ? '' : cond ? ' ✔' : ' ✘');
 
 export function render(r) {
   const L = [START, ''];
   const m = r.machine;
-  L.push(`Run ${r.date} at commit \`${r.commit}\` on ${m.cpus} cores (${m.cpuModel}), ${m.memGiB} GiB, Node ${m.node}; load average before ${m.loadavg.join(' / ')}.`);
+  L.push(`Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memGiB} GiB, Node ${m.node}, ${m.platform}. Each part below says when it ran and the load average then.`);
   L.push(`The machine is shared (2 cores, other builds running): read medians and ratios, not absolute times. Repetitions: ${JSON.stringify(r.settings)}.`, '');
 
   if (r.size) {
     const s = r.size;
-    L.push('### 1. Size (esbuild --bundle --minify --format=esm; JS bundle + .wasm; gzip -9 / brotli 11)', '');
+    L.push('### 1. Size (esbuild --bundle --minify --format=esm; JS bundle + .wasm; gzip -9 / brotli 11)', '', ...whenLine(s.meta));
     L.push('| Target | ours raw | ours gzip | ours brotli | reference raw | reference gzip | reference brotli | ratio ours/ref (gzip) | reference bundles without Node built-ins? |');
     L.push('|---|---|---|---|---|---|---|---|---|');
     for (const t of ['worker', 'browser']) {
@@ -31,7 +33,7 @@ export function render(r) {
 
   if (r.cold) {
     const c = r.cold;
-    L.push(`### 2. Cold start (fresh Node process per sample; medians of ${c.ours.importMs.n})`, '');
+    L.push(`### 2. Cold start (fresh Node process per sample; medians of ${c.ours.importMs.n})`, '', ...whenLine(c.meta));
     L.push('| Row | ours | reference | ratio ours/ref | ours faster by |');
     L.push('|---|---|---|---|---|');
     L.push(`| import alone (\`tigris-agent-kit\` vs \`@tigrisdata/storage\` + \`@tigrisdata/iam\`) | ${ms(c.ours.importMs.median)} | ${ms(c.reference.importMs.median)} | ${x(c.ratios.importOursOverRef)} | **${faster(c.ours.importMs.median, c.reference.importMs.median)}** (target ≥ 10×, stretch 20×${ok(c.reference.importMs.median / c.ours.importMs.median >= 10)}) |`);
@@ -54,7 +56,7 @@ export function render(r) {
     L.push('### 3. Signing throughput', '');
     if (g.node) {
       const bodies = Object.keys(g.node);
-      L.push(`Node, sequential, medians of ${r.settings.signRuns} fresh-process runs (each the median of its windows):`, '');
+      L.push(`Node, sequential, medians of ${g.node[Object.keys(g.node)[0]].smithy.perSecond.n} fresh-process runs (each the median of its windows)${when(g.nodeMeta)}:`, '');
       L.push(`| Signer | ${bodies.map((b) => `${b} body: sigs/s (µs/sig)`).join(' | ')} | ratio to smithy (${bodies[0]}) |`);
       L.push(`|---|${bodies.map(() => '---').join('|')}|---|`);
       const smithy = g.node[bodies[0]].smithy?.perSecond?.median;
@@ -63,7 +65,10 @@ export function render(r) {
         const v0 = g.node[bodies[0]][s]?.perSecond?.median;
         L.push(`| ${name[s]} | ${cells.join(' | ')} | ${v0 && smithy ? `${(v0 / smithy).toFixed(2)}×` : '—'} |`);
       }
-      L.push('', 'Target: our signer in wasm ≥ 40,000/s here and ≤ 2× the native time per signature.', '');
+      const wasmUs = g.node[bodies[0]]['ours-signer']?.usPerSig;
+      const nativeUs = g.native?.sign_empty?.usPerSig;
+      const rate = g.node[bodies[0]]['ours-signer']?.perSecond?.median;
+      L.push('', `Target: our signer in wasm ≥ 40,000/s here (measured ${rate ? rate.toLocaleString('en') : '—'}/s${ok(rate ? rate >= 40_000 : null)}) and ≤ 2× the native time per signature (wasm/native = ${wasmUs && nativeUs ? (wasmUs / nativeUs).toFixed(2) : '—'}×${ok(wasmUs && nativeUs ? wasmUs / nativeUs <= 2 : null)}).`, '');
     }
     if (g.native) {
       L.push('Native ceiling (`cargo bench --bench signing`, criterion, the crate\'s public signing function):', '');
@@ -71,7 +76,7 @@ export function render(r) {
       L.push('');
     }
     if (g.workerd) {
-      L.push('Inside workerd (bare `workerd serve`, no nodejs_compat; N signatures in one request, (t(N) − t(0)) / N timed from outside, median of repetitions):', '');
+      L.push(`Inside workerd (bare \`workerd serve\`, no nodejs_compat; N signatures in one request, (t(N) − t(0)) / N timed from outside, median of repetitions)${when(g.workerdMeta)}:`, '');
       L.push('| Signer | µs per signature | ratio to smithy |');
       L.push('|---|---|---|');
       const b = Object.keys(g.workerd)[0];
@@ -81,14 +86,15 @@ export function render(r) {
         if (!v) continue;
         L.push(`| ${name[s]} | ${v.unavailable ? `n/a (${v.unavailable})` : v.usPerSig.median} | ${v.usPerSig && sm ? x(v.usPerSig.median / sm) : '—'} |`);
       }
-      L.push('', 'Target: ≤ 20 µs per signature for our signer inside workerd (the reference smithy setup: 78 µs in anchors §C.4).', '');
+      const wu = g.workerd[b]['ours-signer']?.usPerSig?.median;
+      L.push('', `Target: ≤ 20 µs per signature for our signer inside workerd (measured ${wu ?? '—'} µs${ok(wu ? wu <= 20 : null)}; the reference smithy setup: 78 µs in anchors §C.4).`, '');
     }
   }
 
   if (r.workflows) {
     const w = r.workflows;
     L.push(`### 4–5. Workflow latency and peak RSS (tigris-local --latency-ms 20; fresh Node process per sample; medians of ${r.settings.reps})`, '');
-    L.push('Ours uses its default concurrency (16 in flight); the reference is sequential, as the original (spec §7).', '');
+    L.push(`Ours uses its default concurrency (16 in flight); the reference is sequential, as the original (spec §7)${when(w.meta)}.`, '');
     L.push('| Workflow | ours | reference | ratio ours/ref | ours faster by | peak RSS ours | peak RSS reference |');
     L.push('|---|---|---|---|---|---|---|');
     for (const [k, row] of Object.entries(w.rows)) {
