@@ -72,7 +72,7 @@ export function render(r) {
     }
     if (g.native) {
       L.push('Native ceiling (`cargo bench --bench signing`, criterion, the crate\'s public signing function):', '');
-      for (const [k, v] of Object.entries(g.native)) L.push(`* ${k}: ${v.usPerSig} µs/sig (${v.perSecond.toLocaleString('en')}/s)`);
+      for (const [k, v] of Object.entries(g.native)) L.push(`* ${k}: ${v.usPerSig} µs/sig (${v.perSecond.toLocaleString('en')}/s)${v.measuredAt ? `, measured ${v.measuredAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`);
       L.push('');
     }
     if (g.workerd) {

@@ -3,7 +3,7 @@
 // from `cargo bench` (criterion; see benches/signing.rs) and is read from its output directory.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeChild, median, summary, round, repo, benchDir, log } from './util.mjs';
 
@@ -130,7 +130,7 @@ export function readCriterion() {
     if (!existsSync(est)) continue;
     const e = JSON.parse(readFileSync(est, 'utf8'));
     const ns = e.median?.point_estimate;
-    out[group] = { usPerSig: round(ns / 1000, 2), perSecond: round(1e9 / ns, 0) };
+    out[group] = { usPerSig: round(ns / 1000, 2), perSecond: round(1e9 / ns, 0), measuredAt: statSync(est).mtime.toISOString() };
   }
   return Object.keys(out).length ? out : null;
 }
