@@ -17,6 +17,9 @@ pub const SECRET_FIELDS: [&str; 5] = [
     "secret_key",
     "password",
 ];
+/// JSON keys holding webhook URLs, whose user-info password and query values are masked (a
+/// webhook credential is often carried there).
+const URL_FIELDS: [&str; 3] = ["web_hook", "webhook", "url"];
 /// The log keeps at most this many entries (oldest dropped first) so long runs stay bounded.
 const MAX_LOG_ENTRIES: usize = 20_000;
 /// Logged bodies are cut at this many bytes.
@@ -31,6 +34,12 @@ pub fn mask_json(v: &mut Value) -> bool {
                 if SECRET_FIELDS.contains(&k.as_str()) && !val.is_null() {
                     *val = json!("******");
                     changed = true;
+                } else if let (true, Value::String(url)) = (URL_FIELDS.contains(&k.as_str()), &*val)
+                {
+                    if let Some(masked) = mask_url(url) {
+                        *val = json!(masked);
+                        changed = true;
+                    }
                 } else {
                     changed |= mask_json(val);
                 }
@@ -44,6 +53,40 @@ pub fn mask_json(v: &mut Value) -> bool {
         _ => {}
     }
     changed
+}
+
+/// `url` with the password of its user-info and every query value replaced by `******`, or
+/// `None` when there is nothing to mask.
+pub fn mask_url(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:******@{host}"),
+            None => format!("******@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let (query, fragment) = match query.split_once('#') {
+                Some((q, f)) => (q, format!("#{f}")),
+                None => (query, String::new()),
+            };
+            let masked: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, _)) => format!("{k}=******"),
+                    None => pair.to_string(),
+                })
+                .collect();
+            format!("{path}?{}{fragment}", masked.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    let masked = format!("{scheme}://{authority}{tail}");
+    (masked != url).then_some(masked)
 }
 
 fn mask_body(body: &[u8]) -> String {
@@ -321,6 +364,21 @@ impl Hooks {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn webhook_urls_lose_their_credentials() {
+        assert_eq!(
+            super::mask_url("http://u:pw@127.0.0.1:9/h?sig=abc&x#f").as_deref(),
+            Some("http://u:******@127.0.0.1:9/h?sig=******&x#f")
+        );
+        assert_eq!(super::mask_url("http://127.0.0.1:9/h"), None);
+        let mut v = serde_json::json!({"object_notifications": {"web_hook": "http://a:b@h/?t=1"}});
+        assert!(super::mask_json(&mut v));
+        assert_eq!(
+            v.to_string(),
+            r#"{"object_notifications":{"web_hook":"http://a:******@h/?t=******"}}"#
+        );
+    }
+
     use super::*;
     use bytes::Bytes;
 
