@@ -12,38 +12,12 @@ use aws_sigv4::http_request::{
 };
 use aws_sigv4::sign::v4;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
+mod support;
+
+use support::{raw, Resp};
 use tigris_local::config::Config;
 use tigris_local::server;
-
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn code(&self) -> String {
-        if self.body.starts_with('{') {
-            let v: Value = serde_json::from_str(&self.body).unwrap();
-            return v["Code"].as_str().unwrap_or("").to_string();
-        }
-        self.body
-            .split("<Code>")
-            .nth(1)
-            .and_then(|r| r.split("</Code>").next())
-            .unwrap_or("")
-            .to_string()
-    }
-}
 
 #[derive(Clone)]
 struct Client {
@@ -86,51 +60,7 @@ impl Client {
         for (k, v) in instructions.headers() {
             headers.push((k.to_string(), v.to_string()));
         }
-        raw(self.addr, method, target, &headers, body).await
-    }
-}
-
-async fn raw(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    headers: &[(String, String)],
-    body: &str,
-) -> Resp {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let mut req = format!("{method} {target} HTTP/1.1\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if !headers.iter().any(|(k, _)| k == "host") {
-        req.push_str(&format!("host: {addr}\r\n"));
-    }
-    req.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    ));
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await.unwrap();
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Resp {
-        status,
-        headers,
-        body: body.to_string(),
+        raw(self.addr, method, target, &headers, body.as_bytes()).await
     }
 }
 
@@ -497,7 +427,7 @@ async fn error_formats_follow_the_route_family() {
         serde_json::from_str(&root.send("GET", "/plain-one?metadata", &[], "").await.body).unwrap();
     assert_eq!(info["custom"]["a"], 1);
     assert_eq!(info["type"], 0);
-    let unsigned = raw(root.addr, "GET", "/", &[], "").await;
+    let unsigned = raw(root.addr, "GET", "/", &[], b"").await;
     assert_eq!(
         (unsigned.status, unsigned.code()),
         (403, "AccessDenied".into())
