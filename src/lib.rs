@@ -26,3 +26,11 @@ pub mod workflows;
 mod api;
 #[cfg(target_arch = "wasm32")]
 mod js;
+
+/// The wasm heap allocator: talc instead of the default dlmalloc, for a smaller module (≈2 KB
+/// gzip) on a single-threaded heap that grows with `memory.grow`.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+// SAFETY: `new_global` requires that this is the only allocator over the wasm linear memory;
+// it is the program's single `#[global_allocator]`.
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };

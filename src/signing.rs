@@ -133,14 +133,18 @@ pub fn sign_with(
     service: &str,
     settings: SigningSettings,
 ) -> Result<String, SignError> {
-    let identity: Identity = Credentials::new(
-        keys.access_key_id.clone(),
-        keys.secret_access_key.clone(),
-        keys.session_token.clone(),
+    // `Identity::new`, not `Credentials::into`: the conversion's feature-tracking layer is
+    // never read by the signer and costs module bytes.
+    let identity = Identity::new(
+        Credentials::new(
+            keys.access_key_id.clone(),
+            keys.secret_access_key.clone(),
+            keys.session_token.clone(),
+            None,
+            "tigris-agent-kit",
+        ),
         None,
-        "tigris-agent-kit",
-    )
-    .into();
+    );
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)

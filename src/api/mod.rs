@@ -9,15 +9,23 @@ use crate::client::TigrisClient;
 use crate::js::{JsEnvironment, JsRuntime};
 use crate::workflows::{checkpoint, coordination, forks, workspace, WorkflowError};
 use convert::{count_arg, string_arg, Invalid, Options};
+use js_sys::Promise;
 use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 
-/// `{ data }` or `{ error: new Error(message) }`.
-async fn respond(result: impl Future<Output = Result<JsValue, Invalid>>) -> JsValue {
-    match result.await {
-        Ok(data) => convert::plain(&[("data", data)]),
-        Err(message) => convert::plain(&[("error", js_sys::Error::new(&message).into())]),
-    }
+/// One export's work, boxed so that every export shares a single promise adapter (one
+/// `future_to_promise` instantiation instead of nine keeps the module small).
+type Call = Pin<Box<dyn Future<Output = Result<JsValue, Invalid>>>>;
+
+/// A promise that always resolves, to `{ data }` or `{ error: new Error(message) }`.
+fn respond(call: Call) -> Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        Ok(match call.await {
+            Ok(data) => convert::plain(&[("data", data)]),
+            Err(message) => convert::plain(&[("error", js_sys::Error::new(&message).into())]),
+        })
+    })
 }
 
 fn message(error: WorkflowError) -> Invalid {
@@ -44,8 +52,8 @@ pub fn set_environment_reader(reader: JsValue) {
 
 /// `createForks(baseBucket, count, options?)`.
 #[wasm_bindgen(js_name = createForks, skip_typescript)]
-pub async fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let base = string_arg(&base_bucket, "baseBucket")?;
         let count = count_arg(&count, "count")?;
         let options = Options::new(&options)?;
@@ -59,14 +67,13 @@ pub async fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue
             .await
             .map_err(message)?;
         Ok(convert::forks_js(&set))
-    })
-    .await
+    }))
 }
 
 /// `teardownForks(forkSet, options?)`.
 #[wasm_bindgen(js_name = teardownForks, skip_typescript)]
-pub async fn teardown_forks(fork_set: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn teardown_forks(fork_set: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let set = convert::fork_set_arg(&fork_set)?;
         let options = Options::new(&options)?;
         let concurrency = options.count("concurrency")?;
@@ -75,14 +82,13 @@ pub async fn teardown_forks(fork_set: JsValue, options: JsValue) -> JsValue {
             .await
             .map_err(message)?;
         Ok(JsValue::UNDEFINED)
-    })
-    .await
+    }))
 }
 
 /// `createWorkspace(name, options?)`.
 #[wasm_bindgen(js_name = createWorkspace, skip_typescript)]
-pub async fn create_workspace(name: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn create_workspace(name: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let name = string_arg(&name, "name")?;
         let options = Options::new(&options)?;
         let workspace_options = workspace::CreateWorkspaceOptions {
@@ -99,28 +105,26 @@ pub async fn create_workspace(name: JsValue, options: JsValue) -> JsValue {
             &ws.bucket,
             ws.credentials.as_ref(),
         ))
-    })
-    .await
+    }))
 }
 
 /// `teardownWorkspace(workspace, options?)`.
 #[wasm_bindgen(js_name = teardownWorkspace, skip_typescript)]
-pub async fn teardown_workspace(workspace: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn teardown_workspace(workspace: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let ws = convert::workspace_arg(&workspace)?;
         let client = client(&Options::new(&options)?)?;
         workspace::teardown_workspace(&client, &ws)
             .await
             .map_err(message)?;
         Ok(JsValue::UNDEFINED)
-    })
-    .await
+    }))
 }
 
 /// `checkpoint(bucket, options?)`.
 #[wasm_bindgen(js_name = checkpoint, skip_typescript)]
-pub async fn checkpoint(bucket: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn checkpoint(bucket: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let bucket = string_arg(&bucket, "bucket")?;
         let options = Options::new(&options)?;
         let name = options.string("name")?;
@@ -129,14 +133,13 @@ pub async fn checkpoint(bucket: JsValue, options: JsValue) -> JsValue {
             .await
             .map_err(message)?;
         Ok(convert::checkpoint_js(&ck))
-    })
-    .await
+    }))
 }
 
 /// `restore(bucket, snapshotId, options?)`.
 #[wasm_bindgen(js_name = restore, skip_typescript)]
-pub async fn restore(bucket: JsValue, snapshot_id: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn restore(bucket: JsValue, snapshot_id: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let bucket = string_arg(&bucket, "bucket")?;
         let snapshot_id = string_arg(&snapshot_id, "snapshotId")?;
         let options = Options::new(&options)?;
@@ -146,14 +149,13 @@ pub async fn restore(bucket: JsValue, snapshot_id: JsValue, options: JsValue) ->
             .await
             .map_err(message)?;
         Ok(convert::plain(&[("bucket", JsValue::from_str(&restored))]))
-    })
-    .await
+    }))
 }
 
 /// `listCheckpoints(bucket, options?)`.
 #[wasm_bindgen(js_name = listCheckpoints, skip_typescript)]
-pub async fn list_checkpoints(bucket: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn list_checkpoints(bucket: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let bucket = string_arg(&bucket, "bucket")?;
         let options = Options::new(&options)?;
         let list_options = checkpoint::ListCheckpointsOptions {
@@ -165,14 +167,13 @@ pub async fn list_checkpoints(bucket: JsValue, options: JsValue) -> JsValue {
             .await
             .map_err(message)?;
         Ok(convert::checkpoint_page_js(&page))
-    })
-    .await
+    }))
 }
 
 /// `setupCoordination(bucket, options)`.
 #[wasm_bindgen(js_name = setupCoordination, skip_typescript)]
-pub async fn setup_coordination(bucket: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn setup_coordination(bucket: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let bucket = string_arg(&bucket, "bucket")?;
         let options = Options::new(&options)?;
         let auth = match options.object("auth")? {
@@ -196,20 +197,18 @@ pub async fn setup_coordination(bucket: JsValue, options: JsValue) -> JsValue {
             .await
             .map_err(message)?;
         Ok(JsValue::UNDEFINED)
-    })
-    .await
+    }))
 }
 
 /// `teardownCoordination(bucket, options?)`.
 #[wasm_bindgen(js_name = teardownCoordination, skip_typescript)]
-pub async fn teardown_coordination(bucket: JsValue, options: JsValue) -> JsValue {
-    respond(async {
+pub fn teardown_coordination(bucket: JsValue, options: JsValue) -> Promise {
+    respond(Box::pin(async move {
         let bucket = string_arg(&bucket, "bucket")?;
         let client = client(&Options::new(&options)?)?;
         coordination::teardown_coordination(&client, &bucket)
             .await
             .map_err(message)?;
         Ok(JsValue::UNDEFINED)
-    })
-    .await
+    }))
 }
