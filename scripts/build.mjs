@@ -2,10 +2,12 @@
 // nodejs glue over one .wasm) → wasm-opt -Oz from the npm `binaryen` package. Prints the sizes.
 // Usage: node scripts/build.mjs [--quiet]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSize } from './gzip-size.mjs';
+import { renameInGlue, shortenImports } from './short-imports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -19,7 +21,17 @@ function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
 }
 
-run('cargo', ['build', '--lib', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown']);
+// Panic locations name source files: map the registry and this checkout to relative paths so
+// the module carries no build-machine paths (and is ≈0.1 KB smaller).
+const cargoHome = process.env.CARGO_HOME ?? join(homedir(), '.cargo');
+const registry = join(cargoHome, 'registry', 'src');
+const remaps = [root, ...(existsSync(registry) ? readdirSync(registry).map((d) => join(registry, d)) : [])]
+  .map((dir) => `--remap-path-prefix=${dir}/=`);
+execFileSync('cargo', ['build', '--lib', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown'], {
+  cwd: root,
+  stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+  env: { ...process.env, CARGO_ENCODED_RUSTFLAGS: [process.env.CARGO_ENCODED_RUSTFLAGS, ...remaps].filter(Boolean).join('\x1f') },
+});
 const rawWasm = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', `${crate}.wasm`);
 
 rmSync(tmp, { recursive: true, force: true });
@@ -40,6 +52,18 @@ run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
   '-Oz', '--converge', '--ignore-implicit-traps', '--strip-debug', '--strip-producers',
   join(tmp, 'web', `${crate}_bg.wasm`), '-o', wasmOut,
 ]);
+// Short import names in the module and both glues (see short-imports.mjs); the result must
+// still link: every import the module asks for is provided by each glue.
+const { wasm: shortWasm, mapping } = shortenImports(readFileSync(wasmOut));
+writeFileSync(wasmOut, shortWasm);
+for (const target of ['web', 'nodejs']) {
+  const file = join(tmp, target, `${crate}.js`);
+  const glue = renameInGlue(readFileSync(file, 'utf8'), mapping);
+  for (const { name } of WebAssembly.Module.imports(new WebAssembly.Module(shortWasm))) {
+    if (!glue.includes(name)) throw new Error(`the ${target} glue does not provide the import ${name}`);
+  }
+  writeFileSync(file, glue);
+}
 // The web glue ships minified (what a Worker or browser bundle would carry anyway); export
 // names and the wasm import keys are kept.
 run(join(root, 'node_modules', '.bin', 'esbuild'), [
