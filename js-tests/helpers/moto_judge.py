@@ -4,12 +4,16 @@ create an IAM user with an access key) are spent. Prints one JSON line
 {"endpoint", "accessKeyId", "secretAccessKey"} and serves until stdin closes."""
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 
 import boto3
+
+# SIGTERM runs the `finally` below too, so moto's server never outlives this process.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 sock = socket.socket()
 sock.bind(("127.0.0.1", 0))
@@ -40,3 +44,4 @@ try:
     sys.stdin.read()
 finally:
     server.kill()
+    server.wait()

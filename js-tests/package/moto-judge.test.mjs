@@ -40,8 +40,14 @@ before(async () => {
 });
 after(async () => {
   proxy?.close();
-  moto?.stdin.end();
-  moto?.kill();
+  // Closing stdin lets the judge stop moto's server and exit; SIGTERM (also handled) if it hangs.
+  if (moto && moto.exitCode === null) {
+    const exited = new Promise((resolve) => moto.once('exit', resolve));
+    moto.stdin.end();
+    const timer = setTimeout(() => moto.kill(), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
 });
 
 const config = () => ({ endpoint: `http://127.0.0.1:${proxy.address().port}`, accessKeyId: judge.accessKeyId, secretAccessKey: judge.secretAccessKey });
