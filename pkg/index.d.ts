@@ -1,5 +1,5 @@
 // Types of tigris-agent-kit: the public surface of `@tigrisdata/agent-kit` 0.1.x, exactly,
-// plus one optional addition (`CreateForksOptions.concurrency`). Every function resolves to
+// plus two optional additions (`CreateForksOptions.concurrency`, `TigrisAgentKitConfig.requestTimeoutMs`). Every function resolves to
 // `{ data }` or `{ error }`; none throws or rejects.
 
 
@@ -22,6 +22,11 @@ export type TigrisAgentKitConfig = {
     sessionToken?: string;
     expiration?: Date;
   }>;
+  /**
+   * Deadline of each HTTP attempt in milliseconds (default 30000). An attempt that gets no
+   * response in time is cancelled and retried like a network error (4 attempts in all).
+   */
+  requestTimeoutMs?: number;
 };
 
 // ── Forks ──

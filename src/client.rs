@@ -146,10 +146,14 @@ impl<R: Runtime> TigrisClient<R> {
     /// A client for `config` (resolved against `env` and the defaults). Never fails: an
     /// incomplete configuration is reported by each operation, before any request.
     pub fn new(config: ConfigInput, env: &dyn Environment, runtime: R) -> Self {
+        let defaults = RetryPolicy::default();
         TigrisClient {
             config: resolve(&config, env),
             runtime,
-            policy: RetryPolicy::default(),
+            policy: RetryPolicy {
+                deadline_ms: config.request_timeout_ms.unwrap_or(defaults.deadline_ms),
+                ..defaults
+            },
         }
     }
 

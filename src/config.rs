@@ -21,6 +21,9 @@ pub struct ConfigInput {
     pub mgmt_endpoint: Option<String>,
     /// Whether a `credentialProvider` function was given (the runtime calls it).
     pub has_credential_provider: bool,
+    /// `requestTimeoutMs` (this package's addition): the deadline of each HTTP attempt, after
+    /// which it is retried like a network error. `None`: 30 s.
+    pub request_timeout_ms: Option<u32>,
 }
 
 impl std::fmt::Debug for ConfigInput {
@@ -35,6 +38,7 @@ impl std::fmt::Debug for ConfigInput {
             .field("iam_endpoint", &self.iam_endpoint)
             .field("mgmt_endpoint", &self.mgmt_endpoint)
             .field("has_credential_provider", &self.has_credential_provider)
+            .field("request_timeout_ms", &self.request_timeout_ms)
             .finish()
     }
 }

@@ -941,3 +941,22 @@ fn secrets_never_in_messages_or_debug() {
         assert!(!format!("{:?}", r.url).contains(SECRET));
     }
 }
+
+#[test]
+fn request_timeout_applies_to_every_attempt() {
+    let c = TigrisClient::new(
+        ConfigInput {
+            request_timeout_ms: Some(250),
+            ..config("http://s3.local.test:9999")
+        },
+        &NoEnvironment,
+        FakeRuntime::with(vec![Err(TransportError::Timeout), Ok(ok())]),
+    );
+    block_on(c.create_snapshot("b", Some("n"))).unwrap();
+    let deadlines: Vec<u32> = c.runtime().sent.borrow().iter().map(|(_, d)| *d).collect();
+    assert_eq!(
+        deadlines,
+        vec![250, 250],
+        "the timed-out attempt is retried with the same deadline"
+    );
+}

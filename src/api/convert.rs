@@ -194,8 +194,21 @@ impl Options {
             iam_endpoint: field("iamEndpoint")?,
             mgmt_endpoint: field("mgmtEndpoint")?,
             has_credential_provider: provider.is_some(),
+            request_timeout_ms: timeout_ms(optional_count(&config, path, "requestTimeoutMs")?)?,
         };
         Ok((input, provider))
+    }
+}
+
+/// `requestTimeoutMs`: a whole number of milliseconds from 1 to 2³¹ − 1 (what `setTimeout`
+/// accepts).
+fn timeout_ms(value: Option<f64>) -> Result<Option<u32>, Invalid> {
+    match value {
+        None => Ok(None),
+        Some(ms) if ms.fract() == 0.0 && (1.0..=2_147_483_647.0).contains(&ms) => {
+            Ok(Some(ms as u32))
+        }
+        Some(_) => Err("options.config.requestTimeoutMs must be a positive integer".to_owned()),
     }
 }
 

@@ -6,13 +6,19 @@
 // Faults: `persistent500` (times 50, more than the 4-attempt retry budget), `recover503` (one 503,
 // the retry succeeds), `dropBefore` (connection dropped before the server acts), `dropAfter` (the
 // server acted, the response is lost), `malformed` (200 with a garbage body where the client
-// parses: snapshot-list XML, IAM JSON, bucket-metadata JSON) and `timeout` (one response delayed
-// past the client's fixed 30 s deadline; slow, so only a few cells).
+// parses: snapshot-list XML, IAM JSON, bucket-metadata JSON) and `timeout` (the request is held
+// by the server for TIMEOUT_DELAY_MS, past the workflow's `requestTimeoutMs` of TIMEOUT_MS: the
+// client cancels the attempt and retries; the held request then runs on the server).
 import assert from 'node:assert/strict';
 import { CANARY, remember, leaksInError } from './canary.mjs';
 
 const xmlError = (m) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>${m}</Message></Error>`;
 const jsonError = (m) => JSON.stringify({ Code: 'InternalError', Message: m });
+
+/** The client deadline of a timeout cell's workflow call (`config.requestTimeoutMs`). */
+export const TIMEOUT_MS = 400;
+/** How long the server holds the request of a timeout cell. */
+export const TIMEOUT_DELAY_MS = 1_500;
 
 /** The fault actions; `body(json)` picks the error format of the route family. */
 export const FAULTS = {
@@ -20,7 +26,7 @@ export const FAULTS = {
   recover503: (json) => ({ times: 1, action: { status: 503, body: json ? jsonError('injected 503') : xmlError('injected 503') } }),
   dropBefore: () => ({ times: 1, action: { drop: 'before' } }),
   dropAfter: () => ({ times: 1, action: { drop: 'after' } }),
-  timeout: () => ({ times: 1, action: { delay_ms: 32_000 } }),
+  timeout: () => ({ times: 1, action: { delay_ms: TIMEOUT_DELAY_MS } }),
 };
 
 /** Garbage bodies per parsed response kind. */
@@ -408,7 +414,7 @@ export function workflows(kit) {
 }
 
 /** Every cell of the matrix: workflow × step × fault (+ one per malformed body). */
-export function cells(kit, { faults = ['persistent500', 'recover503', 'dropBefore', 'dropAfter', 'malformed'], timeoutCells = [] } = {}) {
+export function cells(kit, { faults = ['persistent500', 'recover503', 'dropBefore', 'dropAfter', 'malformed', 'timeout'] } = {}) {
   const out = [];
   for (const wf of workflows(kit)) {
     for (const step of wf.steps(names('x'))) {
@@ -418,7 +424,6 @@ export function cells(kit, { faults = ['persistent500', 'recover503', 'dropBefor
           MALFORMED[step.malformed].forEach((body, i) => out.push({ wf, stepId: step.id, fault, body, id: `${wf.name} / ${step.id} / malformed #${i + 1}` }));
         } else out.push({ wf, stepId: step.id, fault, id: `${wf.name} / ${step.id} / ${fault}` });
       }
-      if (timeoutCells.includes(`${wf.name}/${step.id}`)) out.push({ wf, stepId: step.id, fault: 'timeout', id: `${wf.name} / ${step.id} / timeout` });
     }
   }
   return out;
@@ -449,20 +454,28 @@ export async function runCell(ctx, cell) {
     : FAULTS[cell.fault](step.json);
   await ctx.srv.fault({ ...step.match, ...spec, nth: step.match.nth ?? 1 });
   let res;
+  const tRun = Date.now();
   try {
-    res = await cell.wf.run(ctx, n);
+    // A timeout cell's call carries the short deadline; set-up and teardown keep the default.
+    const runCtx = cell.fault === 'timeout' ? { ...ctx, config: { ...ctx.config, requestTimeoutMs: TIMEOUT_MS } } : ctx;
+    res = await cell.wf.run(runCtx, n);
   } catch (e) {
     throw new Error(`${cell.id}: the workflow threw ${e?.stack ?? e}`);
   }
+  const tDone = Date.now();
   if (cell.fault === 'timeout') {
-    // The delayed request still runs on the server; let it finish before judging.
-    const wait = 33_000 - (Date.now() - t0);
+    // The held request still runs on the server; let it finish before judging.
+    const wait = TIMEOUT_DELAY_MS + 300 - (Date.now() - tRun);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   const log = await ctx.srv.requests();
   const hits = log.slice(before).filter((r) => r.fault);
   assert.ok(hits.length >= 1, `${cell.id}: the fault never fired (the step was not reached?)`);
   const attempts = log.slice(before).filter((r) => r.method === step.match.method && (step.match.path === '/' ? r.path === '/' : r.path === step.match.path)).length;
+  if (cell.fault === 'timeout') {
+    assert.ok(attempts >= 2, `${cell.id}: the held attempt was not abandoned and retried (${attempts} attempts)`);
+    assert.ok(tDone - tRun < TIMEOUT_DELAY_MS, `${cell.id}: the call waited for the held response (${tDone - tRun} ms)`);
+  }
   try {
     await cell.wf.verify(ctx, n, res, c);
   } catch (e) {
