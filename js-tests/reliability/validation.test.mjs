@@ -60,3 +60,32 @@ test('names at the limits of the rules are accepted and reach the server', async
   }
   assert.deepEqual((await srv.state()).buckets, []);
 });
+
+test('checkpoint names that cannot travel in a header are refused before any request; printable ASCII names round-trip', async () => {
+  const ws = await kit.createWorkspace('ck-names', { enableSnapshots: true, config: srv.config });
+  assert.ok(ws.data, ws.error?.message);
+  const before = (await srv.requests()).length;
+  for (const name of ['café', 'line\nbreak', 'cr\rlf', 'tab\there', 'nul\u0000', '😀', 'del\u007f', 'ÿ']) {
+    const res = await kit.checkpoint('ck-names', { name, config: srv.config });
+    assert.equal(res.error?.message, 'Failed to checkpoint bucket "ck-names": Invalid checkpoint name: only printable ASCII characters are allowed', JSON.stringify(name));
+  }
+  assert.deepEqual((await srv.requests()).slice(before), [], 'no request sent');
+  const name = 'run 7; epoch=50 ~ "ok"!';
+  const ck = await kit.checkpoint('ck-names', { name, config: srv.config });
+  assert.equal(ck.data?.name, name, ck.error?.message);
+  const list = await kit.listCheckpoints('ck-names', { config: srv.config });
+  assert.deepEqual(list.data?.checkpoints.map((c) => [c.snapshotId, c.name]), [[ck.data.snapshotId, name]]);
+  assert.deepEqual(await kit.teardownWorkspace(ws.data, { config: srv.config }), { data: undefined });
+});
+
+test('requestTimeoutMs must be a positive integer of milliseconds, checked before any request', async () => {
+  const before = (await srv.requests()).length;
+  for (const requestTimeoutMs of [0, -1, 1.5, NaN, Infinity, 2 ** 31, '100', true, {}]) {
+    const res = await kit.listCheckpoints('valid-bucket', { config: { ...srv.config, requestTimeoutMs } });
+    assert.equal(res.error?.message, 'options.config.requestTimeoutMs must be a positive integer', String(requestTimeoutMs));
+  }
+  assert.deepEqual((await srv.requests()).slice(before), [], 'no request sent');
+  const ok = await kit.createWorkspace('timeout-ok', { config: { ...srv.config, requestTimeoutMs: 2 ** 31 - 1 } });
+  assert.deepEqual(ok, { data: { bucket: 'timeout-ok' } });
+  assert.deepEqual(await kit.teardownWorkspace(ok.data, { config: srv.config }), { data: undefined });
+});

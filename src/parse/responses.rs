@@ -17,7 +17,8 @@ pub fn s3_error(body: &str) -> (Option<String>, String) {
 
 /// Parses a `ListAllMyBucketsResult` of snapshots: `version` = `<Name>` before `;`, `name` =
 /// after `; name=`, `created_at_ms` = `<CreationDate>` (RFC 3339, fractions rounded to ms).
-/// Errors when the document has no `ListAllMyBucketsResult` element.
+/// Errors when the document has no `ListAllMyBucketsResult` element, or, as the AWS SDK's
+/// deserialiser does, when a `<CreationDate>` is present but not a date.
 pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
     let root = xml::element(body, "ListAllMyBucketsResult")
         .ok_or_else(|| "Invalid snapshot listing: missing ListAllMyBucketsResult".to_owned())?;
@@ -33,8 +34,10 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
                 }
                 None => (None, None),
             };
-            let created_at_ms =
-                xml::text(bucket, "CreationDate").and_then(|d| rfc3339_ms(d.trim()));
+            let created_at_ms = match xml::text(bucket, "CreationDate") {
+                Some(date) => Some(rfc3339_ms(date.trim()).ok_or_else(|| invalid_date(&date))?),
+                None => None,
+            };
             snapshots.push(SnapshotInfo {
                 version,
                 name,
@@ -47,6 +50,12 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
         snapshots,
         continuation_token,
     })
+}
+
+/// The AWS SDK's text for an unparsable date (the server's value, cut to 100 characters).
+fn invalid_date(date: &str) -> String {
+    let shown: String = date.trim().chars().take(100).collect();
+    format!("Invalid RFC3339 timestamp format {shown}")
 }
 
 /// Milliseconds since the epoch of an RFC 3339 date-time (`2025-07-04T12:25:10.19667705Z`,
@@ -254,6 +263,16 @@ mod tests {
         assert!(empty.snapshots.is_empty());
         assert_eq!(empty.continuation_token, None);
         assert!(snapshot_page("<Error/>").is_err());
+        let bad_date = "<ListAllMyBucketsResult><Buckets><Bucket><Name>1</Name><CreationDate>not-a-date</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>";
+        assert_eq!(
+            snapshot_page(bad_date).unwrap_err(),
+            "Invalid RFC3339 timestamp format not-a-date"
+        );
+        let no_date = "<ListAllMyBucketsResult><Buckets><Bucket><Name>1</Name></Bucket></Buckets></ListAllMyBucketsResult>";
+        assert_eq!(
+            snapshot_page(no_date).unwrap().snapshots[0].created_at_ms,
+            None
+        );
     }
 
     #[test]

@@ -35,8 +35,14 @@ pub struct CheckpointPage {
     pub pagination_token: Option<String>,
 }
 
+/// Message for a checkpoint name that cannot travel in the `X-Tigris-Snapshot` header.
+pub const INVALID_NAME: &str =
+    "Invalid checkpoint name: only printable ASCII characters are allowed";
+
 /// Snapshots `bucket` (named `name` when given). Fails with `Failed to checkpoint bucket
-/// "<bucket>": <m>`, e.g. when snapshots are not enabled on the bucket.
+/// "<bucket>": <m>`, e.g. when snapshots are not enabled on the bucket. A name is sent raw in a
+/// header (as the original does), so one with control or non-ASCII characters, which the runtime
+/// would refuse or re-encode under the signature, is refused before any request.
 pub async fn checkpoint<O: TigrisOps>(
     ops: &O,
     bucket: &str,
@@ -44,6 +50,9 @@ pub async fn checkpoint<O: TigrisOps>(
 ) -> Result<Checkpoint, WorkflowError> {
     let context = || format!("Failed to checkpoint bucket \"{}\"", shown(bucket));
     check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    if name.is_some_and(|n| !n.bytes().all(|b| b == b' ' || b.is_ascii_graphic())) {
+        return Err(WorkflowError::invalid_in(context(), INVALID_NAME));
+    }
     let snapshot_id = ops
         .create_snapshot(bucket, name)
         .await
@@ -145,6 +154,27 @@ mod tests {
         assert_eq!(ops.calls(), ["create_snapshot data name=epoch-50"]);
         let ck = block_on(checkpoint(&ops, "data", None)).unwrap();
         assert_eq!(ck.name, None);
+    }
+
+    #[test]
+    fn checkpoint_names_must_be_printable_ascii() {
+        let ops = FakeOps::new().with_bucket("data");
+        for bad in [
+            "caf\u{e9}",
+            "line\nbreak",
+            "tab\there",
+            "nul\0",
+            "emoji \u{1f600}",
+            "del\u{7f}",
+        ] {
+            let err = block_on(checkpoint(&ops, "data", Some(bad))).unwrap_err();
+            assert_eq!(
+                err.message,
+                format!("Failed to checkpoint bucket \"data\": {INVALID_NAME}")
+            );
+        }
+        assert!(ops.calls().is_empty(), "no request for an invalid name");
+        block_on(checkpoint(&ops, "data", Some("run 7; epoch=50 ~ok!"))).unwrap();
     }
 
     #[test]

@@ -202,11 +202,9 @@ export function workflows(kit) {
       },
       run: (ctx, n) => kit.listCheckpoints(n.base, { config: ctx.config }),
       verify: async (ctx, n, res, cell) => {
-        if (cell.effect === 'malformed' && 'data' in res && cell.body.includes('</ListAllMyBucketsResult>')) {
-          // Well-formed XML with an invalid CreationDate: the original fails (spec §5.4); this
-          // package keeps the entry and drops the date. Accepted, as long as nothing is made up.
-          for (const c of res.data.checkpoints) assert.ok(c.createdAt === undefined || !Number.isNaN(c.createdAt.getTime()), 'no Invalid Date');
-          cell.note = `lenient: ${JSON.stringify(res.data.checkpoints)} (the original errors on a malformed CreationDate)`;
+        if (cell.effect === 'malformed' && cell.body.includes('not-a-date')) {
+          // Well-formed XML with an invalid CreationDate: a deserialisation error, as the original's.
+          assert.equal(err(res, cell.id), `Failed to list checkpoints for "${n.base}": Unable to list bucket snapshots Invalid RFC3339 timestamp format not-a-date`);
           return;
         }
         if (cell.effect === 'fail' || cell.effect === 'malformed') {
