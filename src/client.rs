@@ -15,9 +15,11 @@ use crate::ops::{
 use crate::parse::json::Value;
 use crate::parse::responses;
 use crate::requests::{iam, s3, settings, uuid_v4, BuildError, Endpoint};
-use crate::retry::{send_with_retry, Attempted, RetryPolicy};
+use crate::retry::{send_with_retry, Attempted, Pause, RetryPolicy};
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::signing::{sign_request, SigningKeys};
+
+mod lost_snapshot;
 
 /// Prefix the S3 SDK wrappers put before the SDK message (spec §6.1).
 const CREATE_BUCKET: &str = "Unable to create bucket ";
@@ -228,12 +230,14 @@ impl<R: Runtime> TigrisClient<R> {
         }
     }
 
-    /// Sends `request` (plus the auth headers), re-signing per attempt, with retries.
+    /// Sends `request` (plus the auth headers), re-signing per attempt, with retries from
+    /// attempt `made + 1`, pausing as `pause` says.
     async fn send(
         &self,
         request: HttpRequest,
         auth: &CallAuth,
         call: &Call,
+        (made, pause): (u32, Pause),
     ) -> Result<Attempted, OpError> {
         let mut base = request;
         base.headers.extend(auth.extra_headers.iter().cloned());
@@ -246,7 +250,7 @@ impl<R: Runtime> TigrisClient<R> {
         }
         let mut first = Some(first);
         let runtime = &self.runtime;
-        Ok(send_with_retry(runtime, &self.policy, || {
+        Ok(send_with_retry(runtime, &self.policy, made, pause, || {
             if let Some(r) = first.take() {
                 return r;
             }
@@ -261,17 +265,19 @@ impl<R: Runtime> TigrisClient<R> {
         .await)
     }
 
-    /// Credentials, signing, sending and retries of one call. Boxed so that its state machine
-    /// exists once in the wasm instead of being inlined into every operation and export.
+    /// Credentials, signing, sending and retries of one call (`resume`: attempts already made
+    /// and when to pause; see [`send_with_retry`]). Boxed so that its state machine exists once
+    /// in the wasm instead of being inlined into every operation and export.
     fn exchange<'a>(
         &'a self,
         plan: AuthPlan,
         request: HttpRequest,
         call: &'a mut Call,
+        resume: (u32, Pause),
     ) -> Pin<Box<dyn Future<Output = Result<Attempted, OpError>> + 'a>> {
         Box::pin(async move {
             let auth = self.call_auth(plan, call).await?;
-            self.send(request, &auth, call).await
+            self.send(request, &auth, call, resume).await
         })
     }
 
@@ -280,19 +286,32 @@ impl<R: Runtime> TigrisClient<R> {
         Endpoint::parse(url).map_err(|e| call.error(OpErrorKind::Config, &e.0))
     }
 
+    /// The message context, auth plan and request of one S3-transport call (no request sent).
+    fn s3_prepare(
+        &self,
+        prefix: &'static str,
+        build: &dyn Fn(&Endpoint) -> Result<HttpRequest, BuildError>,
+    ) -> Result<(Call, AuthPlan, HttpRequest), OpError> {
+        let call = Call::new(prefix, &self.config);
+        let plan = self.config.s3_auth()?;
+        let endpoint = self.s3_endpoint(&call)?;
+        let request = build(&endpoint).map_err(|e| call.build_error(e))?;
+        Ok((call, plan, request))
+    }
+
     /// Runs one S3-transport call up to the final answer (a transport failure is an error).
     async fn s3_call(
         &self,
         prefix: &'static str,
         build: &dyn Fn(&Endpoint) -> Result<HttpRequest, BuildError>,
     ) -> Result<(HttpResponse, bool, Call), OpError> {
-        let mut call = Call::new(prefix, &self.config);
-        let plan = self.config.s3_auth()?;
-        let endpoint = self.s3_endpoint(&call)?;
-        let request = build(&endpoint).map_err(|e| call.build_error(e))?;
-        let attempted = self.exchange(plan, request, &mut call).await?;
+        let (mut call, plan, request) = self.s3_prepare(prefix, build)?;
+        let attempted = self
+            .exchange(plan, request, &mut call, (0, Pause::Never))
+            .await?;
+        let after_failure = attempted.after_transient_failure();
         match attempted.result {
-            Ok(response) => Ok((response, attempted.after_transient_failure, call)),
+            Ok(response) => Ok((response, after_failure, call)),
             Err(e) => Err(call.error(OpErrorKind::Transient, &transport_message(&e))),
         }
     }
@@ -322,9 +341,12 @@ impl<R: Runtime> TigrisClient<R> {
         let endpoint = Endpoint::parse(url.unwrap_or(""))
             .map_err(|e| call.unprefixed(OpErrorKind::Config, &e.0))?;
         let request = build(&endpoint);
-        let attempted = self.exchange(plan, request, call).await?;
+        let attempted = self
+            .exchange(plan, request, call, (0, Pause::Never))
+            .await?;
+        let after_failure = attempted.after_transient_failure();
         match attempted.result {
-            Ok(response) => Ok((response, attempted.after_transient_failure)),
+            Ok(response) => Ok((response, after_failure)),
             Err(e) => Err(call.unprefixed(OpErrorKind::Transient, &transport_message(&e))),
         }
     }
@@ -336,6 +358,42 @@ impl<R: Runtime> TigrisClient<R> {
             classify(response.status, code.as_deref(), &message),
             &message,
         )
+    }
+
+    /// One page of the snapshot listing, with the response's `Date` when it has a readable one.
+    async fn snapshot_listing(
+        &self,
+        bucket: &str,
+        limit: Option<u32>,
+        continuation_token: Option<&str>,
+    ) -> Result<(SnapshotPage, Option<f64>), OpError> {
+        let (response, _, call) = self
+            .s3_call(LIST_SNAPSHOTS, &|e| {
+                s3::list_snapshots(e, bucket, limit, continuation_token)
+            })
+            .await?;
+        if !is_success(response.status) {
+            return Err(Self::s3_failure(&call, &response));
+        }
+        let page = responses::snapshot_page(&String::from_utf8_lossy(&response.body))
+            .map_err(|m| call.error(OpErrorKind::Other, &m))?;
+        Ok((
+            page,
+            header(&response, "date").and_then(responses::http_date_ms),
+        ))
+    }
+
+    /// After an attempt to snapshot `bucket` as `name` got no response: the version of the
+    /// snapshot that attempt (or a later lost one) made, when the listing shows it (see
+    /// [`lost_snapshot`]). A failed listing counts as "none": the caller sends the request again.
+    async fn lost_snapshot(&self, bucket: &str, name: &str, first_sent_ms: f64) -> Option<String> {
+        let (page, server_date_ms) = self
+            .snapshot_listing(bucket, Some(lost_snapshot::LOOKUP_PAGE), None)
+            .await
+            .ok()?;
+        let since =
+            lost_snapshot::window_start_ms(first_sent_ms, self.runtime.now_ms(), server_date_ms);
+        lost_snapshot::find(&page, name, since)
     }
 
     /// `getBucketInfo` as JSON (`{}` for a non-JSON 2xx).
@@ -395,9 +453,34 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
     }
 
     async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError> {
-        let (response, _, call) = self
-            .s3_call(CREATE_SNAPSHOT, &|e| s3::create_snapshot(e, bucket, name))
-            .await?;
+        let (mut call, plan, request) =
+            self.s3_prepare(CREATE_SNAPSHOT, &|e| s3::create_snapshot(e, bucket, name))?;
+        // A named snapshot can be recognised in the listing, so an attempt that gets no response
+        // is followed by a look for what it made before the request is sent again.
+        let named = name.filter(|n| !n.is_empty());
+        let pause = match named {
+            Some(_) => Pause::OnNoResponse,
+            None => Pause::Never,
+        };
+        let first_sent_ms = self.runtime.now_ms();
+        let mut made = 0;
+        let response = loop {
+            let attempted = self
+                .exchange(plan.clone(), request.clone(), &mut call, (made, pause))
+                .await?;
+            match (attempted.result, named) {
+                (Ok(response), _) => break response,
+                (Err(_), Some(n)) if attempted.paused => {
+                    if let Some(version) = self.lost_snapshot(bucket, n, first_sent_ms).await {
+                        return Ok(version);
+                    }
+                    made = attempted.attempts;
+                }
+                (Err(e), _) => {
+                    return Err(call.error(OpErrorKind::Transient, &transport_message(&e)))
+                }
+            }
+        };
         if !is_success(response.status) {
             return Err(Self::s3_failure(&call, &response));
         }
@@ -412,16 +495,9 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         limit: Option<u32>,
         continuation_token: Option<&str>,
     ) -> Result<SnapshotPage, OpError> {
-        let (response, _, call) = self
-            .s3_call(LIST_SNAPSHOTS, &|e| {
-                s3::list_snapshots(e, bucket, limit, continuation_token)
-            })
-            .await?;
-        if !is_success(response.status) {
-            return Err(Self::s3_failure(&call, &response));
-        }
-        responses::snapshot_page(&String::from_utf8_lossy(&response.body))
-            .map_err(|m| call.error(OpErrorKind::Other, &m))
+        self.snapshot_listing(bucket, limit, continuation_token)
+            .await
+            .map(|(page, _)| page)
     }
 
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {

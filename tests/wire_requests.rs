@@ -952,7 +952,7 @@ fn request_timeout_applies_to_every_attempt() {
         &NoEnvironment,
         FakeRuntime::with(vec![Err(TransportError::Timeout), Ok(ok())]),
     );
-    block_on(c.create_snapshot("b", Some("n"))).unwrap();
+    block_on(c.create_snapshot("b", None)).unwrap();
     let deadlines: Vec<u32> = c.runtime().sent.borrow().iter().map(|(_, d)| *d).collect();
     assert_eq!(
         deadlines,

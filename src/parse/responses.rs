@@ -121,6 +121,27 @@ pub fn rfc3339_ms(s: &str) -> Option<f64> {
     Some((secs * 1000 + millis) as f64)
 }
 
+/// Milliseconds since the epoch of an HTTP `Date` in IMF-fixdate form
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7); `None` for any other form.
+pub fn http_date_ms(s: &str) -> Option<f64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = s.trim().split(' ');
+    let (_weekday, day, month, year, time) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if parts.next() != Some("GMT") || parts.next().is_some() || time.contains('.') {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    rfc3339_ms(&format!("{year}-{month:02}-{day}T{time}Z"))
+}
+
 fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
@@ -219,6 +240,30 @@ pub fn access_key(content_type: Option<&str>, body: &str) -> Option<AccessKey> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(
+            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
+            rfc3339_ms("1994-11-06T08:49:37Z")
+        );
+        assert_eq!(
+            http_date_ms("Sat, 28 Nov 2026 21:46:50 GMT"),
+            Some(1_795_902_410_000.0)
+        );
+        for bad in [
+            "",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37.5 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "1994-11-06T08:49:37Z",
+        ] {
+            assert_eq!(http_date_ms(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn s3_errors() {
