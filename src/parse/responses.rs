@@ -16,9 +16,9 @@ pub fn s3_error(body: &str) -> (Option<String>, String) {
 }
 
 /// Parses a `ListAllMyBucketsResult` of snapshots: `version` = `<Name>` before `;`, `name` =
-/// after `; name=`, `created_at_ms` = `<CreationDate>` (RFC 3339, fractions rounded to ms).
-/// Errors when the document has no `ListAllMyBucketsResult` element, or, as the AWS SDK's
-/// deserialiser does, when a `<CreationDate>` is present but not a date.
+/// after `; name=`, `created_at_ms` = `<CreationDate>` (see [`rfc3339_ms`]). Errors when the
+/// document has no `ListAllMyBucketsResult` element, or, as the AWS SDK's deserialiser does,
+/// when a `<CreationDate>` is present but not a date.
 pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
     let root = xml::element(body, "ListAllMyBucketsResult")
         .ok_or_else(|| "Invalid snapshot listing: missing ListAllMyBucketsResult".to_owned())?;
@@ -35,7 +35,7 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
                 None => (None, None),
             };
             let created_at_ms = match xml::text(bucket, "CreationDate") {
-                Some(date) => Some(rfc3339_ms(date.trim()).ok_or_else(|| invalid_date(&date))?),
+                Some(date) => Some(rfc3339_ms(&date)?),
                 None => None,
             };
             snapshots.push(SnapshotInfo {
@@ -52,39 +52,32 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
     })
 }
 
-/// The AWS SDK's text for an unparsable date (the server's value, cut to 100 characters).
-fn invalid_date(date: &str) -> String {
-    let shown: String = date.trim().chars().take(100).collect();
-    format!("Invalid RFC3339 timestamp format {shown}")
-}
-
-/// Milliseconds since the epoch of an RFC 3339 date-time (`2025-07-04T12:25:10.19667705Z`,
-/// offsets `±HH:MM` accepted, any number of fraction digits, rounded half-up to ms).
-pub fn rfc3339_ms(s: &str) -> Option<f64> {
+/// Milliseconds since the epoch of an RFC 3339 date-time, read as the AWS SDK's deserialiser
+/// reads `<CreationDate>`: `2025-07-04T12:25:10.19667705Z` exactly (`T`/`Z` in either case,
+/// offsets `±HH:MM`, any number of fraction digits, rounded to ms; no surrounding spaces), then
+/// month 1–12, day 1–31, hour 0–23, minute 0–59 and second 0–60 range-checked and carried over
+/// as `Date.UTC` does (`02-30` is 2 March). Errors are the SDK's texts: `Invalid RFC3339
+/// timestamp format <value>` (cut to 100 characters) and `Value <n> out of range [<min>, <max>]`.
+pub fn rfc3339_ms(s: &str) -> Result<f64, String> {
+    let invalid = || {
+        let shown: String = s.chars().take(100).collect();
+        format!("Invalid RFC3339 timestamp format {shown}")
+    };
     let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let part = s.get(from..from + len)?;
-        if part.bytes().all(|c| c.is_ascii_digit()) {
-            part.parse().ok()
-        } else {
-            None
+    let num = |from: usize, len: usize| -> Result<i64, String> {
+        match s.get(from..from + len) {
+            Some(part) if part.bytes().all(|c| c.is_ascii_digit()) => {
+                part.parse().map_err(|_| invalid())
+            }
+            _ => Err(invalid()),
         }
     };
     let sep = |at: usize, chars: &[u8]| b.get(at).is_some_and(|c| chars.contains(c));
-    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
-        return None;
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt") && sep(13, b":") && sep(16, b":")) {
+        return Err(invalid());
     }
     let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
     let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
     let mut i = 19;
     let mut millis = 0i64;
     if b.get(i) == Some(&b'.') {
@@ -93,10 +86,10 @@ pub fn rfc3339_ms(s: &str) -> Option<f64> {
         while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
-        let digits = s.get(start..i)?;
-        if digits.is_empty() {
-            return None;
-        }
+        let digits = s
+            .get(start..i)
+            .filter(|d| !d.is_empty())
+            .ok_or_else(invalid)?;
         let mut first4 = [0i64; 4];
         for (slot, c) in first4.iter_mut().zip(digits.bytes()) {
             *slot = i64::from(c - b'0');
@@ -114,11 +107,22 @@ pub fn rfc3339_ms(s: &str) -> Option<f64> {
                 -m
             }
         }
-        _ => return None,
+        _ => return Err(invalid()),
     };
+    for (value, min, max) in [
+        (month, 1, 12),
+        (day, 1, 31),
+        (hour, 0, 23),
+        (minute, 0, 59),
+        (second, 0, 60),
+    ] {
+        if !(min..=max).contains(&value) {
+            return Err(format!("Value {value} out of range [{min}, {max}]"));
+        }
+    }
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_min * 60;
-    Some((secs * 1000 + millis) as f64)
+    Ok((secs * 1000 + millis) as f64)
 }
 
 /// Milliseconds since the epoch of an HTTP `Date` in IMF-fixdate form
@@ -139,16 +143,7 @@ pub fn http_date_ms(s: &str) -> Option<f64> {
         return None;
     }
     let month = MONTHS.iter().position(|m| *m == month)? + 1;
-    rfc3339_ms(&format!("{year}-{month:02}-{day}T{time}Z"))
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    rfc3339_ms(&format!("{year}-{month:02}-{day}T{time}Z")).ok()
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -245,7 +240,7 @@ mod tests {
     fn http_dates() {
         assert_eq!(
             http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
-            rfc3339_ms("1994-11-06T08:49:37Z")
+            rfc3339_ms("1994-11-06T08:49:37Z").ok()
         );
         assert_eq!(
             http_date_ms("Sat, 28 Nov 2026 21:46:50 GMT"),
@@ -322,26 +317,53 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(rfc3339_ms("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(rfc3339_ms("1970-01-01T00:00:00Z"), Ok(0.0));
+        assert_eq!(rfc3339_ms("2026-11-28T14:56:10Z"), Ok(1_795_877_770_000.0));
+        assert_eq!(rfc3339_ms("1970-01-01t01:00:00.0005+01:00"), Ok(1.0));
+        assert_eq!(rfc3339_ms("2024-02-29T00:00:00z"), Ok(1_709_164_800_000.0));
+        // Carried over like Date.UTC, as the SDK does.
         assert_eq!(
-            rfc3339_ms("2026-11-28T14:56:10Z"),
-            Some(1_795_877_770_000.0)
+            rfc3339_ms("2023-02-29T00:00:00Z"),
+            rfc3339_ms("2023-03-01T00:00:00Z")
         );
-        assert_eq!(rfc3339_ms("1970-01-01T01:00:00.0005+01:00"), Some(1.0));
         assert_eq!(
-            rfc3339_ms("2024-02-29T00:00:00Z"),
-            Some(1_709_164_800_000.0)
+            rfc3339_ms("2025-02-30T23:59:60Z"),
+            rfc3339_ms("2025-03-03T00:00:00Z")
         );
         for bad in [
             "",
-            "2023-02-29T00:00:00Z",
-            "2025-07-04 12:25:10",
+            "2025-07-04 12:25:10Z",
+            "2025-07-04T12:25:10",
             "2025-07-04T12:25:10.Z",
             "x025-07-04T12:25:10Z",
             "2025-07-04T12:25:10Zjunk",
+            " 2025-07-04T12:25:10Z",
+            "2025-07-04T12:25:10+0100",
         ] {
-            assert_eq!(rfc3339_ms(bad), None, "{bad}");
+            assert_eq!(
+                rfc3339_ms(bad),
+                Err(format!("Invalid RFC3339 timestamp format {bad}")),
+                "{bad}"
+            );
         }
+        for (bad, message) in [
+            ("2025-13-01T00:00:00Z", "Value 13 out of range [1, 12]"),
+            ("2025-00-01T00:00:00Z", "Value 0 out of range [1, 12]"),
+            ("2025-01-32T00:00:00Z", "Value 32 out of range [1, 31]"),
+            ("2025-07-04T24:25:10Z", "Value 24 out of range [0, 23]"),
+            ("2025-07-04T12:60:10Z", "Value 60 out of range [0, 59]"),
+            ("2025-07-04T12:25:61Z", "Value 61 out of range [0, 60]"),
+        ] {
+            assert_eq!(rfc3339_ms(bad), Err(message.to_owned()), "{bad}");
+        }
+        let long = "9".repeat(300);
+        assert_eq!(
+            rfc3339_ms(&long),
+            Err(format!(
+                "Invalid RFC3339 timestamp format {}",
+                "9".repeat(100)
+            ))
+        );
     }
 
     #[test]
