@@ -1,5 +1,5 @@
 //! Every binding to the JS host lives here (like workers-rs' `worker-sys`): the global `fetch`,
-//! `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `AbortController`, `Promise.resolve`,
+//! `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `AbortSignal.timeout`, `Promise.resolve`,
 //! plus the environment reader the per-runtime entry files register. Nothing here is reached
 //! through `window`, so the same module runs in Node, Deno, workerd and browsers.
 //!
@@ -11,9 +11,6 @@ use crate::config::Environment;
 use crate::runtime::{HttpRequest, HttpResponse, ProvidedCredentials, Runtime, TransportError};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
-use std::future::{poll_fn, Future};
-use std::pin::{pin, Pin};
-use std::task::Poll;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -37,10 +34,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
     fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
 
-    type AbortController;
-
-    #[wasm_bindgen(constructor, catch)]
-    fn new() -> Result<AbortController, JsValue>;
+    /// `AbortSignal.timeout(ms)`: a signal that aborts with a `TimeoutError` after `ms`, on a
+    /// timer that never keeps a Node or Deno process alive.
+    #[wasm_bindgen(js_namespace = AbortSignal, js_name = timeout, catch)]
+    fn abort_signal_timeout(ms: u32) -> Result<JsValue, JsValue>;
 }
 
 /// Reads `target[key]`; `None` when the read throws.
@@ -76,8 +73,7 @@ fn describe_network_error(error: &JsValue) -> String {
     }
 }
 
-/// A JS timer as a future; the timer is cleared when the future is dropped, so a finished
-/// request never keeps a Node process alive until its deadline.
+/// A JS timer as a future (the retry backoff); cleared when dropped.
 struct Timer {
     id: Option<JsValue>,
     done: JsFuture,
@@ -148,6 +144,16 @@ fn request_init(request: &HttpRequest, signal: Option<&JsValue>) -> Object {
     init
 }
 
+/// What a rejected `fetch` or body read means: the deadline (the signal's `TimeoutError`) or a
+/// network failure.
+fn transport_error(error: &JsValue) -> TransportError {
+    if get(error, "name").and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") {
+        TransportError::Timeout
+    } else {
+        TransportError::Network(describe_network_error(error))
+    }
+}
+
 /// Reads a `fetch` `Response` into an [`HttpResponse`] (the body is awaited too).
 async fn read_response(response: JsValue) -> Result<HttpResponse, TransportError> {
     let status = get(&response, "status")
@@ -174,10 +180,10 @@ async fn read_response(response: JsValue) -> Result<HttpResponse, TransportError
         .ok_or_else(|| TransportError::Network("the response has no body reader".to_owned()))?;
     let body_promise = array_buffer
         .call0(&response)
-        .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+        .map_err(|e| transport_error(&e))?;
     let body = JsFuture::from(Promise::from(body_promise))
         .await
-        .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+        .map_err(|e| transport_error(&e))?;
     Ok(HttpResponse {
         status,
         status_text,
@@ -192,46 +198,15 @@ impl Runtime for JsRuntime {
         request: HttpRequest,
         deadline_ms: u32,
     ) -> Result<HttpResponse, TransportError> {
-        let controller = AbortController::new().ok();
-        let signal = controller.as_ref().and_then(|c| get(c, "signal"));
+        // The signal cancels the connection at the deadline, body read included. A runtime
+        // without `AbortSignal.timeout` sends without a deadline.
+        let signal = abort_signal_timeout(deadline_ms).ok();
         let init = request_init(&request, signal.as_ref());
-        let exchange = async {
-            let promise = global_fetch(&request.url, &init)
-                .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
-            let response = JsFuture::from(promise)
-                .await
-                .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
-            read_response(response).await
-        };
-        let mut exchange = pin!(exchange);
-        let mut timer = Timer::start(deadline_ms);
-        let outcome = poll_fn(|cx| {
-            if let Poll::Ready(result) = exchange.as_mut().poll(cx) {
-                return Poll::Ready(Some(result));
-            }
-            if let Some(timer) = timer.as_mut() {
-                if Pin::new(&mut timer.done).poll(cx).is_ready() {
-                    return Poll::Ready(None);
-                }
-            }
-            Poll::Pending
-        })
-        .await;
-        drop(timer);
-        match outcome {
-            Some(result) => result,
-            None => {
-                // Cancel the connection; the exchange future is dropped with it.
-                if let Some(controller) = &controller {
-                    if let Some(abort) =
-                        get(controller, "abort").and_then(|f| f.dyn_into::<Function>().ok())
-                    {
-                        let _ = abort.call0(controller);
-                    }
-                }
-                Err(TransportError::Timeout)
-            }
-        }
+        let promise = global_fetch(&request.url, &init).map_err(|e| transport_error(&e))?;
+        let response = JsFuture::from(promise)
+            .await
+            .map_err(|e| transport_error(&e))?;
+        read_response(response).await
     }
 
     async fn sleep(&self, ms: u32) {
