@@ -15,7 +15,7 @@ use crate::ops::{
 use crate::parse::json::Value;
 use crate::parse::responses;
 use crate::requests::{iam, s3, settings, uuid_v4, BuildError, Endpoint};
-use crate::retry::{send_with_retry, Attempted, Pause, RetryPolicy};
+use crate::retry::{send_with_retry, Attempted, Recover, RetryPolicy};
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::signing::{sign_request, SigningKeys};
 
@@ -230,14 +230,14 @@ impl<R: Runtime> TigrisClient<R> {
         }
     }
 
-    /// Sends `request` (plus the auth headers), re-signing per attempt, with retries from
-    /// attempt `made + 1`, pausing as `pause` says.
+    /// Sends `request` (plus the auth headers), re-signing per attempt, with retries (and
+    /// `recover` asked after a missing response, see [`Recover`]).
     async fn send(
         &self,
         request: HttpRequest,
         auth: &CallAuth,
         call: &Call,
-        (made, pause): (u32, Pause),
+        recover: Option<Recover<'_>>,
     ) -> Result<Attempted, OpError> {
         let mut base = request;
         base.headers.extend(auth.extra_headers.iter().cloned());
@@ -250,7 +250,7 @@ impl<R: Runtime> TigrisClient<R> {
         }
         let mut first = Some(first);
         let runtime = &self.runtime;
-        Ok(send_with_retry(runtime, &self.policy, made, pause, || {
+        Ok(send_with_retry(runtime, &self.policy, recover, || {
             if let Some(r) = first.take() {
                 return r;
             }
@@ -265,19 +265,18 @@ impl<R: Runtime> TigrisClient<R> {
         .await)
     }
 
-    /// Credentials, signing, sending and retries of one call (`resume`: attempts already made
-    /// and when to pause; see [`send_with_retry`]). Boxed so that its state machine exists once
-    /// in the wasm instead of being inlined into every operation and export.
-    fn exchange<'a>(
+    /// Credentials, signing, sending and retries of one call. Boxed so that its state machine
+    /// exists once in the wasm instead of being inlined into every operation and export.
+    fn exchange<'a, 'r: 'a>(
         &'a self,
         plan: AuthPlan,
         request: HttpRequest,
         call: &'a mut Call,
-        resume: (u32, Pause),
+        recover: Option<Recover<'r>>,
     ) -> Pin<Box<dyn Future<Output = Result<Attempted, OpError>> + 'a>> {
         Box::pin(async move {
             let auth = self.call_auth(plan, call).await?;
-            self.send(request, &auth, call, resume).await
+            self.send(request, &auth, call, recover).await
         })
     }
 
@@ -286,32 +285,20 @@ impl<R: Runtime> TigrisClient<R> {
         Endpoint::parse(url).map_err(|e| call.error(OpErrorKind::Config, &e.0))
     }
 
-    /// The message context, auth plan and request of one S3-transport call (no request sent).
-    fn s3_prepare(
-        &self,
-        prefix: &'static str,
-        build: &dyn Fn(&Endpoint) -> Result<HttpRequest, BuildError>,
-    ) -> Result<(Call, AuthPlan, HttpRequest), OpError> {
-        let call = Call::new(prefix, &self.config);
-        let plan = self.config.s3_auth()?;
-        let endpoint = self.s3_endpoint(&call)?;
-        let request = build(&endpoint).map_err(|e| call.build_error(e))?;
-        Ok((call, plan, request))
-    }
-
     /// Runs one S3-transport call up to the final answer (a transport failure is an error).
     async fn s3_call(
         &self,
         prefix: &'static str,
         build: &dyn Fn(&Endpoint) -> Result<HttpRequest, BuildError>,
+        recover: Option<Recover<'_>>,
     ) -> Result<(HttpResponse, bool, Call), OpError> {
-        let (mut call, plan, request) = self.s3_prepare(prefix, build)?;
-        let attempted = self
-            .exchange(plan, request, &mut call, (0, Pause::Never))
-            .await?;
-        let after_failure = attempted.after_transient_failure();
+        let mut call = Call::new(prefix, &self.config);
+        let plan = self.config.s3_auth()?;
+        let endpoint = self.s3_endpoint(&call)?;
+        let request = build(&endpoint).map_err(|e| call.build_error(e))?;
+        let attempted = self.exchange(plan, request, &mut call, recover).await?;
         match attempted.result {
-            Ok(response) => Ok((response, after_failure, call)),
+            Ok(response) => Ok((response, attempted.after_transient_failure, call)),
             Err(e) => Err(call.error(OpErrorKind::Transient, &transport_message(&e))),
         }
     }
@@ -341,12 +328,9 @@ impl<R: Runtime> TigrisClient<R> {
         let endpoint = Endpoint::parse(url.unwrap_or(""))
             .map_err(|e| call.unprefixed(OpErrorKind::Config, &e.0))?;
         let request = build(&endpoint);
-        let attempted = self
-            .exchange(plan, request, call, (0, Pause::Never))
-            .await?;
-        let after_failure = attempted.after_transient_failure();
+        let attempted = self.exchange(plan, request, call, None).await?;
         match attempted.result {
-            Ok(response) => Ok((response, after_failure)),
+            Ok(response) => Ok((response, attempted.after_transient_failure)),
             Err(e) => Err(call.unprefixed(OpErrorKind::Transient, &transport_message(&e))),
         }
     }
@@ -360,40 +344,26 @@ impl<R: Runtime> TigrisClient<R> {
         )
     }
 
-    /// One page of the snapshot listing, with the response's `Date` when it has a readable one.
-    async fn snapshot_listing(
+    /// After an attempt to snapshot `bucket` as `name` got no response: the answer it would have
+    /// had, when the listing shows the snapshot it made (see [`lost_snapshot`]). A failed
+    /// listing counts as "none": the request is sent again.
+    async fn lost_snapshot(
         &self,
         bucket: &str,
-        limit: Option<u32>,
-        continuation_token: Option<&str>,
-    ) -> Result<(SnapshotPage, Option<f64>), OpError> {
-        let (response, _, call) = self
-            .s3_call(LIST_SNAPSHOTS, &|e| {
-                s3::list_snapshots(e, bucket, limit, continuation_token)
-            })
-            .await?;
-        if !is_success(response.status) {
-            return Err(Self::s3_failure(&call, &response));
-        }
-        let page = responses::snapshot_page(&String::from_utf8_lossy(&response.body))
-            .map_err(|m| call.error(OpErrorKind::Other, &m))?;
-        Ok((
-            page,
-            header(&response, "date").and_then(responses::http_date_ms),
-        ))
-    }
-
-    /// After an attempt to snapshot `bucket` as `name` got no response: the version of the
-    /// snapshot that attempt (or a later lost one) made, when the listing shows it (see
-    /// [`lost_snapshot`]). A failed listing counts as "none": the caller sends the request again.
-    async fn lost_snapshot(&self, bucket: &str, name: &str, first_sent_ms: f64) -> Option<String> {
-        let (page, server_date_ms) = self
-            .snapshot_listing(bucket, Some(lost_snapshot::LOOKUP_PAGE), None)
+        name: &str,
+        first_sent_ms: f64,
+    ) -> Option<HttpResponse> {
+        let page = self
+            .list_snapshots(bucket, Some(lost_snapshot::LOOKUP_PAGE), None)
             .await
             .ok()?;
-        let since =
-            lost_snapshot::window_start_ms(first_sent_ms, self.runtime.now_ms(), server_date_ms);
-        lost_snapshot::find(&page, name, since)
+        let version = lost_snapshot::find(&page, name, first_sent_ms)?;
+        Some(HttpResponse {
+            status: 200,
+            status_text: "OK".to_owned(),
+            headers: vec![("x-tigris-snapshot-version".to_owned(), version)],
+            body: Vec::new(),
+        })
     }
 
     /// `getBucketInfo` as JSON (`{}` for a non-JSON 2xx).
@@ -437,7 +407,11 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         options: &CreateBucketOptions,
     ) -> Result<(), OpError> {
         let (response, after_failure, call) = self
-            .s3_call(CREATE_BUCKET, &|e| s3::create_bucket(e, name, options))
+            .s3_call(
+                CREATE_BUCKET,
+                &|e| s3::create_bucket(e, name, options),
+                None,
+            )
             .await?;
         if is_success(response.status) {
             return Ok(());
@@ -453,34 +427,21 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
     }
 
     async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError> {
-        let (mut call, plan, request) =
-            self.s3_prepare(CREATE_SNAPSHOT, &|e| s3::create_snapshot(e, bucket, name))?;
-        // A named snapshot can be recognised in the listing, so an attempt that gets no response
-        // is followed by a look for what it made before the request is sent again.
-        let named = name.filter(|n| !n.is_empty());
-        let pause = match named {
-            Some(_) => Pause::OnNoResponse,
-            None => Pause::Never,
-        };
+        // A named snapshot can be found in the listing: after an attempt that got no response,
+        // the one it made (if any) is returned instead of taking another.
         let first_sent_ms = self.runtime.now_ms();
-        let mut made = 0;
-        let response = loop {
-            let attempted = self
-                .exchange(plan.clone(), request.clone(), &mut call, (made, pause))
-                .await?;
-            match (attempted.result, named) {
-                (Ok(response), _) => break response,
-                (Err(_), Some(n)) if attempted.paused => {
-                    if let Some(version) = self.lost_snapshot(bucket, n, first_sent_ms).await {
-                        return Ok(version);
-                    }
-                    made = attempted.attempts;
-                }
-                (Err(e), _) => {
-                    return Err(call.error(OpErrorKind::Transient, &transport_message(&e)))
-                }
-            }
+        let named = name.unwrap_or_default();
+        let find = || -> Pin<Box<dyn Future<Output = Option<HttpResponse>> + '_>> {
+            Box::pin(self.lost_snapshot(bucket, named, first_sent_ms))
         };
+        let recover: Option<Recover<'_>> = (!named.is_empty()).then_some(&find);
+        let (response, _, call) = self
+            .s3_call(
+                CREATE_SNAPSHOT,
+                &|e| s3::create_snapshot(e, bucket, name),
+                recover,
+            )
+            .await?;
         if !is_success(response.status) {
             return Err(Self::s3_failure(&call, &response));
         }
@@ -495,14 +456,23 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         limit: Option<u32>,
         continuation_token: Option<&str>,
     ) -> Result<SnapshotPage, OpError> {
-        self.snapshot_listing(bucket, limit, continuation_token)
-            .await
-            .map(|(page, _)| page)
+        let (response, _, call) = self
+            .s3_call(
+                LIST_SNAPSHOTS,
+                &|e| s3::list_snapshots(e, bucket, limit, continuation_token),
+                None,
+            )
+            .await?;
+        if !is_success(response.status) {
+            return Err(Self::s3_failure(&call, &response));
+        }
+        responses::snapshot_page(&String::from_utf8_lossy(&response.body))
+            .map_err(|m| call.error(OpErrorKind::Other, &m))
     }
 
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {
         let (response, after_failure, call) = self
-            .s3_call(REMOVE_BUCKET, &|e| s3::remove_bucket(e, name))
+            .s3_call(REMOVE_BUCKET, &|e| s3::remove_bucket(e, name), None)
             .await?;
         if is_success(response.status) || (after_failure && response.status == 404) {
             return Ok(());

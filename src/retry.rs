@@ -2,8 +2,11 @@
 //! exponential backoff with full jitter, waiting through the runtime; every attempt is rebuilt
 //! and re-signed by the caller's closure. The caller learns whether an earlier attempt failed
 //! transiently, so it can treat `BucketAlreadyOwnedByYou` / a 404 on DELETE after such a
-//! failure as the success of the lost attempt. An exchange can also pause after an attempt
-//! that got no response, so the caller can look for what the lost attempt did before resuming.
+//! failure as the success of the lost attempt. A caller that can find out what a lost attempt
+//! did (see [`Recover`]) is asked before each retry that follows a missing response.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
 
@@ -49,71 +52,63 @@ pub fn is_transient_status(status: u16) -> bool {
     status >= 500 || status == 429
 }
 
-/// The last attempt's result and how many attempts were made.
+/// The last attempt's result and whether an earlier attempt failed transiently.
 #[derive(Debug)]
 pub struct Attempted {
     /// The final response or transport failure.
     pub result: Result<HttpResponse, TransportError>,
-    /// Attempts made so far (first try included).
+    /// `true` when some earlier attempt got no response or a 5xx/429 (so the server may have
+    /// acted on it).
+    pub after_transient_failure: bool,
+    /// Number of attempts made.
     pub attempts: u32,
-    /// `true` when the exchange stopped at an attempt that got no response while attempts
-    /// remain (only when asked to): the caller may check what the server did, then resume.
-    pub paused: bool,
 }
 
-impl Attempted {
-    /// Whether an attempt before the last one failed transiently (no response, 5xx, 429), so
-    /// the server may have acted on it: only a transient failure leads to another attempt.
-    pub fn after_transient_failure(&self) -> bool {
-        self.attempts > 1
-    }
-}
-
-/// When a retried exchange hands control back before its final answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pause {
-    /// Never: retry up to the final answer.
-    Never,
-    /// After an attempt that got no response (network error, deadline), if attempts remain.
-    OnNoResponse,
-}
+/// Finds out what an attempt that got no response did on the server, when the caller can (e.g.
+/// by listing what it made): the response that attempt would have had, or `None` to retry.
+pub type Recover<'a> = &'a dyn Fn() -> Pin<Box<dyn Future<Output = Option<HttpResponse>> + 'a>>;
 
 /// Sends the request `build` makes (called once per attempt, so it is re-signed each time) until
-/// a non-transient answer or the attempts run out, or until `pause` hands control back. `made`
-/// is the number of attempts already made (0 for a new exchange; when resuming a paused one,
-/// its `attempts`, and the backoff is waited first).
+/// a non-transient answer or the attempts run out. Before a retry that follows an attempt with
+/// no response, `recover` (when given) may supply that attempt's answer instead.
 pub async fn send_with_retry<R: Runtime>(
     runtime: &R,
     policy: &RetryPolicy,
-    made: u32,
-    pause: Pause,
+    recover: Option<Recover<'_>>,
     mut build: impl FnMut() -> HttpRequest,
 ) -> Attempted {
-    let budget = policy.max_attempts.max(1);
-    let mut attempts = made;
+    let attempts = policy.max_attempts.max(1);
+    let mut after_transient_failure = false;
+    let mut attempt = 1;
     loop {
-        if attempts > 0 {
-            let mut random = [0u8; 4];
-            runtime.fill_random(&mut random);
-            runtime
-                .sleep(policy.delay_ms(attempts, u32::from_le_bytes(random)))
-                .await;
-        }
         let result = runtime.send(build(), policy.deadline_ms).await;
-        attempts += 1;
         let transient = match &result {
             Ok(response) => is_transient_status(response.status),
             Err(_) => true,
         };
-        let exhausted = attempts >= budget;
-        let paused = pause == Pause::OnNoResponse && result.is_err() && !exhausted;
-        if !transient || exhausted || paused {
+        if !transient || attempt >= attempts {
             return Attempted {
                 result,
-                attempts,
-                paused,
+                after_transient_failure,
+                attempts: attempt,
             };
         }
+        after_transient_failure = true;
+        if let (Err(_), Some(recover)) = (&result, recover) {
+            if let Some(response) = recover().await {
+                return Attempted {
+                    result: Ok(response),
+                    after_transient_failure,
+                    attempts: attempt,
+                };
+            }
+        }
+        let mut random = [0u8; 4];
+        runtime.fill_random(&mut random);
+        runtime
+            .sleep(policy.delay_ms(attempt, u32::from_le_bytes(random)))
+            .await;
+        attempt += 1;
     }
 }
 
