@@ -47,9 +47,10 @@ mkdirSync(pkg, { recursive: true });
 const wasmOut = join(pkg, `${crate}_bg.wasm`);
 // --ignore-implicit-traps: Rust never relies on an out-of-bounds access or a division trapping
 // (it checks explicitly), so binaryen may move and drop such instructions (≈0.8 KB gzip).
-// --converge repeats -Oz until nothing shrinks (≈0.2 KB).
+// --converge repeats -Oz until nothing shrinks (≈0.2 KB). wasm-bindgen has read the
+// target_features section already; nothing later needs it.
 run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
-  '-Oz', '--converge', '--ignore-implicit-traps', '--strip-debug', '--strip-producers',
+  '-Oz', '--converge', '--ignore-implicit-traps', '--strip-debug', '--strip-producers', '--strip-target-features',
   join(tmp, 'web', `${crate}_bg.wasm`), '-o', wasmOut,
 ]);
 // Short import names in the module and both glues (see short-imports.mjs); the result must

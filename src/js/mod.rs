@@ -1,5 +1,5 @@
 //! Every binding to the JS host lives here (like workers-rs' `worker-sys`): the global `fetch`,
-//! `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `AbortSignal.timeout`, `Promise.resolve`,
+//! `setTimeout`, `crypto.getRandomValues`, `AbortSignal.timeout`, `Promise.resolve`,
 //! plus the environment reader the per-runtime entry files register. Nothing here is reached
 //! through `window`, so the same module runs in Node, Deno, workerd and browsers.
 //!
@@ -22,9 +22,6 @@ extern "C" {
 
     #[wasm_bindgen(js_name = setTimeout, catch)]
     fn set_timeout(handler: &Function, ms: i32) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_name = clearTimeout, catch)]
-    fn clear_timeout(id: &JsValue) -> Result<JsValue, JsValue>;
 
     /// The global `crypto.getRandomValues` (Web Crypto: Node ≥ 19, Deno, workerd, browsers).
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
@@ -70,36 +67,6 @@ fn describe_network_error(error: &JsValue) -> String {
     match get(error, "cause").as_ref().and_then(describe) {
         Some(cause) if !cause.is_empty() && cause != message => format!("{message} ({cause})"),
         _ => message,
-    }
-}
-
-/// A JS timer as a future (the retry backoff); cleared when dropped.
-struct Timer {
-    id: Option<JsValue>,
-    done: JsFuture,
-}
-
-impl Timer {
-    /// `None` when there is no usable `setTimeout`.
-    fn start(ms: u32) -> Option<Timer> {
-        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
-        let mut id = None;
-        let promise = Promise::new(&mut |resolve, _reject| {
-            id = set_timeout(&resolve, ms).ok();
-        });
-        id.as_ref()?;
-        Some(Timer {
-            id,
-            done: JsFuture::from(promise),
-        })
-    }
-}
-
-impl Drop for Timer {
-    fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
-            let _ = clear_timeout(&id);
-        }
     }
 }
 
@@ -210,8 +177,14 @@ impl Runtime for JsRuntime {
     }
 
     async fn sleep(&self, ms: u32) {
-        if let Some(mut timer) = Timer::start(ms) {
-            let _ = (&mut timer.done).await;
+        // The retry backoff: always awaited to the end, so the timer needs no clearing.
+        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+        let mut started = false;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            started = set_timeout(&resolve, ms).is_ok();
+        });
+        if started {
+            let _ = JsFuture::from(promise).await;
         }
     }
 
