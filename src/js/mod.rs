@@ -1,5 +1,5 @@
 //! Every binding to the JS host lives here (like workers-rs' `worker-sys`): the global `fetch`,
-//! `setTimeout`, `crypto.getRandomValues`, `AbortSignal.timeout`, `Promise.resolve`,
+//! `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `AbortController`, `Promise.resolve`,
 //! plus the environment reader the per-runtime entry files register. Nothing here is reached
 //! through `window`, so the same module runs in Node, Deno, workerd and browsers.
 //!
@@ -11,6 +11,9 @@ use crate::config::Environment;
 use crate::runtime::{HttpRequest, HttpResponse, ProvidedCredentials, Runtime, TransportError};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::task::Poll;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -23,6 +26,9 @@ extern "C" {
     #[wasm_bindgen(js_name = setTimeout, catch)]
     fn set_timeout(handler: &Function, ms: i32) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(js_name = clearTimeout, catch)]
+    fn clear_timeout(id: &JsValue) -> Result<JsValue, JsValue>;
+
     /// The global `crypto.getRandomValues` (Web Crypto: Node ≥ 19, Deno, workerd, browsers).
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
     fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
@@ -31,10 +37,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
     fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
 
-    /// `AbortSignal.timeout(ms)`: a signal that aborts with a `TimeoutError` after `ms`, on a
-    /// timer that never keeps a Node or Deno process alive.
-    #[wasm_bindgen(js_namespace = AbortSignal, js_name = timeout, catch)]
-    fn abort_signal_timeout(ms: u32) -> Result<JsValue, JsValue>;
+    type AbortController;
+
+    #[wasm_bindgen(constructor, catch)]
+    fn new() -> Result<AbortController, JsValue>;
 }
 
 /// Reads `target[key]`; `None` when the read throws.
@@ -67,6 +73,37 @@ fn describe_network_error(error: &JsValue) -> String {
     match get(error, "cause").as_ref().and_then(describe) {
         Some(cause) if !cause.is_empty() && cause != message => format!("{message} ({cause})"),
         _ => message,
+    }
+}
+
+/// A JS timer as a future; the timer is cleared when the future is dropped, so a finished
+/// request never keeps a Node process alive until its deadline.
+struct Timer {
+    id: Option<JsValue>,
+    done: JsFuture,
+}
+
+impl Timer {
+    /// `None` when there is no usable `setTimeout`.
+    fn start(ms: u32) -> Option<Timer> {
+        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+        let mut id = None;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            id = set_timeout(&resolve, ms).ok();
+        });
+        id.as_ref()?;
+        Some(Timer {
+            id,
+            done: JsFuture::from(promise),
+        })
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            let _ = clear_timeout(&id);
+        }
     }
 }
 
@@ -111,16 +148,6 @@ fn request_init(request: &HttpRequest, signal: Option<&JsValue>) -> Object {
     init
 }
 
-/// What a rejected `fetch` or body read means: the deadline (the signal's `TimeoutError`) or a
-/// network failure.
-fn transport_error(error: &JsValue) -> TransportError {
-    if get(error, "name").and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") {
-        TransportError::Timeout
-    } else {
-        TransportError::Network(describe_network_error(error))
-    }
-}
-
 /// Reads a `fetch` `Response` into an [`HttpResponse`] (the body is awaited too).
 async fn read_response(response: JsValue) -> Result<HttpResponse, TransportError> {
     let status = get(&response, "status")
@@ -147,10 +174,10 @@ async fn read_response(response: JsValue) -> Result<HttpResponse, TransportError
         .ok_or_else(|| TransportError::Network("the response has no body reader".to_owned()))?;
     let body_promise = array_buffer
         .call0(&response)
-        .map_err(|e| transport_error(&e))?;
+        .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
     let body = JsFuture::from(Promise::from(body_promise))
         .await
-        .map_err(|e| transport_error(&e))?;
+        .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
     Ok(HttpResponse {
         status,
         status_text,
@@ -165,26 +192,51 @@ impl Runtime for JsRuntime {
         request: HttpRequest,
         deadline_ms: u32,
     ) -> Result<HttpResponse, TransportError> {
-        // The signal cancels the connection at the deadline, body read included. A runtime
-        // without `AbortSignal.timeout` sends without a deadline.
-        let signal = abort_signal_timeout(deadline_ms).ok();
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().and_then(|c| get(c, "signal"));
         let init = request_init(&request, signal.as_ref());
-        let promise = global_fetch(&request.url, &init).map_err(|e| transport_error(&e))?;
-        let response = JsFuture::from(promise)
-            .await
-            .map_err(|e| transport_error(&e))?;
-        read_response(response).await
+        let exchange = async {
+            let promise = global_fetch(&request.url, &init)
+                .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+            let response = JsFuture::from(promise)
+                .await
+                .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+            read_response(response).await
+        };
+        let mut exchange = pin!(exchange);
+        let mut timer = Timer::start(deadline_ms);
+        let outcome = poll_fn(|cx| {
+            if let Poll::Ready(result) = exchange.as_mut().poll(cx) {
+                return Poll::Ready(Some(result));
+            }
+            if let Some(timer) = timer.as_mut() {
+                if Pin::new(&mut timer.done).poll(cx).is_ready() {
+                    return Poll::Ready(None);
+                }
+            }
+            Poll::Pending
+        })
+        .await;
+        drop(timer);
+        match outcome {
+            Some(result) => result,
+            None => {
+                // Cancel the connection; the exchange future is dropped with it.
+                if let Some(controller) = &controller {
+                    if let Some(abort) =
+                        get(controller, "abort").and_then(|f| f.dyn_into::<Function>().ok())
+                    {
+                        let _ = abort.call0(controller);
+                    }
+                }
+                Err(TransportError::Timeout)
+            }
+        }
     }
 
     async fn sleep(&self, ms: u32) {
-        // The retry backoff: always awaited to the end, so the timer needs no clearing.
-        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
-        let mut started = false;
-        let promise = Promise::new(&mut |resolve, _reject| {
-            started = set_timeout(&resolve, ms).is_ok();
-        });
-        if started {
-            let _ = JsFuture::from(promise).await;
+        if let Some(mut timer) = Timer::start(ms) {
+            let _ = (&mut timer.done).await;
         }
     }
 
