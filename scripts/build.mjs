@@ -16,9 +16,9 @@ const tmp = join(root, '.tmp', 'bindgen');
 const pkg = join(root, 'pkg');
 const crate = 'tigris_agent_kit';
 
-function run(cmd, args) {
+function run(cmd, args, env = process.env) {
   if (!quiet) console.error(`$ ${cmd} ${args.join(' ')}`);
-  execFileSync(cmd, args, { cwd: root, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
+  execFileSync(cmd, args, { cwd: root, env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
 }
 
 // Panic locations name source files: map the registry and this checkout to relative paths so
@@ -27,10 +27,9 @@ const cargoHome = process.env.CARGO_HOME ?? join(homedir(), '.cargo');
 const registry = join(cargoHome, 'registry', 'src');
 const remaps = [root, ...(existsSync(registry) ? readdirSync(registry).map((d) => join(registry, d)) : [])]
   .map((dir) => `--remap-path-prefix=${dir}/=`);
-execFileSync('cargo', ['build', '--lib', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown'], {
-  cwd: root,
-  stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
-  env: { ...process.env, CARGO_ENCODED_RUSTFLAGS: [process.env.CARGO_ENCODED_RUSTFLAGS, ...remaps].filter(Boolean).join('\x1f') },
+run('cargo', ['build', '--lib', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown'], {
+  ...process.env,
+  CARGO_ENCODED_RUSTFLAGS: [process.env.CARGO_ENCODED_RUSTFLAGS, ...remaps].filter(Boolean).join('\x1f'),
 });
 const rawWasm = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', `${crate}.wasm`);
 
@@ -57,10 +56,11 @@ run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
 // still link: every import the module asks for is provided by each glue.
 const { wasm: shortWasm, mapping } = shortenImports(readFileSync(wasmOut));
 writeFileSync(wasmOut, shortWasm);
+const imports = WebAssembly.Module.imports(new WebAssembly.Module(shortWasm));
 for (const target of ['web', 'nodejs']) {
   const file = join(tmp, target, `${crate}.js`);
   const glue = renameInGlue(readFileSync(file, 'utf8'), mapping);
-  for (const { name } of WebAssembly.Module.imports(new WebAssembly.Module(shortWasm))) {
+  for (const { name } of imports) {
     if (!glue.includes(name)) throw new Error(`the ${target} glue does not provide the import ${name}`);
   }
   writeFileSync(file, glue);

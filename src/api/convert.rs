@@ -205,7 +205,7 @@ impl Options {
 fn timeout_ms(value: Option<f64>) -> Result<Option<u32>, Invalid> {
     match value {
         None => Ok(None),
-        Some(ms) if ms.fract() == 0.0 && (1.0..=2_147_483_647.0).contains(&ms) => {
+        Some(ms) if ms.fract() == 0.0 && (1.0..=f64::from(i32::MAX)).contains(&ms) => {
             Ok(Some(ms as u32))
         }
         Some(_) => Err("options.config.requestTimeoutMs must be a positive integer".to_owned()),
