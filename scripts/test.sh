@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test of the project, from a fresh machine: set-up, Rust checks and tests (native and the
-# wasm32 lint pass), the release tigris-local, the wasm package build, then the JS suites that
-# run the built package in real runtimes against tigris-local on 127.0.0.1.
+# Every test of the project, from a fresh machine: set-up, Rust checks (fmt, clippy native and
+# wasm32, rustdoc with warnings denied), the release tigris-local (built before `cargo test`, so no
+# test runs against a stale binary), the Rust tests, the wasm package build, then the JS suites
+# that run the built package in real runtimes against tigris-local on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,11 +18,14 @@ step "cargo clippy (native, all targets; wasm32 lib)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
-step "cargo test (native)"
-cargo test --workspace
+step "cargo doc (warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 step "build tigris-local (release)"
 cargo build --release -p tigris-local
+
+step "cargo test (native)"
+cargo test --workspace
 
 step "build the wasm package"
 node scripts/build.mjs

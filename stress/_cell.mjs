@@ -1,3 +1,5 @@
+// Replays the fault-matrix cells whose id contains the given text, one by one, against a fresh
+// canary tigris-local (a debugging aid for lib/faults.mjs): `node stress/_cell.mjs checkpoint`.
 import { startServer } from './lib/server.mjs';
 import { cells, runCell } from './lib/faults.mjs';
 const kit = await import('../pkg/node.mjs');

@@ -1,4 +1,4 @@
-// `npm run stress`: the full reliability runs of issue 8 (the smoke versions are in
+// `npm run stress`: the full reliability runs (the smoke versions are in
 // js-tests/reliability/):
 //   1. 100,000 fast-check calls across the nine exports (≥ half with a valid config, reaching
 //      tigris-local), then a normal workflow;

@@ -1,9 +1,12 @@
-// Starts a tigris-local process for a test (the binary is built beforehand by the test script:
-// `cargo build --release -p tigris-local`; this helper never builds). The server listens on an
-// ephemeral 127.0.0.1 port with the `/_local/` test hooks enabled and the root key
-// tid_local / tsec_local. The process is killed on stop() and when the test process exits, and
-// exits by itself when the test process dies (its stdin pipe closes).
+// The one place that starts a tigris-local process for JS tests, the stress runs and the bench
+// (the binary is built beforehand by the test script: `cargo build --release -p tigris-local`;
+// this helper never builds). The server listens on an ephemeral 127.0.0.1 port, with the
+// `/_local/` test hooks unless `hooks: false`, and the root key tid_local / tsec_local unless
+// other credentials are given (stress/lib/server.mjs passes canary ones). The process is killed
+// on stop() and when the calling process exits, and exits by itself when the caller dies (its
+// stdin pipe closes).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
@@ -15,22 +18,38 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => { killAll(); process.exit(130); });
 }
 
+/** Output kept per stream: a long load run would otherwise grow it without bound. */
+const KEEP_CHARS = 4e6;
+
+/** Appends `chunk` to `text`, keeping at most the last 2 × KEEP_CHARS characters. */
+const appendBounded = (text, chunk) => {
+  const all = text + chunk;
+  return all.length > 2 * KEEP_CHARS ? all.slice(-KEEP_CHARS) : all;
+};
+
+/** Command-line flags of the numeric and string options, in the order they are passed. */
+const FLAGS = [
+  ['latencyMs', '--latency-ms'],
+  ['sessionToken', '--session-token'],
+  ['daySeconds', '--day-seconds'],
+  ['webhookTimeoutMs', '--webhook-timeout-ms'],
+  ['webhookMaxAttempts', '--webhook-max-attempts'],
+];
+
 /**
- * @param {{latencyMs?: number, sessionToken?: string, daySeconds?: number, webhookTimeoutMs?: number,
+ * @param {{accessKeyId?: string, secretAccessKey?: string, hooks?: boolean, latencyMs?: number,
+ *          sessionToken?: string, daySeconds?: number, webhookTimeoutMs?: number,
  *          webhookMaxAttempts?: number, extraArgs?: string[]}} [opts]
  */
 export async function startTigrisLocal(opts = {}) {
   const bin = process.env.TIGRIS_LOCAL_BIN || `${repo}target/release/tigris-local`;
-  const accessKeyId = 'tid_local';
-  const secretAccessKey = 'tsec_local';
+  const accessKeyId = opts.accessKeyId ?? 'tid_local';
+  const secretAccessKey = opts.secretAccessKey ?? 'tsec_local';
   // --exit-on-stdin-eof: the server leaves when our end of its stdin pipe closes, so it never
   // outlives this process, even one killed with SIGKILL.
-  const args = ['--addr', '127.0.0.1:0', '--test-hooks', '--exit-on-stdin-eof', '--access-key-id', accessKeyId, '--secret-access-key', secretAccessKey];
-  if (opts.latencyMs != null) args.push('--latency-ms', String(opts.latencyMs));
-  if (opts.sessionToken != null) args.push('--session-token', opts.sessionToken);
-  if (opts.daySeconds != null) args.push('--day-seconds', String(opts.daySeconds));
-  if (opts.webhookTimeoutMs != null) args.push('--webhook-timeout-ms', String(opts.webhookTimeoutMs));
-  if (opts.webhookMaxAttempts != null) args.push('--webhook-max-attempts', String(opts.webhookMaxAttempts));
+  const args = ['--addr', '127.0.0.1:0', '--exit-on-stdin-eof', '--access-key-id', accessKeyId, '--secret-access-key', secretAccessKey];
+  if (opts.hooks !== false) args.push('--test-hooks');
+  for (const [key, flag] of FLAGS) if (opts[key] != null) args.push(flag, String(opts[key]));
   args.push(...(opts.extraArgs ?? []));
 
   // Keep TIGRIS_LOCAL_* from the caller's environment out, so flags alone decide.
@@ -38,8 +57,9 @@ export async function startTigrisLocal(opts = {}) {
   const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   running.add(child);
   let stderr = '';
+  let stdout = '';
   child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stderr.on('data', (chunk) => { stderr = appendBounded(stderr, chunk); });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => { running.delete(child); resolve({ code, signal }); }));
 
   const endpoint = await new Promise((resolve, reject) => {
@@ -47,7 +67,11 @@ export async function startTigrisLocal(opts = {}) {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`tigris-local did not start within 15 s\n${stderr}`)); }, 15000);
     child.once('error', (e) => { clearTimeout(timer); reject(new Error(`cannot start ${bin}: ${e.message} (build it with: cargo build --release -p tigris-local)`)); });
     exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`tigris-local exited early (code ${code}, signal ${signal})\n${stderr}`)); });
-    lines.once('line', (line) => {
+    let first = true;
+    lines.on('line', (line) => {
+      stdout = appendBounded(stdout, `${line}\n`);
+      if (!first) return;
+      first = false;
       clearTimeout(timer);
       const m = /^tigris-local listening on (http:\/\/\S+)$/.exec(line);
       if (m) resolve(m[1]); else reject(new Error(`unexpected first line from tigris-local: ${line}`));
@@ -67,6 +91,7 @@ export async function startTigrisLocal(opts = {}) {
 
   return {
     endpoint,
+    pid: child.pid,
     accessKeyId,
     secretAccessKey,
     config: { endpoint, iamEndpoint: endpoint, accessKeyId, secretAccessKey },
@@ -78,8 +103,17 @@ export async function startTigrisLocal(opts = {}) {
     fault: (spec) => hook('POST', 'faults', spec),
     /** Clears buckets, keys, faults and the log (not the root key). */
     reset: () => hook('POST', 'reset', {}),
-    /** Everything the server wrote to stderr so far. */
+    /** What the server wrote to stderr so far (the last few MB of it). */
     stderr: () => stderr,
+    /** What the server wrote to stdout so far (the last few MB of it). */
+    stdout: () => stdout,
+    /** Peak resident set size in KiB (VmHWM), or undefined once the process is gone. */
+    peakRssKiB: async () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        return m ? Number(m[1]) : undefined;
+      } catch { return undefined; }
+    },
     /** Kills the server and waits for it to exit. */
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -1,7 +1,7 @@
-// Fault matrix: for every workflow and every request in its wire sequence (spec §7), inject one
-// fault through tigris-local's /_local/faults and assert the outcome the seed doc's failure modes
-// call for, then run the matching teardown and assert that nothing leaked (no bucket, no key,
-// no notification config left in /_local/state).
+// Fault matrix: for every workflow and every request in its wire sequence (docs/protocol.md
+// §7), inject one fault through tigris-local's /_local/faults and assert the outcome the
+// original's documented failure modes call for, then run the matching teardown and assert that
+// nothing leaked (no bucket, no key, no notification config left in /_local/state).
 //
 // Faults: `persistent500` (times 50, more than the 4-attempt retry budget), `recover503` (one 503,
 // the retry succeeds), `dropBefore` (connection dropped before the server acts), `dropAfter` (the
