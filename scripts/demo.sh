@@ -22,7 +22,7 @@ export TIGRIS_STORAGE_ENDPOINT="$endpoint" TIGRIS_IAM_ENDPOINT="$endpoint"
 export TIGRIS_STORAGE_ACCESS_KEY_ID=tid_local TIGRIS_STORAGE_SECRET_ACCESS_KEY=tsec_local
 
 for example in examples/node/agent-run.mjs examples/node/agent-run.cjs examples/pipeline/run.mjs; do
-  [ -f "$example" ] || continue
+  [ -f "$example" ] || { echo "missing example $example" >&2; exit 1; }
   echo
   echo "== node $example"
   node "$example"
