@@ -39,7 +39,7 @@ check attw "$bin/attw" --version
 check publint "$bin/publint" --version
 node -e "require.resolve('playwright-core')" || { echo "setup-runtimes: playwright-core missing" >&2; exit 1; }
 
-# Chromium (Debian package; the toolchain notes' version is 156). playwright-core drives it with
+# Chromium (the Debian package, version 156 on this machine's release). playwright-core drives it with
 # executablePath /usr/bin/chromium, so no browser download is ever needed.
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi

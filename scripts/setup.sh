@@ -11,7 +11,8 @@ want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"|version = /, ""); print
 have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ "$have" != "$want" ]; then
   echo "setup: installing wasm-bindgen-cli $want (about 5 minutes)" >&2
-  # no --locked: its lockfile pins a yanked crate (toolchain notes, trap 4)
+  # no --locked: the CLI's own lockfile pins a crate version that was later yanked, so a locked
+  # install fails
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
