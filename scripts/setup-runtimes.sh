@@ -39,8 +39,8 @@ check attw "$bin/attw" --version
 check publint "$bin/publint" --version
 node -e "require.resolve('playwright-core')" || { echo "setup-runtimes: playwright-core missing" >&2; exit 1; }
 
-# Chromium (the Debian package, version 156 on this machine's release). playwright-core drives it with
-# executablePath /usr/bin/chromium, so no browser download is ever needed.
+# Chromium: the Debian package (156 on bookworm). playwright-core drives it with executablePath
+# /usr/bin/chromium, so no browser download is ever needed.
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi
   echo "setup-runtimes: installing chromium via apt (about 1.5 minutes)" >&2
