@@ -13,12 +13,13 @@
 
 pub mod client;
 pub mod config;
-pub mod names;
+pub mod error_code;
 pub mod ops;
 pub mod parse;
 pub mod requests;
 pub mod retry;
 pub mod runtime;
+pub mod secret;
 pub mod signing;
 pub mod workflows;
 
