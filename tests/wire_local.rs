@@ -1,7 +1,7 @@
-//! End to end against a real `tigris-local` (strict SigV4, spec behaviour): every operation of
-//! the client through a tiny blocking HTTP/1.1 runtime. The server binary is taken from
-//! `TIGRIS_LOCAL_BIN` or `target/{release,debug}/tigris-local`; when none is built the test says
-//! so and passes (the JS contract tests cover the same path through the wasm package).
+//! End to end against a real `tigris-local` (strict SigV4, docs/protocol.md §8): every operation
+//! of the client through a tiny blocking HTTP/1.1 runtime. The server binary is taken from
+//! `TIGRIS_LOCAL_BIN` or `target/release/tigris-local` (what the test command builds first);
+//! when there is none the tests fail, naming the command that builds it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -183,7 +183,6 @@ fn start_server_with(extra: &[&str]) -> Option<Server> {
     let candidates = [
         std::env::var("TIGRIS_LOCAL_BIN").ok().map(PathBuf::from),
         Some(root.join("target/release/tigris-local")),
-        Some(root.join("target/debug/tigris-local")),
     ];
     let bin = candidates.into_iter().flatten().find(|p| p.is_file())?;
     let mut child = Command::new(bin)
@@ -225,10 +224,8 @@ fn client(url: &str, secret: &str) -> TigrisClient<BlockingRuntime> {
 
 #[test]
 fn every_operation_against_tigris_local() {
-    let Some(server) = start_server() else {
-        eprintln!("tigris-local not built; skipping (cargo build -p tigris-local)");
-        return;
-    };
+    let server =
+        start_server().expect("tigris-local must be built: cargo build --release -p tigris-local");
     let c = client(&server.url, "tsec_wire_canary");
     let suffix = (c.now_ms() as u64 % 1_000_000).to_string();
     let snap = format!("wire-snap-{suffix}");
@@ -347,10 +344,8 @@ fn path_style_client(url: &str) -> TigrisClient<BlockingRuntime> {
 
 #[test]
 fn retries_against_injected_faults_never_duplicate() {
-    let Some(server) = start_server_with(&["--test-hooks"]) else {
-        eprintln!("tigris-local not built; skipping (cargo build -p tigris-local)");
-        return;
-    };
+    let server = start_server_with(&["--test-hooks"])
+        .expect("tigris-local must be built: cargo build --release -p tigris-local");
     let url = server.url.clone();
     let c = path_style_client(&url);
     let sends = |c: &TigrisClient<BlockingRuntime>| c.runtime().sends.get();

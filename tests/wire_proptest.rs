@@ -1,5 +1,5 @@
 //! Property tests: arbitrary input never panics the XML/JSON parsers, the response readers, the
-//! endpoint parser, the request builders or a whole client call (issue 8).
+//! endpoint parser, the request builders or a whole client call.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,4 +1,4 @@
-//! The exact requests of every call against the captured requests of spec Appendix A (methods,
+//! The exact requests of every call against the captured requests of the official SDKs (docs/protocol.md Appendix A) (methods,
 //! URLs, headers in order, bodies, signed-header lists, independently verified signatures), plus
 //! response parsing, error mapping, config validation, session-token mode and retries, through a
 //! scripted fake runtime.

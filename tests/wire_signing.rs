@@ -1,4 +1,4 @@
-//! SigV4 golden vectors: the three Tigris vectors of spec §3.3 (canonical request + signature)
+//! SigV4 golden vectors: the three Tigris vectors of docs/protocol.md §3.3 (canonical request + signature)
 //! and a selection of the AWS SigV4 test suite shipped in aws-sigv4 (canonical request, string
 //! to sign, signature), each checked both through our signer and an independent HMAC
 //! implementation.

@@ -1,5 +1,5 @@
 // Request-level fidelity: every workflow of the seed doc runs through the reference (the official
-// SDKs, bench/reference.mjs, spec §7 step by step) and through our package against one
+// SDKs, bench/reference.mjs, docs/protocol.md §7 step by step) and through our package against one
 // tigris-local (reset between sides); the request logs (`GET /_local/requests`) must match —
 // methods, paths, queries, Tigris/S3 headers, bodies, statuses; in order (forks with
 // `concurrency: 1`), as a multiset for our default concurrency. What is ignored and what is an

@@ -240,7 +240,7 @@ mod tests {
     }
 
     #[test]
-    fn notification_bodies_spec_examples() {
+    fn notification_bodies_protocol_examples() {
         let empty = parse("{}").unwrap();
         let token = NotificationConfig {
             url: "https://example.com/webhook".into(),
