@@ -5,10 +5,10 @@
 //! [`crate::ops::ErrorCode`]. Messages never contain the configured secret, session token,
 //! provider secret or webhook credentials.
 //!
-//! One module per job: [`auth`] (auth plan → keys, headers, signing of each attempt),
-//! [`s3_transport`] and [`json_transport`] (the two transports and their error bodies),
-//! [`errors`] (codes and message scrubbing), [`lost_snapshot`] (recognising the snapshot a lost
-//! attempt made).
+//! One private module per job: `auth` (auth plan → keys, headers, signing of each attempt),
+//! `s3_transport` and `json_transport` (the two transports and their error bodies), `errors`
+//! (codes and message scrubbing), `lost_snapshot` (recognising the snapshot a lost attempt
+//! made).
 
 use std::future::Future;
 use std::num::NonZeroU32;
