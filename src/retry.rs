@@ -190,4 +190,72 @@ mod tests {
         assert!(!Idempotency::Delete.done_by_lost_attempt(&owned));
         assert!(!Idempotency::Idempotent.done_by_lost_attempt(&answer(404, "")));
     }
+
+    #[test]
+    fn a_request_that_cannot_be_built_again_is_never_sent() {
+        use crate::client::test_runtime::{block_on, ScriptedRuntime};
+        let runtime = ScriptedRuntime::new(vec![Ok(answer(503, ""))]);
+        let mut builds = 0;
+        let outcome = block_on(send_with_retry(
+            &runtime,
+            &RetryPolicy::default(),
+            Idempotency::Idempotent,
+            || {
+                builds += 1;
+                if builds == 1 {
+                    Ok(HttpRequest {
+                        method: "GET",
+                        url: "http://h/".into(),
+                        headers: Vec::new(),
+                        body: Vec::new(),
+                    })
+                } else {
+                    Err("cannot sign")
+                }
+            },
+        ));
+        assert_eq!(outcome, Err("cannot sign"));
+        assert_eq!(
+            runtime.sent.borrow().len(),
+            1,
+            "only the signed attempt went out"
+        );
+    }
+
+    #[test]
+    fn the_answer_after_a_lost_attempt_follows_the_idempotency() {
+        use crate::client::test_runtime::{block_on, ScriptedRuntime};
+        let request = || {
+            Ok::<_, ()>(HttpRequest {
+                method: "DELETE",
+                url: "http://h/b/".into(),
+                headers: Vec::new(),
+                body: Vec::new(),
+            })
+        };
+        let policy = RetryPolicy::default();
+        for (idempotency, done) in [
+            (Idempotency::Delete, true),
+            (Idempotency::Idempotent, false),
+        ] {
+            let runtime =
+                ScriptedRuntime::new(vec![Err(TransportError::Timeout), Ok(answer(404, ""))]);
+            let status = block_on(send_with_retry(&runtime, &policy, idempotency, request))
+                .map(|r| r.map(|r| r.status));
+            assert_eq!(status, Ok(Ok(if done { 200 } else { 404 })));
+        }
+        let runtime = ScriptedRuntime::new(vec![Ok(answer(404, ""))]);
+        let status = block_on(send_with_retry(
+            &runtime,
+            &policy,
+            Idempotency::Delete,
+            request,
+        ))
+        .map(|r| r.map(|r| r.status));
+        assert_eq!(
+            status,
+            Ok(Ok(404)),
+            "a first-attempt 404 is an answer, not a success"
+        );
+    }
 }

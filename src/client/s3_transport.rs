@@ -50,7 +50,7 @@ pub(super) fn s3_failure(errors: &ErrorContext, response: &HttpResponse) -> OpEr
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::client::test_runtime::{answer, block_on, ScriptedRuntime};
     use crate::config::{ConfigInput, NoEnvironment};
