@@ -165,12 +165,7 @@ mod tests {
     }
 
     fn answer(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            status_text: String::new(),
-            headers: Vec::new(),
-            body: body.as_bytes().to_vec(),
-        }
+        crate::client::test_runtime::answer(status, &[], body)
     }
 
     #[test]

@@ -1,26 +1,12 @@
 //! A scripted [`Runtime`] for the client's unit tests: answers from a queue, records every
 //! request, never waits.
-#![allow(clippy::unwrap_used, clippy::panic)]
 
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::secret::KeyPair;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
-/// Polls `future` to completion (every await of the scripted runtime is ready at once).
-pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..100_000 {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-    panic!("future never completed");
-}
+pub(crate) use crate::workflows::fake::block_on;
 
 /// A response with `status` and `body`.
 pub(crate) fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
