@@ -113,7 +113,7 @@ test('after teardown no event is delivered and the objects are intact', async ()
   await rx.close();
 });
 
-test('invalid options fail before any request, with the SDK's texts', async () => {
+test('invalid options fail before any request, with the SDK texts', async () => {
   const bucket = await workspace('co-invalid');
   const before = (await srv.requests()).length;
   const prefix = `Failed to setup coordination on "${bucket}": `;
