@@ -80,7 +80,7 @@ impl ErrorContext {
 }
 
 /// The code of a refusal, from its status, error code and message.
-pub fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorCode {
+pub(super) fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorCode {
     let code = code.unwrap_or("");
     if message.starts_with("Snapshots are not enabled") || code.contains("SnapshotsNotEnabled") {
         return ErrorCode::SnapshotsNotEnabled;

@@ -35,7 +35,6 @@ mod s3_transport;
 pub(crate) mod test_runtime;
 
 use auth::RequestAuth;
-pub use errors::classify;
 use errors::ErrorContext;
 use json_transport::{json_failure, JsonHost};
 use s3_transport::s3_failure;
