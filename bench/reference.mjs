@@ -1,8 +1,8 @@
 // The reference side of the benchmarks and the fidelity test: the nine agent-kit 0.1.3 workflows
 // re-created over the official SDKs (`@tigrisdata/storage` 3.21.0, `@tigrisdata/iam` 2.6.0),
-// step by step as spec `tigris-wire.md` §7 describes them: every call awaited in turn, no
+// step by step as docs/protocol.md §7 describes them: every call awaited in turn, no
 // concurrency, the same names, option mapping, error texts and swallowed failures as the original.
-// Written from the spec (the original package is not on the reachable registry).
+// Written from docs/protocol.md (the original package is not on the reachable registry).
 import { createBucket, createBucketSnapshot, listBucketSnapshots, removeBucket, setBucketTtl, setBucketNotifications } from '@tigrisdata/storage';
 import { createAccessKey, removeAccessKey } from '@tigrisdata/iam';
 

@@ -10,7 +10,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use tigris_agent_kit::runtime::HttpRequest;
-use tigris_agent_kit::signing::{sign_request, SigningKeys};
+use tigris_agent_kit::secret::KeyPair;
+use tigris_agent_kit::signing::sign_request;
 
 /// 2025-11-28T00:00:00Z, a fixed signing time.
 const NOW_MS: f64 = 1_764_288_000_000.0;
@@ -28,11 +29,11 @@ fn request(body: &[u8]) -> HttpRequest {
 }
 
 fn signing(c: &mut Criterion) {
-    let keys = SigningKeys {
-        access_key_id: "AKIDEXAMPLE".to_owned(),
-        secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned(),
-        session_token: None,
-    };
+    let keys = KeyPair::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None,
+    );
     let kib = vec![b'x'; 1024];
     for (name, body) in [("sign_empty", &[][..]), ("sign_1k", &kib[..])] {
         c.bench_function(name, |b| {

@@ -1,11 +1,33 @@
 // Types of tigris-agent-kit: the public surface of `@tigrisdata/agent-kit` 0.1.x, exactly,
 // plus two optional additions (`CreateForksOptions.concurrency`, `TigrisAgentKitConfig.requestTimeoutMs`). Every function resolves to
-// `{ data }` or `{ error }`; none throws or rejects.
+// `{ data }` or `{ error }`; none throws or rejects. Every `error` is an `Error` with a `code`
+// (an addition: the messages are the original's).
 
 
 export type TigrisResponse<T, E = Error> =
   | { data: T; error?: never }
   | { error: E; data?: never };
+
+/**
+ * What kind of failure an `error` reports (see README "Error codes"). `Unauthorized` and
+ * `Aborted` belong to exports that are not there yet.
+ */
+export type AgentKitErrorCode =
+  | "InvalidArgument"
+  | "SnapshotsNotEnabled"
+  | "BucketAlreadyExists"
+  | "NotFound"
+  | "AccessDenied"
+  | "Conflict"
+  | "Timeout"
+  | "NetworkError"
+  | "ServerError"
+  | "PartialFailure"
+  | "Unauthorized"
+  | "Aborted";
+
+/** The `error` every function resolves to on failure: a plain `Error` plus its `code`. */
+export type AgentKitError = Error & { code: AgentKitErrorCode };
 
 export type TigrisAgentKitConfig = {
   accessKeyId?: string;
@@ -50,11 +72,11 @@ export declare function createForks(
   baseBucket: string,
   count: number,
   options?: CreateForksOptions,
-): Promise<TigrisResponse<Forks>>;
+): Promise<TigrisResponse<Forks, AgentKitError>>;
 export declare function teardownForks(
   forkSet: Forks,
   options?: TeardownForksOptions,
-): Promise<TigrisResponse<void>>;
+): Promise<TigrisResponse<void, AgentKitError>>;
 
 // ── Workspaces ──
 export type CreateWorkspaceOptions = {
@@ -72,11 +94,11 @@ export type TeardownWorkspaceOptions = { config?: TigrisAgentKitConfig };
 export declare function createWorkspace(
   name: string,
   options?: CreateWorkspaceOptions,
-): Promise<TigrisResponse<Workspace>>;
+): Promise<TigrisResponse<Workspace, AgentKitError>>;
 export declare function teardownWorkspace(
   workspace: Workspace,
   options?: TeardownWorkspaceOptions,
-): Promise<TigrisResponse<void>>;
+): Promise<TigrisResponse<void, AgentKitError>>;
 
 // ── Checkpoints ──
 export type CheckpointOptions = { name?: string; config?: TigrisAgentKitConfig };
@@ -95,16 +117,16 @@ export type ListCheckpointsResponse = {
 export declare function checkpoint(
   bucket: string,
   options?: CheckpointOptions,
-): Promise<TigrisResponse<Checkpoint>>;
+): Promise<TigrisResponse<Checkpoint, AgentKitError>>;
 export declare function restore(
   bucket: string,
   snapshotId: string,
   options?: RestoreOptions,
-): Promise<TigrisResponse<RestoreResult>>;
+): Promise<TigrisResponse<RestoreResult, AgentKitError>>;
 export declare function listCheckpoints(
   bucket: string,
   options?: ListCheckpointsOptions,
-): Promise<TigrisResponse<ListCheckpointsResponse>>;
+): Promise<TigrisResponse<ListCheckpointsResponse, AgentKitError>>;
 
 // ── Coordination ──
 export type SetupCoordinationOptions = {
@@ -119,8 +141,8 @@ export type TeardownCoordinationOptions = { config?: TigrisAgentKitConfig };
 export declare function setupCoordination(
   bucket: string,
   options: SetupCoordinationOptions,
-): Promise<TigrisResponse<void>>;
+): Promise<TigrisResponse<void, AgentKitError>>;
 export declare function teardownCoordination(
   bucket: string,
   options?: TeardownCoordinationOptions,
-): Promise<TigrisResponse<void>>;
+): Promise<TigrisResponse<void, AgentKitError>>;

@@ -1,16 +1,19 @@
 //! Configuration: what the caller passed explicitly, what the environment holds, and the
-//! defaults, resolved exactly as the original does (spec `tigris-wire.md` §2).
+//! defaults, resolved exactly as the original does (docs/protocol.md §2). Its one error type is
+//! [`ConfigError`]: a message the client reports with `error.code` `InvalidArgument`.
+
+use crate::secret::{KeyPair, Secret};
 
 /// The explicit `config` object as the caller gave it. `None` = the field was absent or
 /// `undefined` (an explicit empty string is `Some("")` and wins, like JS `??`).
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConfigInput {
     /// `accessKeyId`.
     pub access_key_id: Option<String>,
-    /// `secretAccessKey`; never printed.
-    pub secret_access_key: Option<String>,
-    /// `sessionToken`; never printed.
-    pub session_token: Option<String>,
+    /// `secretAccessKey`.
+    pub secret_access_key: Option<Secret>,
+    /// `sessionToken`.
+    pub session_token: Option<Secret>,
     /// `organizationId`.
     pub organization_id: Option<String>,
     /// `endpoint` (S3 and the JSON bucket API).
@@ -24,23 +27,6 @@ pub struct ConfigInput {
     /// `requestTimeoutMs` (this package's addition): the deadline of each HTTP attempt, after
     /// which it is retried like a network error. `None`: 30 s.
     pub request_timeout_ms: Option<u32>,
-}
-
-impl std::fmt::Debug for ConfigInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let masked = |v: &Option<String>| v.as_ref().map(|_| "******");
-        f.debug_struct("ConfigInput")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &masked(&self.secret_access_key))
-            .field("session_token", &masked(&self.session_token))
-            .field("organization_id", &self.organization_id)
-            .field("endpoint", &self.endpoint)
-            .field("iam_endpoint", &self.iam_endpoint)
-            .field("mgmt_endpoint", &self.mgmt_endpoint)
-            .field("has_credential_provider", &self.has_credential_provider)
-            .field("request_timeout_ms", &self.request_timeout_ms)
-            .finish()
-    }
 }
 
 /// Read access to environment variables (`process.env` then `.env` in Node, `Deno.env` when
@@ -59,8 +45,6 @@ impl Environment for NoEnvironment {
     }
 }
 
-use crate::ops::{OpError, OpErrorKind};
-
 /// Default S3 endpoint (also the host of the JSON bucket API).
 pub const DEFAULT_ENDPOINT: &str = "https://t3.storage.dev";
 /// Default IAM endpoint.
@@ -68,7 +52,7 @@ pub const DEFAULT_IAM_ENDPOINT: &str = "https://iam.storageapi.dev";
 /// Default management endpoint (accepted, unused by these calls).
 pub const DEFAULT_MGMT_ENDPOINT: &str = "https://mgmt.storageapi.dev";
 
-/// Environment variable names, spec §2.2.
+/// Environment variable names, docs/protocol.md §2.2.
 pub mod env_vars {
     /// `accessKeyId`.
     pub const ACCESS_KEY_ID: &str = "TIGRIS_STORAGE_ACCESS_KEY_ID";
@@ -87,7 +71,7 @@ pub mod env_vars {
 }
 
 /// Where a resolved value came from (the S3 transport treats option values and environment
-/// values differently, spec §2.3 and §3.4).
+/// values differently, docs/protocol.md §2.3 and §3.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
     /// The explicit `config` object.
@@ -98,22 +82,35 @@ pub enum Source {
     Default,
 }
 
+/// A configuration value: text ([`String`]) or a [`Secret`].
+pub trait ConfigValue: Clone + From<String> {
+    /// The text (for a secret: to sign or send with, never to print).
+    fn text(&self) -> &str;
+}
+
+impl ConfigValue for String {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl ConfigValue for Secret {
+    fn text(&self) -> &str {
+        self.expose()
+    }
+}
+
 /// A resolved value and where it came from; an empty string counts as missing, like JS `!value`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Resolved {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved<T = String> {
     /// The value (`None` when neither option, environment nor default gave one).
-    pub value: Option<String>,
+    pub value: Option<T>,
     /// Its origin.
     pub source: Source,
 }
 
-impl Resolved {
-    fn pick(
-        explicit: &Option<String>,
-        env: &dyn Environment,
-        var: &str,
-        default: Option<&str>,
-    ) -> Self {
+impl<T: ConfigValue> Resolved<T> {
+    fn pick(explicit: &Option<T>, env: &dyn Environment, var: &str, default: Option<&str>) -> Self {
         if let Some(v) = explicit {
             return Resolved {
                 value: Some(v.clone()),
@@ -122,19 +119,19 @@ impl Resolved {
         }
         if let Some(v) = env.var(var) {
             return Resolved {
-                value: Some(v),
+                value: Some(T::from(v)),
                 source: Source::Environment,
             };
         }
         Resolved {
-            value: default.map(str::to_owned),
+            value: default.map(|d| T::from(d.to_owned())),
             source: Source::Default,
         }
     }
 
     /// The value when it is a non-empty string (JS truthiness).
     pub fn present(&self) -> Option<&str> {
-        self.value.as_deref().filter(|v| !v.is_empty())
+        self.value.as_ref().map(T::text).filter(|v| !v.is_empty())
     }
 
     /// The value when it is non-empty and came from the explicit options.
@@ -147,16 +144,16 @@ impl Resolved {
     }
 }
 
-/// The configuration after applying explicit > environment > defaults (spec §2.2), evaluated
-/// once per client. `Debug` masks the secrets.
-#[derive(Clone, PartialEq, Eq)]
+/// The configuration after applying explicit > environment > defaults (docs/protocol.md §2.2), evaluated
+/// once per client.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResolvedConfig {
     /// `accessKeyId`.
     pub access_key_id: Resolved,
     /// `secretAccessKey`.
-    pub secret_access_key: Resolved,
+    pub secret_access_key: Resolved<Secret>,
     /// `sessionToken`.
-    pub session_token: Resolved,
+    pub session_token: Resolved<Secret>,
     /// `organizationId`.
     pub organization_id: Resolved,
     /// S3 endpoint.
@@ -169,23 +166,7 @@ pub struct ResolvedConfig {
     pub has_credential_provider: bool,
 }
 
-impl std::fmt::Debug for ResolvedConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let masked = |r: &Resolved| r.value.as_ref().map(|_| "******");
-        f.debug_struct("ResolvedConfig")
-            .field("access_key_id", &self.access_key_id.value)
-            .field("secret_access_key", &masked(&self.secret_access_key))
-            .field("session_token", &masked(&self.session_token))
-            .field("organization_id", &self.organization_id.value)
-            .field("endpoint", &self.endpoint.value)
-            .field("iam_endpoint", &self.iam_endpoint.value)
-            .field("mgmt_endpoint", &self.mgmt_endpoint.value)
-            .field("has_credential_provider", &self.has_credential_provider)
-            .finish()
-    }
-}
-
-/// Resolves `input` against `env` and the defaults (spec §2.2): an explicit value (even `""`)
+/// Resolves `input` against `env` and the defaults (docs/protocol.md §2.2): an explicit value (even `""`)
 /// wins over the environment, which wins over the default.
 pub fn resolve(input: &ConfigInput, env: &dyn Environment) -> ResolvedConfig {
     use env_vars::*;
@@ -211,37 +192,13 @@ pub fn resolve(input: &ConfigInput, env: &dyn Environment) -> ResolvedConfig {
     }
 }
 
-/// Static keys taken from the configuration.
-#[derive(Clone, PartialEq, Eq)]
-pub struct StaticKeys {
-    /// Access key id (may be empty in S3 session-token mode, as the SDK signs then).
-    pub access_key_id: String,
-    /// Secret (may be empty in S3 session-token mode).
-    pub secret_access_key: String,
-    /// Session token signed as `x-amz-security-token`.
-    pub session_token: Option<String>,
-}
-
-impl std::fmt::Debug for StaticKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StaticKeys")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"******")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "******"),
-            )
-            .finish()
-    }
-}
-
 /// How one call authenticates, decided before any request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthPlan {
     /// SigV4 with configured keys; `namespace` adds a signed `X-Tigris-Namespace`.
     Sign {
-        /// The keys.
-        keys: StaticKeys,
+        /// The keys (the S3 session-token mode signs with empty ones, as the SDK does).
+        keys: KeyPair,
         /// Organization id sent as `X-Tigris-Namespace`, if any.
         namespace: Option<String>,
     },
@@ -251,45 +208,33 @@ pub enum AuthPlan {
         namespace: Option<String>,
     },
     /// Tigris HTTP transport session-token mode: no signature, `x-amz-security-token` and
-    /// `X-Tigris-Namespace` headers (spec §3.4).
+    /// `X-Tigris-Namespace` headers (docs/protocol.md §3.4).
     Token {
-        /// The session token (never printed).
-        token: Masked,
+        /// The session token.
+        token: Secret,
         /// The organization id.
         namespace: String,
     },
 }
 
-/// A string whose `Debug` prints `******`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Masked(pub String);
+/// Why a call cannot be made with this configuration (a missing field, a missing organization
+/// id): the SDK's message. Nothing has been sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
 
-impl std::fmt::Debug for Masked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("******")
-    }
-}
-
-fn config_error(message: String) -> OpError {
-    OpError {
-        kind: OpErrorKind::Config,
-        message,
-    }
-}
-
-fn incomplete(field: &str, var: &str) -> OpError {
-    config_error(format!(
+fn incomplete(field: &str, var: &str) -> ConfigError {
+    ConfigError(format!(
         "Tigris Config incomplete: {field} is missing. Set {var} in environment or pass it as an option."
     ))
 }
 
 impl ResolvedConfig {
     /// Authentication of an S3-transport call (createBucket, snapshots, removeBucket), with the
-    /// SDK's validation texts (spec §2.3, §3.4). A `credentialProvider` is honoured with or
+    /// SDK's validation texts (docs/protocol.md §2.3, §3.4). A `credentialProvider` is honoured with or
     /// without an organization id (deliberate improvement).
-    pub fn s3_auth(&self) -> Result<AuthPlan, OpError> {
+    pub fn s3_auth(&self) -> Result<AuthPlan, ConfigError> {
         let option_org = self.organization_id.from_options().map(str::to_owned);
-        let option_token = self.session_token.from_options().map(str::to_owned);
+        let option_token = self.session_token.from_options().map(Secret::from);
         if self.has_credential_provider {
             self.s3_endpoint()?;
             return Ok(AuthPlan::Provider {
@@ -309,31 +254,31 @@ impl ResolvedConfig {
         }
         self.s3_endpoint()?;
         Ok(AuthPlan::Sign {
-            keys: StaticKeys {
-                access_key_id: key.unwrap_or_default().to_owned(),
-                secret_access_key: secret.unwrap_or_default().to_owned(),
-                session_token: option_token,
-            },
+            keys: KeyPair::new(
+                key.unwrap_or_default(),
+                secret.unwrap_or_default(),
+                option_token,
+            ),
             namespace: if token_mode { option_org } else { None },
         })
     }
 
     /// The S3 endpoint, or the SDK's "endpoint is missing" error.
-    pub fn s3_endpoint(&self) -> Result<&str, OpError> {
+    pub fn s3_endpoint(&self) -> Result<&str, ConfigError> {
         self.endpoint
             .present()
             .ok_or_else(|| incomplete("endpoint", env_vars::ENDPOINT))
     }
 
     /// Authentication of a Tigris HTTP-transport call (metadata GET, settings PATCH, IAM), with
-    /// that transport's validation texts (spec §2.3, §3.2, §3.4).
-    pub fn http_auth(&self) -> Result<AuthPlan, OpError> {
+    /// that transport's validation texts (docs/protocol.md §2.3, §3.2, §3.4).
+    pub fn http_auth(&self) -> Result<AuthPlan, ConfigError> {
         if let Some(token) = self.session_token.present() {
             let Some(org) = self.organization_id.present() else {
-                return Err(config_error("Organization ID is required".to_owned()));
+                return Err(ConfigError("Organization ID is required".to_owned()));
             };
             return Ok(AuthPlan::Token {
-                token: Masked(token.to_owned()),
+                token: Secret::from(token),
                 namespace: org.to_owned(),
             });
         }
@@ -342,11 +287,7 @@ impl ResolvedConfig {
             self.secret_access_key.present(),
         ) {
             return Ok(AuthPlan::Sign {
-                keys: StaticKeys {
-                    access_key_id: key.to_owned(),
-                    secret_access_key: secret.to_owned(),
-                    session_token: None,
-                },
+                keys: KeyPair::new(key, secret, None),
                 namespace: None,
             });
         }
@@ -355,7 +296,7 @@ impl ResolvedConfig {
                 namespace: self.organization_id.present().map(str::to_owned),
             });
         }
-        Err(config_error(
+        Err(ConfigError(
             "Session token or credentials are required".to_owned(),
         ))
     }

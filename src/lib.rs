@@ -1,24 +1,40 @@
-//! tigris-agent-kit: storage primitives for AI agents on Tigris object storage, compiled to
-//! WebAssembly — a drop-in replacement for the npm package `@tigrisdata/agent-kit`.
+//! tigris-agent-kit: storage primitives for AI agents on Tigris object storage (forks,
+//! workspaces, checkpoints, coordination), compiled to WebAssembly — a drop-in replacement for
+//! the npm package `@tigrisdata/agent-kit`. Every request is signed in the module (SigV4) and
+//! sent through the runtime's global `fetch`; which runtimes are proven is in README.md.
 //!
-//! (Crate docs with the runtime support matrix: see README.md; filled in as runtimes are proven.)
+//! Layers, from a JS call down to `fetch` (docs/architecture.md follows one call through them):
 //!
-//! Layers:
-//! - [`runtime`]: what the embedder provides (HTTP, clock, randomness, sleep, credentials).
+//! ```text
+//! js glue (wasm32 only: api, js)   JS values → Rust types, {data}/{error} with error.code back
+//!   └─ workflows                   the nine exports, written once against ops::TigrisOps
+//!        └─ ops::TigrisOps         the Tigris calls the workflows need (one per SDK call)
+//!             └─ client            the wire implementation: config → auth plan → request →
+//!                  │               signed attempts with retries → answer or coded error
+//!                  ├─ requests, parse, signing, retry
+//!                  └─ runtime::Runtime   what the host provides (HTTP, clock, random, sleep,
+//!                                        credential provider)
+//! ```
+//!
 //! - [`config`]: config resolution (explicit > environment > defaults) and validation.
-//! - wire layer ([`signing`], [`http`], [`requests`], [`parse`], [`retry`], [`client`]):
-//!   builds, signs, sends and parses every Tigris call; implements [`ops::TigrisOps`].
-//! - [`workflows`]: the nine agent-kit functions, written once against [`ops::TigrisOps`].
-//! - `js` / `api` (wasm32 only): the thin wasm-bindgen glue.
+//! - [`requests`] builds each call's exact request, [`signing`] signs it, [`retry`] repeats
+//!   transient failures as each request's [`retry::Idempotency`] allows, [`parse`] reads the
+//!   answers; [`client`] ties them into [`client::TigrisClient`], which implements
+//!   [`ops::TigrisOps`].
+//! - [`workflows`]: the agent-kit functions and their argument checks.
+//! - [`error_code`]: the `error.code` every failure carries; [`secret`]: the types that keep
+//!   secrets out of `Debug` output.
+//! - `api` / `js` (wasm32 only): the thin wasm-bindgen glue and the bindings to the JS host.
 
 pub mod client;
 pub mod config;
-pub mod names;
+pub mod error_code;
 pub mod ops;
 pub mod parse;
 pub mod requests;
 pub mod retry;
 pub mod runtime;
+pub mod secret;
 pub mod signing;
 pub mod workflows;
 

@@ -1,9 +1,13 @@
 //! The Tigris operations the workflows are written against. The wire layer's
 //! `client::TigrisClient` implements [`TigrisOps`] over a [`crate::runtime::Runtime`]; workflow
 //! tests implement it with an in-memory fake. Each operation corresponds to one call of the
-//! official SDKs (spec `tigris-wire.md` §1) and fails with that call's message.
+//! official SDKs (docs/protocol.md §1) and fails with that call's message and an [`ErrorCode`].
 
 use std::fmt;
+use std::num::NonZeroU32;
+
+pub use crate::error_code::ErrorCode;
+use crate::secret::Secret;
 
 /// Role of a scoped access key on one bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +46,7 @@ pub struct ForkSource {
     pub snapshot: Option<String>,
 }
 
-/// Options of a bucket creation (spec §5.1–5.2).
+/// Options of a bucket creation (docs/protocol.md §5.1–5.2).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CreateBucketOptions {
     /// ACL; `None` behaves like the SDK's `undefined` (no ACL header).
@@ -53,7 +57,7 @@ pub struct CreateBucketOptions {
     pub fork_of: Option<ForkSource>,
 }
 
-/// One snapshot as listed by the server (spec §5.4).
+/// One snapshot as listed by the server (docs/protocol.md §5.4).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SnapshotInfo {
     /// The snapshot version (part of `<Name>` before `;`); entries without one are dropped by the workflows.
@@ -74,46 +78,26 @@ pub struct SnapshotPage {
 }
 
 /// A newly minted access key.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessKey {
     /// `AccessKeyId`.
     pub id: String,
-    /// `SecretAccessKey`; `None` when the server did not return one. Never printed.
-    pub secret: Option<String>,
+    /// `SecretAccessKey`; `None` when the server did not return one.
+    pub secret: Option<Secret>,
 }
 
-impl fmt::Debug for AccessKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessKey")
-            .field("id", &self.id)
-            .field("secret", &self.secret.as_ref().map(|_| "******"))
-            .finish()
-    }
-}
-
-/// Webhook authentication (spec §5.8).
-#[derive(Clone, PartialEq, Eq)]
+/// Webhook authentication (docs/protocol.md §5.8).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WebhookAuth {
     /// `Authorization: Bearer <token>`; sent as `{"token": …}`.
-    Token(String),
+    Token(Secret),
     /// HTTP Basic; sent as `{"basic_user": …, "basic_pass": …}`.
     Basic {
         /// User name.
         username: String,
-        /// Password; never printed.
-        password: String,
+        /// Password.
+        password: Secret,
     },
-}
-
-impl fmt::Debug for WebhookAuth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WebhookAuth::Token(_) => f.write_str("Token(******)"),
-            WebhookAuth::Basic { username, .. } => {
-                write!(f, "Basic {{ username: {username:?}, password: ****** }}")
-            }
-        }
-    }
 }
 
 /// A notification configuration to merge into the bucket's settings.
@@ -127,32 +111,13 @@ pub struct NotificationConfig {
     pub auth: Option<WebhookAuth>,
 }
 
-/// What went wrong in one operation, in terms the workflows (and users) can act on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OpErrorKind {
-    /// The configuration is incomplete (no credentials, no endpoint…); nothing was sent. Permanent.
-    Config,
-    /// The bucket or key does not exist (404 / `NoSuchBucket` / `NoSuchEntity`). Permanent.
-    NotFound,
-    /// The bucket name is taken by someone else (`BucketAlreadyExists`). Permanent.
-    AlreadyExists,
-    /// The caller was refused (`AccessDenied`, `SignatureDoesNotMatch`, `InvalidAccessKeyId`). Permanent.
-    Denied,
-    /// Snapshots are not enabled on the bucket (snapshot/fork of a regular bucket). Permanent.
-    SnapshotsNotEnabled,
-    /// Network failure, timeout, 5xx or 429 that survived every retry. Temporary.
-    Transient,
-    /// Any other refusal by the server (bad request, conflicts such as `BucketNotEmpty`).
-    Other,
-}
-
-/// An operation's failure: a kind plus the exact single-line message the official SDK call
+/// An operation's failure: a code plus the exact single-line message the official SDK call
 /// would produce (e.g. `Unable to create bucket The requested bucket name is not available.`).
 /// Never contains a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpError {
-    /// Classification.
-    pub kind: OpErrorKind,
+    /// Classification (`error.code`).
+    pub code: ErrorCode,
     /// The SDK-equivalent message.
     pub message: String,
 }
@@ -168,33 +133,33 @@ impl std::error::Error for OpError {}
 /// The Tigris operations agent-kit composes. Implemented by `client::TigrisClient`.
 #[allow(async_fn_in_trait)]
 pub trait TigrisOps {
-    /// `createBucket`: plain, public/private, snapshot-enabled or fork (spec §5.1–5.2). A bucket
+    /// `createBucket`: plain, public/private, snapshot-enabled or fork (docs/protocol.md §5.1–5.2). A bucket
     /// the caller already owns (`BucketAlreadyOwnedByYou`, e.g. after a lost response and a
     /// retry) counts as success.
     async fn create_bucket(&self, name: &str, options: &CreateBucketOptions)
         -> Result<(), OpError>;
-    /// `createBucketSnapshot`: returns the `X-Tigris-Snapshot-Version` (spec §5.3).
+    /// `createBucketSnapshot`: returns the `X-Tigris-Snapshot-Version` (docs/protocol.md §5.3).
     async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError>;
-    /// `listBucketSnapshots` (spec §5.4).
+    /// `listBucketSnapshots` (docs/protocol.md §5.4).
     async fn list_snapshots(
         &self,
         bucket: &str,
         limit: Option<u32>,
         continuation_token: Option<&str>,
     ) -> Result<SnapshotPage, OpError>;
-    /// `removeBucket(name, {force: true})` (spec §5.5). A retried DELETE answered 404 counts as done.
+    /// `removeBucket(name, {force: true})` (docs/protocol.md §5.5). A retried DELETE answered 404 counts as done.
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError>;
-    /// `setBucketTtl(name, {ttlConfig: {enabled: true, days}})`: metadata GET then PATCH (spec §5.7).
-    async fn set_bucket_ttl(&self, bucket: &str, days: u32) -> Result<(), OpError>;
-    /// `setBucketNotifications` with `{enabled: true, url, filter, auth?}`: GET then PATCH (spec §5.8).
+    /// `setBucketTtl(name, {ttlConfig: {enabled: true, days}})`: metadata GET then PATCH (docs/protocol.md §5.7).
+    async fn set_bucket_ttl(&self, bucket: &str, days: NonZeroU32) -> Result<(), OpError>;
+    /// `setBucketNotifications` with `{enabled: true, url, filter, auth?}`: GET then PATCH (docs/protocol.md §5.8).
     async fn set_notifications(
         &self,
         bucket: &str,
         config: &NotificationConfig,
     ) -> Result<(), OpError>;
-    /// `setBucketNotifications(bucket, {})`: one PATCH `{"object_notifications":{}}` (spec §5.8).
+    /// `setBucketNotifications(bucket, {})`: one PATCH `{"object_notifications":{}}` (docs/protocol.md §5.8).
     async fn clear_notifications(&self, bucket: &str) -> Result<(), OpError>;
-    /// `createAccessKey(name, {bucketsRole: [{bucket, role}]})` (spec §5.11). Every retry reuses
+    /// `createAccessKey(name, {bucketsRole: [{bucket, role}]})` (docs/protocol.md §5.11). Every retry reuses
     /// the same `req_uuid`, so a retry never mints a second key.
     async fn create_access_key(
         &self,
@@ -202,7 +167,7 @@ pub trait TigrisOps {
         bucket: &str,
         role: Role,
     ) -> Result<AccessKey, OpError>;
-    /// `removeAccessKey(id)` (spec §5.12).
+    /// `removeAccessKey(id)` (docs/protocol.md §5.12).
     async fn remove_access_key(&self, id: &str) -> Result<(), OpError>;
     /// Milliseconds since the epoch, for default names (`Date.now()`) and `createdAt`.
     fn now_ms(&self) -> f64;

@@ -1,13 +1,14 @@
 //! Retries of transient failures: no response (network error, deadline), 5xx and 429. Capped
 //! exponential backoff with full jitter, waiting through the runtime; every attempt is rebuilt
-//! and re-signed by the caller's closure. The caller learns whether an earlier attempt failed
-//! transiently, so it can treat `BucketAlreadyOwnedByYou` / a 404 on DELETE after such a
-//! failure as the success of the lost attempt. A caller that can find out what a lost attempt
-//! did (see [`Recover`]) is asked before each retry that follows a missing response.
+//! and re-signed by the caller's closure (a request that cannot be signed is an error, never
+//! sent). What repeating a request does is declared once per request as its [`Idempotency`]:
+//! which answers after a lost attempt mean that attempt did the work, and how to find out what a
+//! lost attempt did when the server cannot tell (docs/protocol.md §6).
 
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::parse::responses;
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
 
 /// Attempts, backoff and per-request deadline.
@@ -52,55 +53,91 @@ pub fn is_transient_status(status: u16) -> bool {
     status >= 500 || status == 429
 }
 
-/// The last attempt's result and whether an earlier attempt failed transiently.
-#[derive(Debug)]
-pub struct Attempted {
-    /// The final response or transport failure.
-    pub result: Result<HttpResponse, TransportError>,
-    /// `true` when some earlier attempt got no response or a 5xx/429 (so the server may have
-    /// acted on it).
-    pub after_transient_failure: bool,
-    /// Number of attempts made.
-    pub attempts: u32,
-}
-
 /// Finds out what an attempt that got no response did on the server, when the caller can (e.g.
 /// by listing what it made): the response that attempt would have had, or `None` to retry.
 pub type Recover<'a> = &'a dyn Fn() -> Pin<Box<dyn Future<Output = Option<HttpResponse>> + 'a>>;
 
-/// Sends the request `build` makes (called once per attempt, so it is re-signed each time) until
-/// a non-transient answer or the attempts run out. Before a retry that follows an attempt with
-/// no response, `recover` (when given) may supply that attempt's answer instead.
-pub async fn send_with_retry<R: Runtime>(
+/// What sending a request again does, and so which answers after a failed attempt (no response,
+/// 5xx or 429: the server may have acted on it) mean that attempt did the work.
+#[derive(Clone, Copy)]
+pub enum Idempotency<'a> {
+    /// Repeating it changes nothing more (reads, whole-settings PATCHes, an access-key creation
+    /// whose `req_uuid` is the same on every attempt, so the server mints one key): the last
+    /// answer is the answer.
+    Idempotent,
+    /// A bucket creation: after a failed attempt, `BucketAlreadyOwnedByYou` is that attempt's
+    /// success.
+    CreateBucket,
+    /// A deletion: after a failed attempt, a 404 is that attempt's success.
+    Delete,
+    /// A creation nobody can recognise afterwards (an unnamed snapshot): sent again after a
+    /// failed attempt, as the SDK does, even though the server may then make a second one.
+    NotIdempotent,
+    /// A creation the server cannot deduplicate but the client can find (a named snapshot): before a retry that follows an
+    /// attempt with no response, `Recover` looks for what that attempt made; its answer, if
+    /// any, is the result.
+    Recoverable(Recover<'a>),
+}
+
+impl Idempotency<'_> {
+    /// Whether `response`, after an earlier attempt failed, means that attempt did the work.
+    pub fn done_by_lost_attempt(&self, response: &HttpResponse) -> bool {
+        match self {
+            Idempotency::CreateBucket => {
+                !(200..300).contains(&response.status)
+                    && responses::s3_error(&String::from_utf8_lossy(&response.body))
+                        .0
+                        .as_deref()
+                        == Some("BucketAlreadyOwnedByYou")
+            }
+            Idempotency::Delete => response.status == 404,
+            Idempotency::Idempotent | Idempotency::NotIdempotent | Idempotency::Recoverable(_) => {
+                false
+            }
+        }
+    }
+}
+
+/// The answer the work of a lost attempt stands for: an empty 200.
+fn done() -> HttpResponse {
+    HttpResponse {
+        status: 200,
+        status_text: "OK".to_owned(),
+        headers: Vec::new(),
+        body: Vec::new(),
+    }
+}
+
+/// Sends the request `build` makes (called once per attempt, so it is signed at its own time)
+/// until a non-transient answer or the attempts run out, applying `idempotency` to the answers
+/// that follow a failed attempt. A `build` error ends the call with no further request.
+pub async fn send_with_retry<R: Runtime, E>(
     runtime: &R,
     policy: &RetryPolicy,
-    recover: Option<Recover<'_>>,
-    mut build: impl FnMut() -> HttpRequest,
-) -> Attempted {
+    idempotency: Idempotency<'_>,
+    mut build: impl FnMut() -> Result<HttpRequest, E>,
+) -> Result<Result<HttpResponse, TransportError>, E> {
     let attempts = policy.max_attempts.max(1);
-    let mut after_transient_failure = false;
+    let mut after_failure = false;
     let mut attempt = 1;
     loop {
-        let result = runtime.send(build(), policy.deadline_ms).await;
+        let result = runtime.send(build()?, policy.deadline_ms).await;
+        if let Ok(response) = &result {
+            if after_failure && idempotency.done_by_lost_attempt(response) {
+                return Ok(Ok(done()));
+            }
+        }
         let transient = match &result {
             Ok(response) => is_transient_status(response.status),
             Err(_) => true,
         };
         if !transient || attempt >= attempts {
-            return Attempted {
-                result,
-                after_transient_failure,
-                attempts: attempt,
-            };
+            return Ok(result);
         }
-        after_transient_failure = true;
-        if let (Err(_), Some(recover)) = (&result, recover) {
+        after_failure = true;
+        if let (Err(_), Idempotency::Recoverable(recover)) = (&result, idempotency) {
             if let Some(response) = recover().await {
-                return Attempted {
-                    result: Ok(response),
-                    after_transient_failure,
-                    attempts: attempt,
-                };
+                return Ok(Ok(response));
             }
         }
         let mut random = [0u8; 4];
@@ -125,5 +162,95 @@ mod tests {
         assert!(p.delay_ms(40, u32::MAX) <= 2_000);
         assert_eq!(p.delay_ms(3, 0), 0);
         assert!(is_transient_status(503) && is_transient_status(429) && !is_transient_status(404));
+    }
+
+    fn answer(status: u16, body: &str) -> HttpResponse {
+        crate::client::test_runtime::answer(status, &[], body)
+    }
+
+    #[test]
+    fn answers_that_mean_a_lost_attempt_did_the_work() {
+        let owned = answer(
+            409,
+            "<Error><Code>BucketAlreadyOwnedByYou</Code><Message>m</Message></Error>",
+        );
+        let taken = answer(
+            409,
+            "<Error><Code>BucketAlreadyExists</Code><Message>m</Message></Error>",
+        );
+        assert!(Idempotency::CreateBucket.done_by_lost_attempt(&owned));
+        assert!(!Idempotency::CreateBucket.done_by_lost_attempt(&taken));
+        assert!(!Idempotency::CreateBucket.done_by_lost_attempt(&answer(404, "")));
+        assert!(Idempotency::Delete.done_by_lost_attempt(&answer(404, "")));
+        assert!(!Idempotency::Delete.done_by_lost_attempt(&owned));
+        assert!(!Idempotency::Idempotent.done_by_lost_attempt(&answer(404, "")));
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_built_again_is_never_sent() {
+        use crate::client::test_runtime::{block_on, ScriptedRuntime};
+        let runtime = ScriptedRuntime::new(vec![Ok(answer(503, ""))]);
+        let mut builds = 0;
+        let outcome = block_on(send_with_retry(
+            &runtime,
+            &RetryPolicy::default(),
+            Idempotency::Idempotent,
+            || {
+                builds += 1;
+                if builds == 1 {
+                    Ok(HttpRequest {
+                        method: "GET",
+                        url: "http://h/".into(),
+                        headers: Vec::new(),
+                        body: Vec::new(),
+                    })
+                } else {
+                    Err("cannot sign")
+                }
+            },
+        ));
+        assert_eq!(outcome, Err("cannot sign"));
+        assert_eq!(
+            runtime.sent.borrow().len(),
+            1,
+            "only the signed attempt went out"
+        );
+    }
+
+    #[test]
+    fn the_answer_after_a_lost_attempt_follows_the_idempotency() {
+        use crate::client::test_runtime::{block_on, ScriptedRuntime};
+        let request = || {
+            Ok::<_, ()>(HttpRequest {
+                method: "DELETE",
+                url: "http://h/b/".into(),
+                headers: Vec::new(),
+                body: Vec::new(),
+            })
+        };
+        let policy = RetryPolicy::default();
+        for (idempotency, done) in [
+            (Idempotency::Delete, true),
+            (Idempotency::Idempotent, false),
+        ] {
+            let runtime =
+                ScriptedRuntime::new(vec![Err(TransportError::Timeout), Ok(answer(404, ""))]);
+            let status = block_on(send_with_retry(&runtime, &policy, idempotency, request))
+                .map(|r| r.map(|r| r.status));
+            assert_eq!(status, Ok(Ok(if done { 200 } else { 404 })));
+        }
+        let runtime = ScriptedRuntime::new(vec![Ok(answer(404, ""))]);
+        let status = block_on(send_with_retry(
+            &runtime,
+            &policy,
+            Idempotency::Delete,
+            request,
+        ))
+        .map(|r| r.map(|r| r.status));
+        assert_eq!(
+            status,
+            Ok(Ok(404)),
+            "a first-attempt 404 is an answer, not a success"
+        );
     }
 }

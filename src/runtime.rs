@@ -2,6 +2,8 @@
 //! timers and the user's credential provider. The wasm glue implements it on top of the global
 //! `fetch`, `Date.now`, `crypto.getRandomValues` and `setTimeout`; tests implement it natively.
 
+use crate::secret::KeyPair;
+
 /// An HTTP request ready to send: absolute URL, method, headers (already signed) and body.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -37,30 +39,6 @@ pub enum TransportError {
     Timeout,
 }
 
-/// Credentials returned by the user's `credentialProvider`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ProvidedCredentials {
-    /// Access key id (`tid_…`).
-    pub access_key_id: String,
-    /// Secret access key; never printed.
-    pub secret_access_key: String,
-    /// Optional session token; never printed.
-    pub session_token: Option<String>,
-}
-
-impl std::fmt::Debug for ProvidedCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProvidedCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"******")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "******"),
-            )
-            .finish()
-    }
-}
-
 /// Services the core needs from its host. Implementations are single-threaded (wasm), so the
 /// futures are not required to be `Send`.
 #[allow(async_fn_in_trait)]
@@ -79,5 +57,5 @@ pub trait Runtime {
     fn fill_random(&self, buf: &mut [u8]);
     /// Calls the user's `credentialProvider`, if one was configured; `None` when there is none.
     /// `Err` carries the provider's failure message (which must not contain secrets).
-    async fn provide_credentials(&self) -> Option<Result<ProvidedCredentials, String>>;
+    async fn provide_credentials(&self) -> Option<Result<KeyPair, String>>;
 }

@@ -17,6 +17,7 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 
 use crate::runtime::HttpRequest;
+use crate::secret::KeyPair;
 
 /// SigV4 region used for every call (as both JS SDKs do).
 pub const REGION: &str = "auto";
@@ -32,30 +33,6 @@ const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934
 
 /// Message of a request `aws-sigv4` refuses (kept fixed: formatting its errors costs bytes).
 const SIGN_FAILED: &str = "Unable to sign the request";
-
-/// The credentials one signature uses. `Debug` masks the secret and token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SigningKeys {
-    /// Access key id (may be empty: the S3 session-token mode signs with empty keys).
-    pub access_key_id: String,
-    /// Secret access key.
-    pub secret_access_key: String,
-    /// Session token, added and signed as `x-amz-security-token`.
-    pub session_token: Option<String>,
-}
-
-impl std::fmt::Debug for SigningKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKeys")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"******")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "******"),
-            )
-            .finish()
-    }
-}
 
 /// Why a request could not be signed (a URL or header value `aws-sigv4` refuses). Carries no
 /// secret. Permanent.
@@ -75,43 +52,12 @@ pub fn time_from_ms(now_ms: f64) -> SystemTime {
         .unwrap_or(UNIX_EPOCH)
 }
 
-/// `YYYYMMDDTHHMMSSZ` of `now_ms` (the `x-amz-date` format).
-pub fn amz_date(now_ms: f64) -> String {
-    let secs = (time_from_ms(now_ms)
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)) as i64;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's algorithm).
-pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// Signs `request` in place at `now_ms`: appends `x-amz-date`, `x-amz-content-sha256`,
 /// `x-amz-security-token` (with a session token) and `authorization`. Every header already in the
 /// request plus `host` (from the URL) is signed. Returns the hex signature.
 pub fn sign_request(
     request: &mut HttpRequest,
-    keys: &SigningKeys,
+    keys: &KeyPair,
     now_ms: f64,
 ) -> Result<String, SignError> {
     sign_with(request, keys, now_ms, REGION, SERVICE, s3_settings())
@@ -131,7 +77,7 @@ pub fn s3_settings() -> SigningSettings {
 /// use other ones).
 pub fn sign_with(
     request: &mut HttpRequest,
-    keys: &SigningKeys,
+    keys: &KeyPair,
     now_ms: f64,
     region: &str,
     service: &str,
@@ -142,8 +88,8 @@ pub fn sign_with(
     let identity = Identity::new(
         Credentials::new(
             keys.access_key_id.clone(),
-            keys.secret_access_key.clone(),
-            keys.session_token.clone(),
+            keys.secret_access_key.expose().to_owned(),
+            keys.session_token.as_ref().map(|t| t.expose().to_owned()),
             None,
             "tigris-agent-kit",
         ),
@@ -208,15 +154,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amz_date_formats() {
-        assert_eq!(amz_date(1_767_225_600_000.0), "20260101T000000Z");
-        assert_eq!(amz_date(0.0), "19700101T000000Z");
-        assert_eq!(amz_date(f64::NAN), "19700101T000000Z");
-        assert_eq!(amz_date(1e30), "99991231T235959Z");
-        assert_eq!(amz_date(951_782_400_000.0), "20000229T000000Z");
-    }
-
-    #[test]
     fn refuses_url_without_host() {
         let mut r = HttpRequest {
             method: "GET",
@@ -224,11 +161,7 @@ mod tests {
             headers: vec![],
             body: vec![],
         };
-        let k = SigningKeys {
-            access_key_id: "a".into(),
-            secret_access_key: "b".into(),
-            session_token: None,
-        };
+        let k = KeyPair::new("a", "b", None);
         assert!(sign_request(&mut r, &k, 0.0).is_err());
         r.url = "http:///x".into();
         assert!(sign_request(&mut r, &k, 0.0).is_err());

@@ -1,7 +1,7 @@
-//! End to end against a real `tigris-local` (strict SigV4, spec behaviour): every operation of
-//! the client through a tiny blocking HTTP/1.1 runtime. The server binary is taken from
-//! `TIGRIS_LOCAL_BIN` or `target/{release,debug}/tigris-local`; when none is built the test says
-//! so and passes (the JS contract tests cover the same path through the wasm package).
+//! End to end against a real `tigris-local` (strict SigV4, docs/protocol.md §8): every operation
+//! of the client through a tiny blocking HTTP/1.1 runtime. The server binary is taken from
+//! `TIGRIS_LOCAL_BIN` or `target/release/tigris-local` (what the test command builds first);
+//! when there is none the tests fail, naming the command that builds it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -23,9 +23,8 @@ use support::block_on;
 use tigris_agent_kit::client::TigrisClient;
 use tigris_agent_kit::config::{ConfigInput, NoEnvironment};
 use tigris_agent_kit::ops::*;
-use tigris_agent_kit::runtime::{
-    HttpRequest, HttpResponse, ProvidedCredentials, Runtime, TransportError,
-};
+use tigris_agent_kit::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
+use tigris_agent_kit::secret::KeyPair;
 
 struct BlockingRuntime {
     seed: Cell<u64>,
@@ -158,7 +157,7 @@ impl Runtime for BlockingRuntime {
             *b = x as u8;
         }
     }
-    async fn provide_credentials(&self) -> Option<Result<ProvidedCredentials, String>> {
+    async fn provide_credentials(&self) -> Option<Result<KeyPair, String>> {
         None
     }
 }
@@ -184,7 +183,6 @@ fn start_server_with(extra: &[&str]) -> Option<Server> {
     let candidates = [
         std::env::var("TIGRIS_LOCAL_BIN").ok().map(PathBuf::from),
         Some(root.join("target/release/tigris-local")),
-        Some(root.join("target/debug/tigris-local")),
     ];
     let bin = candidates.into_iter().flatten().find(|p| p.is_file())?;
     let mut child = Command::new(bin)
@@ -226,10 +224,8 @@ fn client(url: &str, secret: &str) -> TigrisClient<BlockingRuntime> {
 
 #[test]
 fn every_operation_against_tigris_local() {
-    let Some(server) = start_server() else {
-        eprintln!("tigris-local not built; skipping (cargo build -p tigris-local)");
-        return;
-    };
+    let server =
+        start_server().expect("tigris-local must be built: cargo build --release -p tigris-local");
     let c = client(&server.url, "tsec_wire_canary");
     let suffix = (c.now_ms() as u64 % 1_000_000).to_string();
     let snap = format!("wire-snap-{suffix}");
@@ -244,7 +240,7 @@ fn every_operation_against_tigris_local() {
     block_on(c.create_bucket(&snap, &snap_opts)).unwrap();
     block_on(c.create_bucket(&plain, &CreateBucketOptions::default())).unwrap();
     let again = block_on(c.create_bucket(&plain, &CreateBucketOptions::default())).unwrap_err();
-    assert_eq!(again.kind, OpErrorKind::AlreadyExists, "{again}");
+    assert_eq!(again.code, ErrorCode::BucketAlreadyExists, "{again}");
     assert!(
         again.message.starts_with("Unable to create bucket "),
         "{again}"
@@ -268,8 +264,8 @@ fn every_operation_against_tigris_local() {
     );
     let not_enabled = block_on(c.create_snapshot(&plain, None)).unwrap_err();
     assert_eq!(
-        not_enabled.kind,
-        OpErrorKind::SnapshotsNotEnabled,
+        not_enabled.code,
+        ErrorCode::SnapshotsNotEnabled,
         "{not_enabled}"
     );
 
@@ -282,9 +278,10 @@ fn every_operation_against_tigris_local() {
     };
     block_on(c.create_bucket(&fork, &fork_opts)).unwrap();
 
-    block_on(c.set_bucket_ttl(&plain, 3)).unwrap();
-    block_on(c.set_bucket_ttl(&plain, 4)).unwrap();
-    let ttl_on_snapshot = block_on(c.set_bucket_ttl(&snap, 1)).unwrap_err();
+    block_on(c.set_bucket_ttl(&plain, std::num::NonZeroU32::new(3).unwrap())).unwrap();
+    block_on(c.set_bucket_ttl(&plain, std::num::NonZeroU32::new(4).unwrap())).unwrap();
+    let ttl_on_snapshot =
+        block_on(c.set_bucket_ttl(&snap, std::num::NonZeroU32::new(1).unwrap())).unwrap_err();
     assert!(
         ttl_on_snapshot.message.contains("not supported"),
         "{ttl_on_snapshot}"
@@ -301,11 +298,11 @@ fn every_operation_against_tigris_local() {
     assert!(!key.id.is_empty() && key.secret.is_some());
     block_on(c.remove_access_key(&key.id)).unwrap();
     let gone = block_on(c.remove_access_key(&key.id)).unwrap_err();
-    assert_eq!(gone.kind, OpErrorKind::NotFound, "{gone}");
+    assert_eq!(gone.code, ErrorCode::NotFound, "{gone}");
 
     let wrong = client(&server.url, "not-the-secret");
     let denied = block_on(wrong.remove_bucket(&plain)).unwrap_err();
-    assert_eq!(denied.kind, OpErrorKind::Denied, "{denied}");
+    assert_eq!(denied.code, ErrorCode::AccessDenied, "{denied}");
     assert!(!denied.message.contains("not-the-secret"));
 
     let has_forks = block_on(c.remove_bucket(&snap)).unwrap_err();
@@ -317,7 +314,7 @@ fn every_operation_against_tigris_local() {
         block_on(c.remove_bucket(b)).unwrap();
     }
     let missing = block_on(c.remove_bucket(&plain)).unwrap_err();
-    assert_eq!(missing.kind, OpErrorKind::NotFound, "{missing}");
+    assert_eq!(missing.code, ErrorCode::NotFound, "{missing}");
     drop(server);
 }
 
@@ -347,10 +344,8 @@ fn path_style_client(url: &str) -> TigrisClient<BlockingRuntime> {
 
 #[test]
 fn retries_against_injected_faults_never_duplicate() {
-    let Some(server) = start_server_with(&["--test-hooks"]) else {
-        eprintln!("tigris-local not built; skipping (cargo build -p tigris-local)");
-        return;
-    };
+    let server = start_server_with(&["--test-hooks"])
+        .expect("tigris-local must be built: cargo build --release -p tigris-local");
     let url = server.url.clone();
     let c = path_style_client(&url);
     let sends = |c: &TigrisClient<BlockingRuntime>| c.runtime().sends.get();
@@ -386,7 +381,7 @@ fn retries_against_injected_faults_never_duplicate() {
         r#"{"method":"DELETE","path":"/wire-drop/","times":10,"action":{"status":503}}"#,
     );
     let e = block_on(c.remove_bucket("wire-drop")).unwrap_err();
-    assert_eq!(e.kind, OpErrorKind::Transient, "{e}");
+    assert_eq!(e.code, ErrorCode::ServerError, "{e}");
     assert!(e.message.starts_with("Unable to remove bucket "), "{e}");
     assert_eq!(sends(&c), 8);
     hook(&url, "POST", "/_local/reset", "");

@@ -1,5 +1,5 @@
 //! Property tests: arbitrary input never panics the XML/JSON parsers, the response readers, the
-//! endpoint parser, the request builders or a whole client call (issue 8).
+//! endpoint parser, the request builders or a whole client call.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -153,7 +153,7 @@ proptest! {
         let _ = block_on(c.list_snapshots(&bucket, Some(1), Some(&bucket)));
         let c = TigrisClient::new(ConfigInput { endpoint: Some("http://127.0.0.1:1".into()), ..c_cfg() }, &NoEnvironment, FakeRuntime::with(responses));
         let _ = block_on(c.list_snapshots(&bucket, None, None));
-        let _ = block_on(c.set_bucket_ttl(&bucket, 5));
+        let _ = block_on(c.set_bucket_ttl(&bucket, std::num::NonZeroU32::new(5).unwrap()));
         let _ = block_on(c.create_access_key(&bucket, &bucket, Role::Editor));
     }
 }

@@ -1,4 +1,4 @@
-//! The exact requests of every call against the captured requests of spec Appendix A (methods,
+//! The exact requests of every call against the captured requests of the official SDKs (docs/protocol.md Appendix A) (methods,
 //! URLs, headers in order, bodies, signed-header lists, independently verified signatures), plus
 //! response parsing, error mapping, config validation, session-token mode and retries, through a
 //! scripted fake runtime.
@@ -17,7 +17,8 @@ use tigris_agent_kit::client::TigrisClient;
 use tigris_agent_kit::config::{ConfigInput, Environment, NoEnvironment};
 use tigris_agent_kit::ops::*;
 use tigris_agent_kit::requests::{iam, s3, Endpoint};
-use tigris_agent_kit::runtime::{HttpRequest, HttpResponse, ProvidedCredentials, TransportError};
+use tigris_agent_kit::runtime::{HttpRequest, HttpResponse, TransportError};
+use tigris_agent_kit::secret::{KeyPair, Secret};
 
 const SECRET: &str = "secret-canary-8f3a";
 const CREATE_BODY_SHA: &str = "fa8d07b7320af79cd236d6e55b7b2c80544716bf2b4087b10e4a14197ee7398f";
@@ -398,7 +399,7 @@ fn set_ttl_get_then_patch_with_random_uuid() {
         json_ok(r#"{"lifecycle_rules":[]}"#),
         Ok(resp(204, "No Content", &[], "")),
     ]);
-    block_on(c.set_bucket_ttl("ws-plain", 1)).unwrap();
+    block_on(c.set_bucket_ttl("ws-plain", std::num::NonZeroU32::new(1).unwrap())).unwrap();
     let sent = c.runtime().requests();
     assert_eq!(sent.len(), 2);
     assert_eq!(
@@ -419,7 +420,7 @@ fn set_ttl_get_then_patch_with_random_uuid() {
     let c = client(vec![json_ok(
         r#"{"lifecycle_rules":[{"id":"keep-me","expiration":{"days":3,"enabled":true},"status":1}]}"#,
     )]);
-    block_on(c.set_bucket_ttl("ws-plain", 2)).unwrap();
+    block_on(c.set_bucket_ttl("ws-plain", std::num::NonZeroU32::new(2).unwrap())).unwrap();
     assert_eq!(
         c.runtime().requests()[1].body,
         br#"{"lifecycle_rules":[{"id":"keep-me","expiration":{"days":2,"enabled":true},"status":1}]}"#
@@ -467,7 +468,7 @@ fn create_access_key_request_matches_capture() {
     let c = client(vec![json_ok(key)]);
     let k = block_on(c.create_access_key("ws2-plain-key", "ws2-plain", Role::ReadOnly)).unwrap();
     assert_eq!(
-        (k.id.as_str(), k.secret.as_deref()),
+        (k.id.as_str(), k.secret.as_ref().map(Secret::expose)),
         ("tid_x", Some("tsec_y"))
     );
     assert!(!format!("{k:?}").contains("tsec_y"));
@@ -560,8 +561,8 @@ fn session_token_modes() {
     let c = TigrisClient::new(cfg, &NoEnvironment, FakeRuntime::new());
     let e = block_on(c.clear_notifications("b-b-b")).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
-        (OpErrorKind::Config, "Organization ID is required")
+        (e.code, e.message.as_str()),
+        (ErrorCode::InvalidArgument, "Organization ID is required")
     );
     // ... and on the S3 transport the key checks apply.
     let e = block_on(c.remove_bucket("b-b-b")).unwrap_err();
@@ -583,13 +584,13 @@ impl Environment for MapEnv {
 fn config_errors_before_any_request() {
     let c = TigrisClient::new(ConfigInput::default(), &NoEnvironment, FakeRuntime::new());
     let e = block_on(c.create_bucket("abc", &CreateBucketOptions::default())).unwrap_err();
-    assert_eq!(e.kind, OpErrorKind::Config);
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
     assert_eq!(e.message, "Tigris Config incomplete: accessKeyId is missing. Set TIGRIS_STORAGE_ACCESS_KEY_ID in environment or pass it as an option.");
-    let e = block_on(c.set_bucket_ttl("abc", 1)).unwrap_err();
+    let e = block_on(c.set_bucket_ttl("abc", std::num::NonZeroU32::new(1).unwrap())).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
+        (e.code, e.message.as_str()),
         (
-            OpErrorKind::Config,
+            ErrorCode::InvalidArgument,
             "Session token or credentials are required"
         )
     );
@@ -670,7 +671,7 @@ fn credential_provider_is_honoured_for_s3_and_iam() {
         ..ConfigInput::default()
     };
     let rt = FakeRuntime::new();
-    *rt.provider.borrow_mut() = Some(Ok(ProvidedCredentials {
+    *rt.provider.borrow_mut() = Some(Ok(KeyPair {
         access_key_id: "PROVKEY".into(),
         secret_access_key: "prov-secret-canary".into(),
         session_token: None,
@@ -697,36 +698,36 @@ fn credential_provider_is_honoured_for_s3_and_iam() {
 
 #[test]
 fn error_messages_and_kinds() {
-    let cases: Vec<(HttpResponse, OpErrorKind, &str)> = vec![
+    let cases: Vec<(HttpResponse, ErrorCode, &str)> = vec![
         (
             s3_error(
                 409,
                 "BucketAlreadyExists",
                 "The requested bucket name is not available.",
             ),
-            OpErrorKind::AlreadyExists,
+            ErrorCode::BucketAlreadyExists,
             "Unable to create bucket The requested bucket name is not available.",
         ),
         (
             s3_error(403, "AccessDenied", "Access Denied."),
-            OpErrorKind::Denied,
+            ErrorCode::AccessDenied,
             "Unable to create bucket Access Denied.",
         ),
         (
             s3_error(400, "InvalidBucketName", "bad"),
-            OpErrorKind::Other,
+            ErrorCode::InvalidArgument,
             "Unable to create bucket bad",
         ),
         (
             s3_error(409, "BucketAlreadyOwnedByYou", "yours"),
-            OpErrorKind::AlreadyExists,
+            ErrorCode::BucketAlreadyExists,
             "Unable to create bucket yours",
         ),
     ];
     for (response, kind, message) in cases {
         let c = client(vec![Ok(response)]);
         let e = block_on(c.create_bucket("abc", &CreateBucketOptions::default())).unwrap_err();
-        assert_eq!((e.kind, e.message.as_str()), (kind, message));
+        assert_eq!((e.code, e.message.as_str()), (kind, message));
         assert_eq!(c.runtime().requests().len(), 1);
     }
     let c = client(vec![Ok(s3_error(
@@ -736,17 +737,17 @@ fn error_messages_and_kinds() {
     ))]);
     let e = block_on(c.create_snapshot("abc", None)).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
+        (e.code, e.message.as_str()),
         (
-            OpErrorKind::SnapshotsNotEnabled,
+            ErrorCode::SnapshotsNotEnabled,
             "Unable to create bucket snapshot Snapshots are not enabled on bucket abc"
         )
     );
     let c = client(vec![Ok(resp(409, "Conflict", &[], ""))]);
     let e = block_on(c.remove_bucket("abc")).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
-        (OpErrorKind::Other, "Unable to remove bucket UnknownError")
+        (e.code, e.message.as_str()),
+        (ErrorCode::Conflict, "Unable to remove bucket UnknownError")
     );
     let c = client(vec![Ok(s3_error(
         404,
@@ -755,9 +756,9 @@ fn error_messages_and_kinds() {
     ))]);
     let e = block_on(c.list_snapshots("abc", None, None)).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
+        (e.code, e.message.as_str()),
         (
-            OpErrorKind::NotFound,
+            ErrorCode::NotFound,
             "Unable to list bucket snapshots The specified bucket does not exist"
         )
     );
@@ -768,10 +769,10 @@ fn error_messages_and_kinds() {
         &[("content-type", "application/xml")],
         "<Error><Code>NoSuchBucket</Code></Error>",
     ))]);
-    let e = block_on(c.set_bucket_ttl("abc", 1)).unwrap_err();
+    let e = block_on(c.set_bucket_ttl("abc", std::num::NonZeroU32::new(1).unwrap())).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
-        (OpErrorKind::NotFound, "Not Found")
+        (e.code, e.message.as_str()),
+        (ErrorCode::NotFound, "Not Found")
     );
     assert_eq!(
         c.runtime().requests().len(),
@@ -786,8 +787,8 @@ fn error_messages_and_kinds() {
     ))]);
     let e = block_on(c.clear_notifications("abc")).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
-        (OpErrorKind::Denied, "Access Denied json")
+        (e.code, e.message.as_str()),
+        (ErrorCode::AccessDenied, "Access Denied json")
     );
     let c = client(vec![json_ok(
         r#"{"status":"error","message":"TTL is not supported on snapshot buckets"}"#,
@@ -807,8 +808,8 @@ fn transient_failures_are_retried_and_resigned() {
     let c = client(vec![boom(), boom(), boom(), boom(), boom()]);
     let e = block_on(c.create_bucket("abc", &CreateBucketOptions::default())).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
-        (OpErrorKind::Transient, "Unable to create bucket boom")
+        (e.code, e.message.as_str()),
+        (ErrorCode::ServerError, "Unable to create bucket boom")
     );
     let sent = c.runtime().requests();
     assert_eq!(sent.len(), 4);
@@ -844,21 +845,21 @@ fn transient_failures_are_retried_and_resigned() {
     ]);
     block_on(c.clear_notifications("abc")).unwrap();
     assert_eq!(c.runtime().requests().len(), 3);
-    // Network errors and timeouts to the end: Transient with the transport message.
+    // Network errors and timeouts to the end: NetworkError / Timeout with the transport message.
     let c = client(vec![Err(TransportError::Network("fetch failed".into())); 4]);
     let e = block_on(c.remove_bucket("abc")).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
+        (e.code, e.message.as_str()),
         (
-            OpErrorKind::Transient,
+            ErrorCode::NetworkError,
             "Unable to remove bucket fetch failed"
         )
     );
     let c = client(vec![Err(TransportError::Timeout); 4]);
     let e = block_on(c.remove_access_key("k")).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
-        (OpErrorKind::Transient, "Request timed out")
+        (e.code, e.message.as_str()),
+        (ErrorCode::Timeout, "Request timed out")
     );
     // Non-transient statuses are not retried.
     let c = client(vec![Ok(s3_error(403, "AccessDenied", "no"))]);
@@ -895,8 +896,8 @@ fn retries_never_create_twice() {
     let c = client(vec![Ok(s3_error(404, "NoSuchBucket", "gone"))]);
     let e = block_on(c.remove_bucket("abc")).unwrap_err();
     assert_eq!(
-        (e.kind, e.message.as_str()),
-        (OpErrorKind::NotFound, "Unable to remove bucket gone")
+        (e.code, e.message.as_str()),
+        (ErrorCode::NotFound, "Unable to remove bucket gone")
     );
     let c = client(vec![
         Err(TransportError::Timeout),
@@ -905,8 +906,8 @@ fn retries_never_create_twice() {
     block_on(c.remove_access_key("tid")).unwrap();
     let c = client(vec![Ok(resp(404, "Not Found", &[], ""))]);
     assert_eq!(
-        block_on(c.remove_access_key("tid")).unwrap_err().kind,
-        OpErrorKind::NotFound
+        block_on(c.remove_access_key("tid")).unwrap_err().code,
+        ErrorCode::NotFound
     );
 }
 

@@ -1,4 +1,4 @@
-//! SigV4 golden vectors: the three Tigris vectors of spec §3.3 (canonical request + signature)
+//! SigV4 golden vectors: the three Tigris vectors of docs/protocol.md §3.3 (canonical request + signature)
 //! and a selection of the AWS SigV4 test suite shipped in aws-sigv4 (canonical request, string
 //! to sign, signature), each checked both through our signer and an independent HMAC
 //! implementation.
@@ -18,7 +18,8 @@ use std::path::PathBuf;
 use aws_sigv4::http_request::{PayloadChecksumKind, SigningSettings};
 use support::*;
 use tigris_agent_kit::runtime::HttpRequest;
-use tigris_agent_kit::signing::{sign_request, sign_with, SigningKeys};
+use tigris_agent_kit::secret::{KeyPair, Secret};
+use tigris_agent_kit::signing::{sign_request, sign_with};
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -31,12 +32,8 @@ fn read(path: PathBuf) -> String {
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn keys() -> SigningKeys {
-    SigningKeys {
-        access_key_id: AKID.into(),
-        secret_access_key: SECRET.into(),
-        session_token: None,
-    }
+fn keys() -> KeyPair {
+    KeyPair::new(AKID, SECRET, None)
 }
 
 fn h(k: &str, v: &str) -> (String, String) {
@@ -143,10 +140,10 @@ fn aws_vector(name: &str) {
         headers,
         body: body.as_bytes().to_vec(),
     };
-    let keys = SigningKeys {
+    let keys = KeyPair {
         access_key_id: json_field(&context, "access_key_id").unwrap().into(),
         secret_access_key: json_field(&context, "secret_access_key").unwrap().into(),
-        session_token: json_field(&context, "token").map(String::from),
+        session_token: json_field(&context, "token").map(Secret::from),
     };
     let mut settings = SigningSettings::default();
     if json_field(&context, "sign_body") == Some("true") {
@@ -181,7 +178,13 @@ fn aws_vector(name: &str) {
         "{name}: string to sign"
     );
     assert_eq!(
-        signature(&keys.secret_access_key, &authz.date, region, service, &sts),
+        signature(
+            keys.secret_access_key.expose(),
+            &authz.date,
+            region,
+            service,
+            &sts
+        ),
         golden_sig.trim()
     );
 }
@@ -209,9 +212,9 @@ fn session_token_is_signed_and_debug_masks_secrets() {
         headers: vec![],
         body: vec![],
     };
-    let keys = SigningKeys {
+    let keys = KeyPair {
         access_key_id: String::new(),
-        secret_access_key: String::new(),
+        secret_access_key: Secret::default(),
         session_token: Some("SESSIONTOKEN123".into()),
     };
     sign_request(&mut request, &keys, T2026).unwrap();

@@ -16,9 +16,8 @@ use std::task::{Context, Poll, Waker};
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
-use tigris_agent_kit::runtime::{
-    HttpRequest, HttpResponse, ProvidedCredentials, Runtime, TransportError,
-};
+use tigris_agent_kit::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
+use tigris_agent_kit::secret::KeyPair;
 
 /// Runs a future whose awaits are all immediately ready (the fake runtime never pends).
 pub fn block_on<F: Future>(f: F) -> F::Output {
@@ -42,7 +41,7 @@ pub struct FakeRuntime {
     pub sleeps: RefCell<Vec<u32>>,
     pub now: Cell<f64>,
     pub random_calls: Cell<u32>,
-    pub provider: RefCell<Option<Result<ProvidedCredentials, String>>>,
+    pub provider: RefCell<Option<Result<KeyPair, String>>>,
     pub provider_calls: Cell<u32>,
 }
 
@@ -92,7 +91,7 @@ impl Runtime for FakeRuntime {
                 .wrapping_mul(7);
         }
     }
-    async fn provide_credentials(&self) -> Option<Result<ProvidedCredentials, String>> {
+    async fn provide_credentials(&self) -> Option<Result<KeyPair, String>> {
         self.provider_calls.set(self.provider_calls.get() + 1);
         self.provider.borrow().clone()
     }

@@ -94,7 +94,7 @@ export function render(r) {
   if (r.workflows) {
     const w = r.workflows;
     L.push(`### 4–5. Workflow latency and peak RSS (tigris-local --latency-ms 20; fresh Node process per sample; medians of ${r.settings.reps})`, '');
-    L.push(`Ours uses its default concurrency (16 in flight); the reference is sequential, as the original (spec §7)${when(w.meta)}.`, '');
+    L.push(`Ours uses its default concurrency (16 in flight); the reference is sequential, as the original (docs/protocol.md §7)${when(w.meta)}.`, '');
     L.push('| Workflow | ours | reference | ratio ours/ref | ours faster by | peak RSS ours | peak RSS reference |');
     L.push('|---|---|---|---|---|---|---|');
     for (const [k, row] of Object.entries(w.rows)) {

@@ -1,6 +1,6 @@
 // 4 + 5. Workflow latency against tigris-local --latency-ms 20, and the peak RSS of the Node
 // process per row: each sample is a fresh child process (ours: default concurrency; reference:
-// sequential, spec §7). Set-up and clean-up happen in this process through our package (fast,
+// sequential, docs/protocol.md §7). Set-up and clean-up happen in this process through our package (fast,
 // outside the timing and outside the measured process).
 import { nodeChild, summary, ratio, log } from './util.mjs';
 

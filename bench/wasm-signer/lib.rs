@@ -5,10 +5,11 @@
 //! `signMany(n, …)` does n signatures in one call (no boundary crossing per signature).
 
 use tigris_agent_kit::runtime::HttpRequest;
-use tigris_agent_kit::signing::{sign_request, SigningKeys};
+use tigris_agent_kit::secret::KeyPair;
+use tigris_agent_kit::signing::sign_request;
 use wasm_bindgen::prelude::*;
 
-fn sign(keys: &SigningKeys, body: &[u8], now_ms: f64) -> u32 {
+fn sign(keys: &KeyPair, body: &[u8], now_ms: f64) -> u32 {
     let mut req = HttpRequest {
         method: "PUT",
         url: format!("https://{}/{}", "t3.storage.dev", "bench-bucket"),
@@ -21,12 +22,8 @@ fn sign(keys: &SigningKeys, body: &[u8], now_ms: f64) -> u32 {
     sign_request(&mut req, keys, now_ms).map_or(0, |s| s.len() as u32)
 }
 
-fn keys(access_key_id: String, secret: String) -> SigningKeys {
-    SigningKeys {
-        access_key_id,
-        secret_access_key: secret,
-        session_token: None,
-    }
+fn keys(access_key_id: String, secret: String) -> KeyPair {
+    KeyPair::new(access_key_id, secret, None)
 }
 
 #[wasm_bindgen(js_name = signOnce)]

@@ -41,6 +41,23 @@ export const DELIBERATE = {
   },
 };
 
+/**
+ * Scenarios whose resolved values differ on purpose: both sides' values, as `resultShape` in
+ * scenarios.mjs writes them. Every other scenario resolves to the same value on both sides.
+ */
+export const DIFFERENT_RESULTS = {
+  'createForks count 0': {
+    reason: DELIBERATE['createForks count 0'].reason,
+    reference: '{"error":{"error":"Failed to create any forks"}}',
+    ours: '{"error":{"error":"count must be a positive integer"}}',
+  },
+  'teardownCoordination whose PATCH is answered 503 once': {
+    reason: ALLOWED.retry,
+    reference: '{"error":{"error":"Failed to teardown coordination on \\"fid-pipe\\": Please reduce your request rate."}}',
+    ours: '{}',
+  },
+};
+
 /** Labels for server-generated values, from one or more `/_local/state` snapshots. */
 export function labelsFrom(...states) {
   const labels = new Map();

@@ -1,4 +1,4 @@
-// The workflows of the seed doc (shared/seeds/agent-kit-docs.md), each as a scenario run once per
+// The workflows of the original's documentation, each as a scenario run once per
 // side against one tigris-local: `setup` (official SDK calls, identical for both sides, not
 // compared), then `run` through the side under test (compared). `ordered: false` compares the
 // request logs as a multiset (our bounded-concurrency forks); everything else in order.

@@ -43,7 +43,7 @@ const until = async (cond, ms = 5000) => {
 };
 const keysOf = (deliveries) => deliveries.flatMap((d) => d.body.events.map((e) => e.object.key));
 
-test('only matching keys fire, with the spec fields and Bearer auth', async () => {
+test('only matching keys fire, with the documented fields and Bearer auth', async () => {
   const bucket = await workspace('co-bearer');
   const rx = await receiver();
   dataOf(await kit.setupCoordination(bucket, { webhookUrl: rx.url, filter: 'WHERE `key` REGEXP "^results/"', auth: { token: 'tok-123' }, config: srv.config }));
@@ -113,7 +113,7 @@ test('after teardown no event is delivered and the objects are intact', async ()
   await rx.close();
 });
 
-test('invalid options fail before any request, with the spec texts', async () => {
+test('invalid options fail before any request, with the SDK texts', async () => {
   const bucket = await workspace('co-invalid');
   const before = (await srv.requests()).length;
   const prefix = `Failed to setup coordination on "${bucket}": `;

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSize } from '../../scripts/gzip-size.mjs';
 
-/** The gate (issue 7): what the original ships at its smallest, 119 KB gzip. */
+/** The gate: what the original ships at its smallest, 119 KB gzip. */
 const CEILING = 119 * 1000;
-/** The aim (issue 7), printed for reference. */
+/** The aim, printed for reference. */
 const AIM = 110 * 1000;
 
 test(`wasm + web glue gzip to at most ${CEILING} bytes`, () => {

@@ -1,4 +1,4 @@
-// Bucket names (spec §9.6) are validated client-side: every export refuses an invalid name with
+// Bucket names (docs/protocol.md §9.6) are validated client-side: every export refuses an invalid name with
 // a clear `Invalid bucket name "…": <rule>` error before sending any request, and names at the
 // limits of the rules do reach the server.
 import { test, before, after } from 'node:test';

@@ -5,15 +5,23 @@
 
 use crate::config::ConfigInput;
 use crate::ops::{Access, Role};
+use crate::secret::Secret;
 use crate::workflows::checkpoint::{Checkpoint, CheckpointPage};
 use crate::workflows::forks::{Fork, Forks, MAX_FORKS};
 use crate::workflows::workspace::Workspace;
-use crate::workflows::Credentials;
+use crate::workflows::{Credentials, WorkflowError};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A conversion failure: the message given to the caller as `error.message`.
 pub(crate) type Invalid = String;
+
+/// Every conversion failure is an argument refused before any request.
+impl From<Invalid> for WorkflowError {
+    fn from(message: Invalid) -> Self {
+        WorkflowError::invalid(message)
+    }
+}
 
 /// `undefined` or `null`: the field is absent (JS `??`).
 fn is_nullish(value: &JsValue) -> bool {
@@ -187,8 +195,8 @@ impl Options {
             };
         let input = ConfigInput {
             access_key_id: field("accessKeyId")?,
-            secret_access_key: field("secretAccessKey")?,
-            session_token: field("sessionToken")?,
+            secret_access_key: field("secretAccessKey")?.map(Secret::from),
+            session_token: field("sessionToken")?.map(Secret::from),
             organization_id: field("organizationId")?,
             endpoint: field("endpoint")?,
             iam_endpoint: field("iamEndpoint")?,
@@ -241,7 +249,7 @@ fn teardown_credentials(owner: &JsValue, path: &str) -> Result<Option<Credential
         .ok_or_else(|| format!("{path}.accessKeyId must be a string"))?;
     Ok(Some(Credentials {
         access_key_id,
-        secret_access_key: String::new(),
+        secret_access_key: Secret::default(),
     }))
 }
 
@@ -315,7 +323,7 @@ fn credentials_js(credentials: &Credentials) -> JsValue {
         ("accessKeyId", JsValue::from_str(&credentials.access_key_id)),
         (
             "secretAccessKey",
-            JsValue::from_str(&credentials.secret_access_key),
+            JsValue::from_str(credentials.secret_access_key.expose()),
         ),
     ])
 }

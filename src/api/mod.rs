@@ -1,35 +1,49 @@
 //! The nine exports, as shims: convert the JS arguments, build the client for this call's
 //! `config`, run one workflow, and resolve to `{ data }` or `{ error }` (`error` a real JS
-//! `Error`). They never throw and never reject. TypeScript signatures come from the package's
+//! `Error` with a `code`, see [`crate::error_code::ErrorCode`]). They never throw and never
+//! reject. TypeScript signatures come from the package's
 //! hand-written `index.d.ts` (hence `skip_typescript`).
 
 mod convert;
 
 use crate::client::TigrisClient;
 use crate::js::{JsEnvironment, JsRuntime};
-use crate::workflows::{checkpoint, coordination, forks, workspace, WorkflowError};
+use crate::secret::Secret;
+use crate::workflows::{checkpoint, coordination, forks, workspace, PositiveInt, WorkflowError};
 use convert::{count_arg, string_arg, Invalid, Options};
-use js_sys::Promise;
+use js_sys::{Promise, Reflect};
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 
 /// One export's work, boxed so that every export shares a single promise adapter (one
 /// `future_to_promise` instantiation instead of nine keeps the module small).
-type Call = Pin<Box<dyn Future<Output = Result<JsValue, Invalid>>>>;
+type ExportFuture = Pin<Box<dyn Future<Output = Result<JsValue, WorkflowError>>>>;
 
-/// A promise that always resolves, to `{ data }` or `{ error: new Error(message) }`.
-fn respond(call: Call) -> Promise {
+/// A promise that always resolves, to `{ data }` or `{ error }` with `error` a
+/// `new Error(message)` carrying `code`.
+fn respond(work: ExportFuture) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
-        Ok(match call.await {
+        Ok(match work.await {
             Ok(data) => convert::plain(&[("data", data)]),
-            Err(message) => convert::plain(&[("error", js_sys::Error::new(&message).into())]),
+            Err(failure) => {
+                let error = js_sys::Error::new(&failure.message);
+                let _ = Reflect::set(
+                    &error,
+                    &JsValue::from_str("code"),
+                    &JsValue::from_str(failure.code.as_str()),
+                );
+                convert::plain(&[("error", error.into())])
+            }
         })
     })
 }
 
-fn message(error: WorkflowError) -> Invalid {
-    error.message
+/// `options.concurrency` of the fork exports (any positive integer).
+fn concurrency_arg(value: Option<f64>) -> Result<Option<PositiveInt>, WorkflowError> {
+    value
+        .map(|c| PositiveInt::from_js(c, f64::MAX, "options.concurrency"))
+        .transpose()
 }
 
 /// The client for one call: explicit `config` > environment > defaults, with the call's
@@ -57,15 +71,17 @@ pub fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> P
         let base = string_arg(&base_bucket, "baseBucket")?;
         let count = count_arg(&count, "count")?;
         let options = Options::new(&options)?;
-        let fork_options = forks::CreateForksOptions {
-            prefix: options.string("prefix")?,
-            credentials: options.role()?,
-            concurrency: options.count("concurrency")?,
-        };
+        let prefix = options.string("prefix")?;
+        let credentials = options.role()?;
+        let concurrency = options.count("concurrency")?;
         let client = client(&options)?;
-        let set = forks::create_forks(&client, &base, count, &fork_options)
-            .await
-            .map_err(message)?;
+        let count = PositiveInt::from_js(count, f64::MAX, "count")?;
+        let fork_options = forks::CreateForksOptions {
+            prefix,
+            credentials,
+            concurrency: concurrency_arg(concurrency)?,
+        };
+        let set = forks::create_forks(&client, &base, count, &fork_options).await?;
         Ok(convert::forks_js(&set))
     }))
 }
@@ -78,9 +94,7 @@ pub fn teardown_forks(fork_set: JsValue, options: JsValue) -> Promise {
         let options = Options::new(&options)?;
         let concurrency = options.count("concurrency")?;
         let client = client(&options)?;
-        forks::teardown_forks(&client, &set, concurrency)
-            .await
-            .map_err(message)?;
+        forks::teardown_forks(&client, &set, concurrency_arg(concurrency)?).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }
@@ -91,16 +105,20 @@ pub fn create_workspace(name: JsValue, options: JsValue) -> Promise {
     respond(Box::pin(async move {
         let name = string_arg(&name, "name")?;
         let options = Options::new(&options)?;
-        let workspace_options = workspace::CreateWorkspaceOptions {
-            access: options.access()?,
-            ttl_days: options.ttl_days()?,
-            enable_snapshots: options.boolean("enableSnapshots")?,
-            credentials: options.role()?,
-        };
+        let access = options.access()?;
+        let ttl_days = options.ttl_days()?;
+        let enable_snapshots = options.boolean("enableSnapshots")?;
+        let credentials = options.role()?;
         let client = client(&options)?;
-        let ws = workspace::create_workspace(&client, &name, &workspace_options)
-            .await
-            .map_err(message)?;
+        let workspace_options = workspace::CreateWorkspaceOptions {
+            access,
+            ttl_days: ttl_days
+                .map(|d| PositiveInt::from_js(d, workspace::MAX_TTL_DAYS, "options.ttl.days"))
+                .transpose()?,
+            enable_snapshots,
+            credentials,
+        };
+        let ws = workspace::create_workspace(&client, &name, &workspace_options).await?;
         Ok(convert::bucket_with_credentials(
             &ws.bucket,
             ws.credentials.as_ref(),
@@ -114,9 +132,7 @@ pub fn teardown_workspace(workspace: JsValue, options: JsValue) -> Promise {
     respond(Box::pin(async move {
         let ws = convert::workspace_arg(&workspace)?;
         let client = client(&Options::new(&options)?)?;
-        workspace::teardown_workspace(&client, &ws)
-            .await
-            .map_err(message)?;
+        workspace::teardown_workspace(&client, &ws).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }
@@ -129,9 +145,7 @@ pub fn checkpoint(bucket: JsValue, options: JsValue) -> Promise {
         let options = Options::new(&options)?;
         let name = options.string("name")?;
         let client = client(&options)?;
-        let ck = checkpoint::checkpoint(&client, &bucket, name.as_deref())
-            .await
-            .map_err(message)?;
+        let ck = checkpoint::checkpoint(&client, &bucket, name.as_deref()).await?;
         Ok(convert::checkpoint_js(&ck))
     }))
 }
@@ -145,9 +159,8 @@ pub fn restore(bucket: JsValue, snapshot_id: JsValue, options: JsValue) -> Promi
         let options = Options::new(&options)?;
         let fork_name = options.string("forkName")?;
         let client = client(&options)?;
-        let restored = checkpoint::restore(&client, &bucket, &snapshot_id, fork_name.as_deref())
-            .await
-            .map_err(message)?;
+        let restored =
+            checkpoint::restore(&client, &bucket, &snapshot_id, fork_name.as_deref()).await?;
         Ok(convert::plain(&[("bucket", JsValue::from_str(&restored))]))
     }))
 }
@@ -158,14 +171,16 @@ pub fn list_checkpoints(bucket: JsValue, options: JsValue) -> Promise {
     respond(Box::pin(async move {
         let bucket = string_arg(&bucket, "bucket")?;
         let options = Options::new(&options)?;
-        let list_options = checkpoint::ListCheckpointsOptions {
-            limit: options.count("limit")?,
-            pagination_token: options.string("paginationToken")?,
-        };
+        let limit = options.count("limit")?;
+        let pagination_token = options.string("paginationToken")?;
         let client = client(&options)?;
-        let page = checkpoint::list_checkpoints(&client, &bucket, &list_options)
-            .await
-            .map_err(message)?;
+        let list_options = checkpoint::ListCheckpointsOptions {
+            limit: limit
+                .map(|l| PositiveInt::from_js(l, checkpoint::MAX_LIMIT, "options.limit"))
+                .transpose()?,
+            pagination_token,
+        };
+        let page = checkpoint::list_checkpoints(&client, &bucket, &list_options).await?;
         Ok(convert::checkpoint_page_js(&page))
     }))
 }
@@ -180,9 +195,9 @@ pub fn setup_coordination(bucket: JsValue, options: JsValue) -> Promise {
             Some(auth) => {
                 let [token, username, password] = convert::auth_fields(&auth)?;
                 Some(coordination::WebhookAuthInput {
-                    token,
+                    token: token.map(Secret::from),
                     username,
-                    password,
+                    password: password.map(Secret::from),
                 })
             }
             None => None,
@@ -193,9 +208,7 @@ pub fn setup_coordination(bucket: JsValue, options: JsValue) -> Promise {
             auth,
         };
         let client = client(&options)?;
-        coordination::setup_coordination(&client, &bucket, &setup)
-            .await
-            .map_err(message)?;
+        coordination::setup_coordination(&client, &bucket, &setup).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }
@@ -206,9 +219,7 @@ pub fn teardown_coordination(bucket: JsValue, options: JsValue) -> Promise {
     respond(Box::pin(async move {
         let bucket = string_arg(&bucket, "bucket")?;
         let client = client(&Options::new(&options)?)?;
-        coordination::teardown_coordination(&client, &bucket)
-            .await
-            .map_err(message)?;
+        coordination::teardown_coordination(&client, &bucket).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }

@@ -4,7 +4,9 @@
 //! newest snapshots before re-sending and adopts one with that name created since the first
 //! attempt was sent.
 
-use crate::ops::SnapshotPage;
+use super::TigrisClient;
+use crate::ops::{SnapshotPage, TigrisOps};
+use crate::runtime::{HttpResponse, Runtime};
 
 /// Snapshots listed (newest first) when looking for the lost one.
 pub const LOOKUP_PAGE: u32 = 100;
@@ -28,6 +30,30 @@ pub fn find(page: &SnapshotPage, name: &str, first_sent_ms: f64) -> Option<Strin
         }
     }
     best.map(|(_, version)| version.to_owned())
+}
+
+impl<R: Runtime> TigrisClient<R> {
+    /// After an attempt to snapshot `bucket` as `name` got no response: the answer it would have
+    /// had, when the listing shows the snapshot it made. A failed listing counts as "none": the
+    /// request is sent again.
+    pub(super) async fn lost_snapshot(
+        &self,
+        bucket: &str,
+        name: &str,
+        first_sent_ms: f64,
+    ) -> Option<HttpResponse> {
+        let page = self
+            .list_snapshots(bucket, Some(LOOKUP_PAGE), None)
+            .await
+            .ok()?;
+        let version = find(&page, name, first_sent_ms)?;
+        Some(HttpResponse {
+            status: 200,
+            status_text: "OK".to_owned(),
+            headers: vec![("x-tigris-snapshot-version".to_owned(), version)],
+            body: Vec::new(),
+        })
+    }
 }
 
 #[cfg(test)]

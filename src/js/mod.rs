@@ -8,7 +8,8 @@
 //! through Rust frames, and nothing here can panic.
 
 use crate::config::Environment;
-use crate::runtime::{HttpRequest, HttpResponse, ProvidedCredentials, Runtime, TransportError};
+use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
+use crate::secret::{KeyPair, Secret};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::future::{poll_fn, Future};
@@ -256,7 +257,7 @@ impl Runtime for JsRuntime {
         }
     }
 
-    async fn provide_credentials(&self) -> Option<Result<ProvidedCredentials, String>> {
+    async fn provide_credentials(&self) -> Option<Result<KeyPair, String>> {
         let provider = self.credential_provider.as_ref()?;
         Some(call_provider(provider).await)
     }
@@ -264,7 +265,7 @@ impl Runtime for JsRuntime {
 
 /// Calls the user's `credentialProvider`, awaits it and checks its result. Error messages name
 /// what was wrong, never the values.
-async fn call_provider(provider: &Function) -> Result<ProvidedCredentials, String> {
+async fn call_provider(provider: &Function) -> Result<KeyPair, String> {
     let failed = |e: &JsValue| match describe(e) {
         Some(message) if !message.is_empty() => format!("credentialProvider failed: {message}"),
         _ => "credentialProvider failed".to_owned(),
@@ -292,15 +293,15 @@ async fn call_provider(provider: &Function) -> Result<ProvidedCredentials, Strin
     let session_token = if token.is_undefined() || token.is_null() {
         None
     } else {
-        Some(token.as_string().ok_or_else(|| {
+        Some(Secret::from(token.as_string().ok_or_else(|| {
             "credentialProvider returned a sessionToken that is not a string".to_owned()
-        })?)
+        })?))
     };
-    Ok(ProvidedCredentials {
+    Ok(KeyPair::new(
         access_key_id,
         secret_access_key,
         session_token,
-    })
+    ))
 }
 
 thread_local! {

@@ -1,10 +1,11 @@
-//! Readers for the responses of each call: S3 XML errors (spec §4), the snapshot listing
+//! Readers for the responses of each call: S3 XML errors (docs/protocol.md §4), the snapshot listing
 //! (§5.4), Tigris JSON errors (§6.2), bucket metadata (§5.6), the PATCH outcome (§5.8) and the
 //! IAM access-key result (§5.11).
 
 use super::json::{self, Value};
 use super::xml;
 use crate::ops::{AccessKey, SnapshotInfo, SnapshotPage};
+use crate::secret::Secret;
 
 /// `Code` and message of an S3 XML error body. The message is `<Message>`, or `UnknownError`
 /// when it is absent or the body is empty or not XML (as the AWS SDK reports it).
@@ -172,7 +173,7 @@ pub fn json_body(body: &str) -> Result<Value, json::ParseError> {
     }
 }
 
-/// Outcome of a settings PATCH (spec §5.8): a JSON body with `status === "error"` is a failure
+/// Outcome of a settings PATCH (docs/protocol.md §5.8): a JSON body with `status === "error"` is a failure
 /// with `message ?? 'Failed to update bucket'`; anything else (incl. non-JSON or invalid JSON) is
 /// success.
 pub fn patch_outcome(content_type: Option<&str>, body: &str) -> Result<(), String> {
@@ -193,7 +194,7 @@ pub fn patch_outcome(content_type: Option<&str>, body: &str) -> Result<(), Strin
     Ok(())
 }
 
-/// Reads `CreateAccessKeyResult.AccessKey.{AccessKeyId,SecretAccessKey}` (spec §5.11); `None`
+/// Reads `CreateAccessKeyResult.AccessKey.{AccessKeyId,SecretAccessKey}` (docs/protocol.md §5.11); `None`
 /// when the body is not JSON or lacks `AccessKey` (the SDK's `Unable to create access key`).
 pub fn access_key(content_type: Option<&str>, body: &str) -> Option<AccessKey> {
     if !is_json(content_type) {
@@ -209,7 +210,7 @@ pub fn access_key(content_type: Option<&str>, body: &str) -> Option<AccessKey> {
     let secret = key
         .get("SecretAccessKey")
         .and_then(Value::as_str)
-        .map(str::to_owned);
+        .map(Secret::from);
     Some(AccessKey { id, secret })
 }
 
@@ -361,7 +362,7 @@ mod tests {
         );
         let k = access_key(Some("application/json"), r#"{"CreateAccessKeyResult":{"AccessKey":{"AccessKeyId":"tid_1","SecretAccessKey":"tsec_2","UserName":"n"}}}"#).unwrap();
         assert_eq!(
-            (k.id.as_str(), k.secret.as_deref()),
+            (k.id.as_str(), k.secret.as_ref().map(Secret::expose)),
             ("tid_1", Some("tsec_2"))
         );
         assert!(access_key(Some("text/plain"), "{}").is_none());

@@ -1,4 +1,4 @@
-//! IAM requests on the IAM endpoint (spec §5.11–5.12): form-encoded `POST`s with
+//! IAM requests on the IAM endpoint (docs/protocol.md §5.11–5.12): form-encoded `POST`s with
 //! `Accept: application/json`.
 
 use super::{form_encode, Endpoint};

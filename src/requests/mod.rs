@@ -1,4 +1,4 @@
-//! Request building for every call (spec §1 table): endpoint parsing and addressing, then one
+//! Request building for every call (docs/protocol.md §1 table): endpoint parsing and addressing, then one
 //! module per wire concern — [`s3`] (bucket create/fork/snapshot/list/remove on the S3
 //! transport), [`settings`] (metadata GET and settings PATCH on the Tigris HTTP transport) and
 //! [`iam`] (access keys). Builders return unsigned [`HttpRequest`]s; [`crate::signing`] signs
@@ -7,6 +7,7 @@
 pub mod iam;
 pub mod s3;
 pub mod settings;
+pub mod virtual_hosting;
 
 use crate::runtime::HttpRequest;
 
@@ -107,10 +108,10 @@ impl Endpoint {
                 .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
     }
 
-    /// URL of a bucket-level S3 operation (spec §3.1): `scheme://bucket.host/` when the bucket is
+    /// URL of a bucket-level S3 operation (docs/protocol.md §3.1): `scheme://bucket.host/` when the bucket is
     /// a DNS label and the host is not an IP literal, else path-style `scheme://host/bucket/`.
     pub fn bucket_url(&self, bucket: &str) -> String {
-        if crate::names::is_virtual_hostable(bucket) && !self.is_ip_literal() {
+        if virtual_hosting::is_virtual_hostable(bucket) && !self.is_ip_literal() {
             format!("{}://{bucket}.{}/", self.scheme, self.authority())
         } else {
             format!("{}/{}/", self.origin(), encode_path_segment(bucket))
@@ -187,9 +188,6 @@ pub fn check_headers(request: &HttpRequest) -> Result<(), BuildError> {
     }
     Ok(())
 }
-
-/// The empty-body SHA-256 (`x-amz-content-sha256` of bodiless requests).
-pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]

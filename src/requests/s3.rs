@@ -1,4 +1,4 @@
-//! S3-transport requests (the AWS SDK `S3Client` calls of spec §5.1–5.5), without the SDK's
+//! S3-transport requests (the AWS SDK `S3Client` calls of docs/protocol.md §5.1–5.5), without the SDK's
 //! `amz-sdk-*` / user-agent headers (browsers forbid or CORS-block them; they are not needed).
 
 use super::{check_headers, BuildError, Endpoint};

@@ -1,4 +1,4 @@
-//! Tigris HTTP-transport bucket requests (spec §5.6–5.8): the metadata `GET` and the settings
+//! Tigris HTTP-transport bucket requests (docs/protocol.md §5.6–5.8): the metadata `GET` and the settings
 //! `PATCH`, always path-style on the S3 endpoint host, with the exact JSON bodies (key order
 //! included) and the SDK's merge with the existing settings.
 
@@ -161,10 +161,10 @@ pub fn ttl_body(info: &Value, days: u32, new_rule_id: &str) -> String {
 
 fn auth_value(auth: &WebhookAuth) -> Value {
     match auth {
-        WebhookAuth::Token(token) => obj(vec![("token", Value::str(token))]),
+        WebhookAuth::Token(token) => obj(vec![("token", Value::str(token.expose()))]),
         WebhookAuth::Basic { username, password } => obj(vec![
             ("basic_user", Value::str(username)),
-            ("basic_pass", Value::str(password)),
+            ("basic_pass", Value::str(password.expose())),
         ]),
     }
 }
@@ -210,53 +210,12 @@ pub fn notifications_body(info: &Value, config: &NotificationConfig) -> String {
     obj(vec![("object_notifications", obj(n))]).to_json()
 }
 
-/// Client-side validation of a notification config (spec §5.8), before any request.
-pub fn validate_notifications(config: &NotificationConfig) -> Result<(), String> {
-    let url = config.url.trim();
-    if url.is_empty() {
-        return Err("Notification URL is required".to_owned());
-    }
-    let lower = url.to_ascii_lowercase();
-    let Some((scheme, rest)) = lower.split_once(':') else {
-        return Err("Notification URL is not a valid URL".to_owned());
-    };
-    if scheme.is_empty()
-        || !scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-    {
-        return Err("Notification URL is not a valid URL".to_owned());
-    }
-    if scheme != "http" && scheme != "https" {
-        return Err("Notification URL must use http or https".to_owned());
-    }
-    let host = rest
-        .trim_start_matches('/')
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or("");
-    if host.is_empty() || host.contains(' ') {
-        return Err("Notification URL is not a valid URL".to_owned());
-    }
-    match &config.auth {
-        Some(WebhookAuth::Token(t)) if t.trim().is_empty() => {
-            Err("Auth token must not be empty".to_owned())
-        }
-        Some(WebhookAuth::Basic { username, .. }) if username.trim().is_empty() => {
-            Err("Auth username must not be empty".to_owned())
-        }
-        Some(WebhookAuth::Basic { password, .. }) if password.trim().is_empty() => {
-            Err("Auth password must not be empty".to_owned())
-        }
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::parse::json::parse;
+    use crate::secret::Secret;
 
     #[test]
     fn ttl_new_bucket() {
@@ -281,12 +240,12 @@ mod tests {
     }
 
     #[test]
-    fn notification_bodies_spec_examples() {
+    fn notification_bodies_protocol_examples() {
         let empty = parse("{}").unwrap();
         let token = NotificationConfig {
             url: "https://example.com/webhook".into(),
             filter: "WHERE `key` REGEXP \"^results/\"".into(),
-            auth: Some(WebhookAuth::Token("test-secret-token".into())),
+            auth: Some(WebhookAuth::Token(Secret::new("test-secret-token"))),
         };
         let body = notifications_body(&empty, &token);
         assert_eq!(
@@ -319,34 +278,6 @@ mod tests {
         assert_eq!(
             notifications_body(&existing, &none),
             r#"{"object_notifications":{"enabled":true,"web_hook":"https://example.com/hook3","filter":"","auth":{"token":"keep"}}}"#
-        );
-    }
-
-    #[test]
-    fn notification_validation() {
-        let c = |url: &str| NotificationConfig {
-            url: url.into(),
-            filter: String::new(),
-            auth: None,
-        };
-        assert_eq!(
-            validate_notifications(&c(" ")),
-            Err("Notification URL is required".into())
-        );
-        assert_eq!(
-            validate_notifications(&c("nope")),
-            Err("Notification URL is not a valid URL".into())
-        );
-        assert_eq!(
-            validate_notifications(&c("ftp://x")),
-            Err("Notification URL must use http or https".into())
-        );
-        assert!(validate_notifications(&c("http://127.0.0.1:1/hook")).is_ok());
-        let mut t = c("https://x");
-        t.auth = Some(WebhookAuth::Token(String::new()));
-        assert_eq!(
-            validate_notifications(&t),
-            Err("Auth token must not be empty".into())
         );
     }
 }

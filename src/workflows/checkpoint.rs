@@ -1,8 +1,8 @@
 //! `checkpoint`, `restore` and `listCheckpoints`: named snapshots and restores into new forks
-//! (spec §5.3, §5.4, §7).
+//! (docs/protocol.md §5.3, §5.4, §7).
 
-use super::names::check_bucket_name;
-use super::{positive_integer, shown, timestamp, WorkflowError};
+use super::bucket_name::check_bucket_name;
+use super::{shown, timestamp, PositiveInt, WorkflowError};
 use crate::ops::{CreateBucketOptions, ForkSource, TigrisOps};
 
 /// `Checkpoint`.
@@ -20,8 +20,8 @@ pub struct Checkpoint {
 /// `ListCheckpointsOptions` (without `config`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCheckpointsOptions {
-    /// `limit` as the JS number given; must be a positive integer.
-    pub limit: Option<f64>,
+    /// `limit` (at most `u32::MAX`, see [`MAX_LIMIT`]).
+    pub limit: Option<PositiveInt>,
     /// `paginationToken` from a previous page.
     pub pagination_token: Option<String>,
 }
@@ -34,6 +34,9 @@ pub struct CheckpointPage {
     /// `paginationToken` for the next page, when there is one.
     pub pagination_token: Option<String>,
 }
+
+/// The largest `limit` the glue accepts.
+pub const MAX_LIMIT: f64 = u32::MAX as f64;
 
 /// Message for a checkpoint name that cannot travel in the `X-Tigris-Snapshot` header.
 pub const INVALID_NAME: &str =
@@ -107,10 +110,7 @@ pub async fn list_checkpoints<O: TigrisOps>(
 ) -> Result<CheckpointPage, WorkflowError> {
     let context = || format!("Failed to list checkpoints for \"{}\"", shown(bucket));
     check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
-    let limit = match options.limit {
-        Some(limit) => Some(positive_integer(limit, f64::from(u32::MAX), "options.limit")? as u32),
-        None => None,
-    };
+    let limit = options.limit.map(|l| l.get().get());
     let page = ops
         .list_snapshots(bucket, limit, options.pagination_token.as_deref())
         .await
@@ -135,9 +135,8 @@ pub async fn list_checkpoints<O: TigrisOps>(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::ops::{OpErrorKind, SnapshotInfo, SnapshotPage};
+    use crate::ops::{ErrorCode, SnapshotInfo, SnapshotPage};
     use crate::workflows::fake::{block_on, FakeOps};
-    use crate::workflows::WorkflowErrorKind;
 
     #[test]
     fn checkpoint_returns_the_version_name_and_local_time() {
@@ -182,7 +181,7 @@ mod tests {
         let ops = FakeOps::new();
         ops.fail(
             "create_snapshot",
-            OpErrorKind::SnapshotsNotEnabled,
+            ErrorCode::SnapshotsNotEnabled,
             "Unable to create bucket snapshot Snapshots are not enabled on bucket data",
         );
         let err = block_on(checkpoint(&ops, "data", None)).unwrap_err();
@@ -190,10 +189,7 @@ mod tests {
             err.message,
             "Failed to checkpoint bucket \"data\": Unable to create bucket snapshot Snapshots are not enabled on bucket data"
         );
-        assert_eq!(
-            err.kind,
-            WorkflowErrorKind::Operation(OpErrorKind::SnapshotsNotEnabled)
-        );
+        assert_eq!(err.code, ErrorCode::SnapshotsNotEnabled);
         let err = block_on(checkpoint(&ops, "x", None)).unwrap_err();
         assert_eq!(
             err.message,
@@ -261,7 +257,7 @@ mod tests {
             continuation_token: Some("1".into()),
         };
         let options = ListCheckpointsOptions {
-            limit: Some(10.0),
+            limit: PositiveInt::from_js(10.0, MAX_LIMIT, "options.limit").ok(),
             pagination_token: Some("tok".into()),
         };
         let page = block_on(list_checkpoints(&ops, "data", &options)).unwrap();
@@ -294,7 +290,7 @@ mod tests {
         let ops = FakeOps::new();
         ops.fail(
             "list_snapshots",
-            OpErrorKind::Denied,
+            ErrorCode::AccessDenied,
             "Unable to list bucket snapshots Access Denied",
         );
         let err = block_on(list_checkpoints(
@@ -304,12 +300,9 @@ mod tests {
         ))
         .unwrap_err();
         assert_eq!(err.message, "Failed to list checkpoints for \"data\": Unable to list bucket snapshots Access Denied");
+        assert_eq!(err.code, ErrorCode::AccessDenied);
         for limit in [0.0, -3.0, 2.5, f64::NAN, 1e10] {
-            let options = ListCheckpointsOptions {
-                limit: Some(limit),
-                pagination_token: None,
-            };
-            let err = block_on(list_checkpoints(&ops, "data", &options)).unwrap_err();
+            let err = PositiveInt::from_js(limit, MAX_LIMIT, "options.limit").unwrap_err();
             assert_eq!(err.message, "options.limit must be a positive integer");
         }
         assert_eq!(ops.calls().len(), 1);

@@ -1,30 +1,20 @@
-//! `setupCoordination` / `teardownCoordination`: bucket webhooks (spec §5.8, §7). Options are
+//! `setupCoordination` / `teardownCoordination`: bucket webhooks (docs/protocol.md §5.8, §7). Options are
 //! validated before any request with the SDK's texts.
 
-use super::names::check_bucket_name;
+use super::bucket_name::check_bucket_name;
 use super::{shown, WorkflowError};
 use crate::ops::{NotificationConfig, TigrisOps, WebhookAuth};
+use crate::secret::Secret;
 
 /// `auth` as given: each field present or not (the shape is checked by [`setup_coordination`]).
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WebhookAuthInput {
-    /// `auth.token`; never printed.
-    pub token: Option<String>,
+    /// `auth.token`.
+    pub token: Option<Secret>,
     /// `auth.username`.
     pub username: Option<String>,
-    /// `auth.password`; never printed.
-    pub password: Option<String>,
-}
-
-impl std::fmt::Debug for WebhookAuthInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let masked = |v: &Option<String>| v.as_ref().map(|_| "******");
-        f.debug_struct("WebhookAuthInput")
-            .field("token", &masked(&self.token))
-            .field("username", &self.username)
-            .field("password", &masked(&self.password))
-            .finish()
-    }
+    /// `auth.password`.
+    pub password: Option<Secret>,
 }
 
 /// `SetupCoordinationOptions` (without `config`).
@@ -178,7 +168,7 @@ fn check_auth(auth: &WebhookAuthInput) -> Result<WebhookAuth, &'static str> {
             Err("Only one of auth.token or auth.username and auth.password can be provided")
         }
         (Some(token), None, None) => {
-            if js_trim(token).is_empty() {
+            if js_trim(token.expose()).is_empty() {
                 Err("Auth token must not be empty")
             } else {
                 Ok(WebhookAuth::Token(token.clone()))
@@ -187,7 +177,7 @@ fn check_auth(auth: &WebhookAuthInput) -> Result<WebhookAuth, &'static str> {
         (None, Some(username), Some(password)) => {
             if js_trim(username).is_empty() {
                 Err("Auth username must not be empty")
-            } else if js_trim(password).is_empty() {
+            } else if js_trim(password.expose()).is_empty() {
                 Err("Auth password must not be empty")
             } else {
                 Ok(WebhookAuth::Basic {
@@ -204,9 +194,8 @@ fn check_auth(auth: &WebhookAuthInput) -> Result<WebhookAuth, &'static str> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::ops::OpErrorKind;
+    use crate::ops::ErrorCode;
     use crate::workflows::fake::{block_on, FakeOps};
-    use crate::workflows::WorkflowErrorKind;
 
     fn with_url(url: &str) -> SetupCoordinationOptions {
         SetupCoordinationOptions {
@@ -342,7 +331,7 @@ mod tests {
                 format!("Failed to setup coordination on \"pipe\": {text}"),
                 "{options:?}"
             );
-            assert_eq!(err.kind, WorkflowErrorKind::InvalidInput);
+            assert_eq!(err.code, ErrorCode::InvalidArgument);
         }
         assert!(ops.calls().is_empty());
     }
@@ -365,7 +354,7 @@ mod tests {
     #[test]
     fn failures_carry_the_prefix_and_no_secret() {
         let ops = FakeOps::new();
-        ops.fail("set_notifications", OpErrorKind::NotFound, "Not Found");
+        ops.fail("set_notifications", ErrorCode::NotFound, "Not Found");
         let err = block_on(setup_coordination(
             &ops,
             "pipe",
@@ -381,7 +370,11 @@ mod tests {
             auth(Some("tok-SECRET"), None, Some("pw-SECRET"))
         )
         .contains("SECRET"));
-        ops.fail("clear_notifications", OpErrorKind::Denied, "Access Denied");
+        ops.fail(
+            "clear_notifications",
+            ErrorCode::AccessDenied,
+            "Access Denied",
+        );
         let err = block_on(teardown_coordination(&ops, "pipe")).unwrap_err();
         assert_eq!(
             err.message,

@@ -8,7 +8,7 @@
 )]
 
 use crate::ops::{
-    AccessKey, CreateBucketOptions, NotificationConfig, OpError, OpErrorKind, Role, SnapshotPage,
+    AccessKey, CreateBucketOptions, ErrorCode, NotificationConfig, OpError, Role, SnapshotPage,
     TigrisOps,
 };
 use std::cell::RefCell;
@@ -85,11 +85,11 @@ impl FakeOps {
         self
     }
 
-    pub fn fail(&self, needle: &str, kind: OpErrorKind, message: &str) {
+    pub fn fail(&self, needle: &str, code: ErrorCode, message: &str) {
         self.state.borrow_mut().failures.push((
             needle.into(),
             OpError {
-                kind,
+                code,
                 message: message.into(),
             },
         ));
@@ -145,7 +145,7 @@ impl FakeOps {
 
 fn not_found() -> OpError {
     OpError {
-        kind: OpErrorKind::NotFound,
+        code: ErrorCode::NotFound,
         message: "Not Found".into(),
     }
 }
@@ -179,7 +179,7 @@ impl TigrisOps for FakeOps {
         }
         if !s.buckets.insert(name.into()) {
             return Err(OpError {
-                kind: OpErrorKind::AlreadyExists,
+                code: ErrorCode::BucketAlreadyExists,
                 message: "Unable to create bucket The requested bucket name is not available."
                     .into(),
             });
@@ -218,7 +218,11 @@ impl TigrisOps for FakeOps {
         }
     }
 
-    async fn set_bucket_ttl(&self, bucket: &str, days: u32) -> Result<(), OpError> {
+    async fn set_bucket_ttl(
+        &self,
+        bucket: &str,
+        days: std::num::NonZeroU32,
+    ) -> Result<(), OpError> {
         self.enter(format!("set_bucket_ttl {bucket} {days}")).await
     }
 
@@ -259,7 +263,7 @@ impl TigrisOps for FakeOps {
         let secret = if s.no_secret {
             None
         } else {
-            Some(format!("{SECRET}_{name}"))
+            Some(format!("{SECRET}_{name}").into())
         };
         Ok(AccessKey { id, secret })
     }

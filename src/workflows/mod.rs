@@ -1,40 +1,32 @@
 //! The nine agent-kit functions, written once against [`crate::ops::TigrisOps`].
 //!
 //! Each workflow validates its arguments before the first request (bucket names, counts, webhook
-//! options), then runs the exact call sequence of the original (spec `tigris-wire.md` §7) and
+//! options), then runs the exact call sequence of the original (docs/protocol.md §7) and
 //! renders failures into the original's single-line messages. The wasm glue (`src/api/`) only
 //! converts JS values into the option structs below and the results back.
 
+mod bucket_name;
 mod concurrency;
 mod error;
-mod names;
 
 pub mod checkpoint;
 pub mod coordination;
 pub mod forks;
 pub mod workspace;
 
-pub use error::{WorkflowError, WorkflowErrorKind};
+pub use error::WorkflowError;
 
 use crate::ops::AccessKey;
-use std::fmt;
+use crate::secret::Secret;
+use std::num::NonZeroU32;
 
 /// A scoped access key handed back to the caller (`{ accessKeyId, secretAccessKey }`).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credentials {
     /// `accessKeyId`.
     pub access_key_id: String,
-    /// `secretAccessKey`; never printed.
-    pub secret_access_key: String,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"******")
-            .finish()
-    }
+    /// `secretAccessKey`.
+    pub secret_access_key: Secret,
 }
 
 impl Credentials {
@@ -65,15 +57,34 @@ fn timestamp(now_ms: f64) -> u64 {
     }
 }
 
-/// Checks a JS number meant as a positive integer no larger than `max`; `what` names it in the
-/// error (`count must be a positive integer`).
-fn positive_integer(value: f64, max: f64, what: &str) -> Result<u64, WorkflowError> {
-    if value.is_finite() && value.fract() == 0.0 && value >= 1.0 && value <= max {
-        Ok(value as u64)
-    } else {
-        Err(WorkflowError::invalid(format!(
-            "{what} must be a positive integer"
-        )))
+/// A whole number of at least 1, validated from the JS number the caller gave (`count`,
+/// `concurrency`, `ttl.days`, `limit`). Values above `u32::MAX` (allowed only where the maximum
+/// allows them) saturate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PositiveInt(NonZeroU32);
+
+impl PositiveInt {
+    /// `value` when it is a whole number in `1..=max`; otherwise `<what> must be a positive
+    /// integer`.
+    pub fn from_js(value: f64, max: f64, what: &str) -> Result<Self, WorkflowError> {
+        if value.is_finite() && value.fract() == 0.0 && value >= 1.0 && value <= max {
+            let n = value.min(f64::from(u32::MAX)) as u32;
+            Ok(PositiveInt(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)))
+        } else {
+            Err(WorkflowError::invalid(format!(
+                "{what} must be a positive integer"
+            )))
+        }
+    }
+
+    /// The number.
+    pub fn get(self) -> NonZeroU32 {
+        self.0
+    }
+
+    /// The number as a count of things.
+    pub fn count(self) -> usize {
+        self.0.get() as usize
     }
 }
 
@@ -90,3 +101,36 @@ fn shown(name: &str) -> String {
 
 #[cfg(test)]
 pub(crate) mod fake;
+
+#[cfg(test)]
+mod tests {
+    use super::PositiveInt;
+
+    #[test]
+    fn positive_integers_from_js_numbers() {
+        for bad in [
+            0.0,
+            -1.0,
+            1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.0,
+            11.0,
+        ] {
+            assert_eq!(
+                PositiveInt::from_js(bad, 10.0, "count").map_err(|e| e.message),
+                Err("count must be a positive integer".to_owned()),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            PositiveInt::from_js(10.0, 10.0, "n")
+                .unwrap_or(PositiveInt(std::num::NonZeroU32::MIN))
+                .count(),
+            10
+        );
+        let huge = PositiveInt::from_js(2f64.powi(40), f64::MAX, "n").map(|n| n.get().get());
+        assert_eq!(huge, Ok(u32::MAX), "saturates");
+    }
+}

@@ -1,8 +1,8 @@
 //! `createWorkspace` / `teardownWorkspace`: a per-agent bucket with optional TTL, snapshots and a
-//! scoped key, and its teardown (spec §7).
+//! scoped key, and its teardown (docs/protocol.md §7).
 
-use super::names::check_bucket_name;
-use super::{key_name, positive_integer, shown, Credentials, WorkflowError};
+use super::bucket_name::check_bucket_name;
+use super::{key_name, shown, Credentials, PositiveInt, WorkflowError};
 use crate::ops::{Access, CreateBucketOptions, Role, TigrisOps};
 
 /// `CreateWorkspaceOptions` (without `config`, which the glue turns into the client).
@@ -10,8 +10,8 @@ use crate::ops::{Access, CreateBucketOptions, Role, TigrisOps};
 pub struct CreateWorkspaceOptions {
     /// `access`: `None` sends no ACL header, like `"private"`.
     pub access: Option<Access>,
-    /// `ttl.days` as the JS number given; must be a positive integer.
-    pub ttl_days: Option<f64>,
+    /// `ttl.days` (at most [`MAX_TTL_DAYS`]).
+    pub ttl_days: Option<PositiveInt>,
     /// `enableSnapshots`.
     pub enable_snapshots: bool,
     /// `credentials.role`: mint a key `${name}-key` scoped to the bucket with this role.
@@ -28,7 +28,7 @@ pub struct Workspace {
 }
 
 /// The largest `ttl.days` accepted (about 2,700 years).
-const MAX_TTL_DAYS: f64 = 1_000_000.0;
+pub const MAX_TTL_DAYS: f64 = 1_000_000.0;
 
 /// Creates bucket `name` (with `access` and `enableSnapshots`), then sets its TTL and mints its
 /// key when asked. Only the bucket creation can fail the call (`Failed to create workspace bucket
@@ -40,10 +40,6 @@ pub async fn create_workspace<O: TigrisOps>(
 ) -> Result<Workspace, WorkflowError> {
     let context = || format!("Failed to create workspace bucket \"{}\"", shown(name));
     check_bucket_name(name).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
-    let ttl_days = match options.ttl_days {
-        Some(days) => Some(positive_integer(days, MAX_TTL_DAYS, "options.ttl.days")? as u32),
-        None => None,
-    };
     let create = CreateBucketOptions {
         access: options.access,
         enable_snapshot: options.enable_snapshots,
@@ -52,9 +48,9 @@ pub async fn create_workspace<O: TigrisOps>(
     ops.create_bucket(name, &create)
         .await
         .map_err(|e| WorkflowError::operation(context(), &e))?;
-    if let Some(days) = ttl_days {
+    if let Some(days) = options.ttl_days {
         // The original ignores a TTL failure: the bucket exists and is returned.
-        let _ = ops.set_bucket_ttl(name, days).await;
+        let _ = ops.set_bucket_ttl(name, days.get()).await;
     }
     let credentials = match options.credentials {
         Some(role) => match ops.create_access_key(&key_name(name), name, role).await {
@@ -112,14 +108,13 @@ pub async fn teardown_workspace<O: TigrisOps>(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::ops::OpErrorKind;
+    use crate::ops::ErrorCode;
     use crate::workflows::fake::{block_on, FakeOps, SECRET};
-    use crate::workflows::WorkflowErrorKind;
 
     fn all_options() -> CreateWorkspaceOptions {
         CreateWorkspaceOptions {
             access: Some(Access::Public),
-            ttl_days: Some(1.0),
+            ttl_days: PositiveInt::from_js(1.0, MAX_TTL_DAYS, "options.ttl.days").ok(),
             enable_snapshots: true,
             credentials: Some(Role::Editor),
         }
@@ -158,7 +153,7 @@ mod tests {
         );
         let credentials = ws.credentials.unwrap();
         assert_eq!(credentials.access_key_id, "tid_agent-run-key");
-        assert!(credentials.secret_access_key.starts_with(SECRET));
+        assert!(credentials.secret_access_key.expose().starts_with(SECRET));
         assert!(!format!("{credentials:?}").contains(SECRET));
     }
 
@@ -167,7 +162,7 @@ mod tests {
         let ops = FakeOps::new();
         ops.fail(
             "create_bucket",
-            OpErrorKind::AlreadyExists,
+            ErrorCode::BucketAlreadyExists,
             "Unable to create bucket taken",
         );
         let err = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap_err();
@@ -175,18 +170,19 @@ mod tests {
             err.message,
             "Failed to create workspace bucket \"agent-run\": Unable to create bucket taken"
         );
-        assert_eq!(
-            err.kind,
-            WorkflowErrorKind::Operation(OpErrorKind::AlreadyExists)
-        );
+        assert_eq!(err.code, ErrorCode::BucketAlreadyExists);
         assert_eq!(ops.calls().len(), 1);
     }
 
     #[test]
     fn ttl_and_key_failures_still_return_the_workspace() {
         let ops = FakeOps::new();
-        ops.fail("set_bucket_ttl", OpErrorKind::Other, "TTL not supported");
-        ops.fail("create_access_key", OpErrorKind::Transient, "iam is down");
+        ops.fail(
+            "set_bucket_ttl",
+            ErrorCode::ServerError,
+            "TTL not supported",
+        );
+        ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
         let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
         assert_eq!(
             ws,
@@ -214,13 +210,9 @@ mod tests {
             err.message,
             "Failed to create workspace bucket \"Bad_Name\": Invalid bucket name \"Bad_Name\": may contain only lowercase letters, digits, dots and hyphens"
         );
-        assert_eq!(err.kind, WorkflowErrorKind::InvalidInput);
+        assert_eq!(err.code, ErrorCode::InvalidArgument);
         for days in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e12] {
-            let options = CreateWorkspaceOptions {
-                ttl_days: Some(days),
-                ..all_options()
-            };
-            let err = block_on(create_workspace(&ops, "agent-run", &options)).unwrap_err();
+            let err = PositiveInt::from_js(days, MAX_TTL_DAYS, "options.ttl.days").unwrap_err();
             assert_eq!(err.message, "options.ttl.days must be a positive integer");
         }
         assert!(ops.calls().is_empty());
@@ -245,10 +237,10 @@ mod tests {
     fn teardown_aggregates_every_failure() {
         let ops = FakeOps::new();
         let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
-        ops.fail("remove_access_key", OpErrorKind::Transient, "iam is down");
+        ops.fail("remove_access_key", ErrorCode::ServerError, "iam is down");
         ops.fail(
             "remove_bucket",
-            OpErrorKind::Other,
+            ErrorCode::ServerError,
             "Unable to remove bucket boom",
         );
         let err = block_on(teardown_workspace(&ops, &ws)).unwrap_err();
@@ -256,7 +248,7 @@ mod tests {
             err.message,
             "Workspace teardown completed with errors:\nFailed to remove access key for \"agent-run\": iam is down\nFailed to delete workspace \"agent-run\": Unable to remove bucket boom"
         );
-        assert_eq!(err.kind, WorkflowErrorKind::PartialTeardown);
+        assert_eq!(err.code, ErrorCode::PartialFailure);
         assert!(!err.message.contains(SECRET));
     }
 

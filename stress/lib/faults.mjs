@@ -112,6 +112,7 @@ export function workflows(kit) {
     },
     {
       name: 'teardownWorkspace',
+      failureCode: 'PartialFailure',
       // removeAccessKey → removeBucket(force)
       steps: (n) => [
         { id: 'removeAccessKey', match: S('POST', '/'), nature: 'teardown', json: true },
@@ -315,6 +316,7 @@ export function workflows(kit) {
     },
     {
       name: 'teardownForks',
+      failureCode: 'PartialFailure',
       // per fork: removeAccessKey → removeBucket(force); concurrency 1
       steps: (n) => [
         { id: 'removeAccessKey(fork 0)', match: S('POST', '/'), nature: 'teardown', json: true },
@@ -490,6 +492,9 @@ export async function runCell(ctx, cell) {
   }
   try {
     await cell.wf.verify(ctx, n, res, c);
+    // Every failure the matrix provokes is a 5xx after retries or a malformed answer (ServerError),
+    // or a teardown with a failed step (PartialFailure).
+    if (res && 'error' in res) assert.equal(res.error.code, cell.wf.failureCode ?? 'ServerError', 'error.code');
   } catch (e) {
     e.message = `${cell.id}: ${e.message}`;
     throw e;

@@ -1,5 +1,5 @@
 //! Bucket-name rules the wire layer needs for addressing. (The full client-side validation with
-//! user-facing messages lives in the workflows, spec §9.6.)
+//! user-facing messages lives in the workflows, docs/protocol.md §9.6.)
 
 /// Whether `bucket` can be addressed virtual-hosted (`bucket.host`): a DNS label of 3–63
 /// lower-case letters, digits and hyphens that starts and ends with a letter or digit and is not

@@ -1,4 +1,4 @@
-//! Bucket-name check applied before any request (S3/Tigris rules, spec §9.6).
+//! Bucket-name check applied before any request (S3/Tigris rules, docs/protocol.md §9.6).
 
 use super::shown;
 

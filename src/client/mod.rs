@@ -1,0 +1,315 @@
+//! [`TigrisClient`]: the wire implementation of [`TigrisOps`] over a [`Runtime`]. Each operation
+//! validates the configuration (no request when incomplete), builds the exact request of the
+//! official SDK call, declares what repeating it does ([`Idempotency`]), signs each attempt,
+//! retries transient failures and maps the answer to the SDK's message and an
+//! [`crate::ops::ErrorCode`]. Messages never contain the configured secret, session token,
+//! provider secret or webhook credentials.
+//!
+//! One private module per job: `auth` (auth plan → keys, headers, signing of each attempt),
+//! `s3_transport` and `json_transport` (the two transports and their error bodies), `errors`
+//! (codes and message scrubbing), `lost_snapshot` (recognising the snapshot a lost attempt
+//! made).
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::pin::Pin;
+
+use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
+use crate::ops::{
+    AccessKey, CreateBucketOptions, ErrorCode, NotificationConfig, OpError, Role, SnapshotPage,
+    TigrisOps, WebhookAuth,
+};
+use crate::parse::json::Value;
+use crate::parse::responses;
+use crate::requests::{iam, s3, settings, uuid_v4};
+use crate::retry::{send_with_retry, Idempotency, RetryPolicy};
+use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
+use crate::secret::Secret;
+
+mod auth;
+mod errors;
+mod json_transport;
+mod lost_snapshot;
+mod s3_transport;
+#[cfg(test)]
+pub(crate) mod test_runtime;
+
+use auth::RequestAuth;
+use errors::ErrorContext;
+use json_transport::{json_failure, JsonHost};
+use s3_transport::s3_failure;
+
+/// Prefix the S3 SDK wrappers put before the SDK message (docs/protocol.md §6.1).
+const CREATE_BUCKET: &str = "Unable to create bucket ";
+const CREATE_SNAPSHOT: &str = "Unable to create bucket snapshot ";
+const LIST_SNAPSHOTS: &str = "Unable to list bucket snapshots ";
+const REMOVE_BUCKET: &str = "Unable to remove bucket ";
+
+/// The Tigris client: resolved configuration, the runtime and the retry policy.
+pub struct TigrisClient<R: Runtime> {
+    config: ResolvedConfig,
+    runtime: R,
+    policy: RetryPolicy,
+}
+
+impl<R: Runtime> std::fmt::Debug for TigrisClient<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TigrisClient")
+            .field("config", &self.config)
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+fn header<'a>(response: &'a HttpResponse, name: &str) -> Option<&'a str> {
+    response
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// The final answer of one exchange: a response, or no response after every retry.
+type Exchanged = Result<Result<HttpResponse, TransportError>, OpError>;
+
+impl<R: Runtime> TigrisClient<R> {
+    /// A client for `config` (resolved against `env` and the defaults). Never fails: an
+    /// incomplete configuration is reported by each operation, before any request.
+    pub fn new(config: ConfigInput, env: &dyn Environment, runtime: R) -> Self {
+        let defaults = RetryPolicy::default();
+        TigrisClient {
+            config: resolve(&config, env),
+            runtime,
+            policy: RetryPolicy {
+                deadline_ms: config.request_timeout_ms.unwrap_or(defaults.deadline_ms),
+                ..defaults
+            },
+        }
+    }
+
+    /// The same client with another retry policy.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The runtime this client sends through.
+    pub fn runtime(&self) -> &R {
+        &self.runtime
+    }
+
+    /// The resolved configuration.
+    pub fn config(&self) -> &ResolvedConfig {
+        &self.config
+    }
+
+    fn random_uuid(&self) -> String {
+        let mut bytes = [0u8; 16];
+        self.runtime.fill_random(&mut bytes);
+        uuid_v4(bytes)
+    }
+
+    /// The error context of one call: `prefix`, with the configured secrets hidden.
+    fn errors(&self, prefix: &'static str) -> ErrorContext {
+        let mut errors = ErrorContext::new(prefix);
+        for secret in [&self.config.secret_access_key, &self.config.session_token] {
+            if let Some(s) = &secret.value {
+                errors.hide(s);
+            }
+        }
+        errors
+    }
+
+    /// Credentials, signing, sending and retries of one request. Boxed so that its state
+    /// machine exists once in the wasm instead of being inlined into every operation and export.
+    fn exchange<'a, 'r: 'a>(
+        &'a self,
+        plan: AuthPlan,
+        request: HttpRequest,
+        errors: &'a mut ErrorContext,
+        idempotency: Idempotency<'r>,
+    ) -> Pin<Box<dyn Future<Output = Exchanged> + 'a>> {
+        Box::pin(async move {
+            let auth = RequestAuth::resolve(plan, &self.runtime, errors).await?;
+            let errors = &*errors;
+            send_with_retry(&self.runtime, &self.policy, idempotency, || {
+                auth.apply(&request, self.runtime.now_ms(), errors)
+            })
+            .await
+        })
+    }
+}
+
+impl<R: Runtime> TigrisOps for TigrisClient<R> {
+    async fn create_bucket(
+        &self,
+        name: &str,
+        options: &CreateBucketOptions,
+    ) -> Result<(), OpError> {
+        let (response, errors) = self
+            .s3_call(
+                CREATE_BUCKET,
+                &|e| s3::create_bucket(e, name, options),
+                Idempotency::CreateBucket,
+            )
+            .await?;
+        if is_success(response.status) {
+            return Ok(());
+        }
+        Err(s3_failure(&errors, &response))
+    }
+
+    async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError> {
+        // A named snapshot can be found in the listing: after an attempt that got no response,
+        // the one it made (if any) is returned instead of taking another. An unnamed one cannot
+        // be told apart, so it is simply sent again.
+        let first_sent_ms = self.runtime.now_ms();
+        let named = name.unwrap_or_default();
+        let find = || -> Pin<Box<dyn Future<Output = Option<HttpResponse>> + '_>> {
+            Box::pin(self.lost_snapshot(bucket, named, first_sent_ms))
+        };
+        let idempotency = if named.is_empty() {
+            Idempotency::NotIdempotent
+        } else {
+            Idempotency::Recoverable(&find)
+        };
+        let (response, errors) = self
+            .s3_call(
+                CREATE_SNAPSHOT,
+                &|e| s3::create_snapshot(e, bucket, name),
+                idempotency,
+            )
+            .await?;
+        if !is_success(response.status) {
+            return Err(s3_failure(&errors, &response));
+        }
+        Ok(header(&response, "x-tigris-snapshot-version")
+            .unwrap_or("")
+            .to_owned())
+    }
+
+    async fn list_snapshots(
+        &self,
+        bucket: &str,
+        limit: Option<u32>,
+        continuation_token: Option<&str>,
+    ) -> Result<SnapshotPage, OpError> {
+        let (response, errors) = self
+            .s3_call(
+                LIST_SNAPSHOTS,
+                &|e| s3::list_snapshots(e, bucket, limit, continuation_token),
+                Idempotency::Idempotent,
+            )
+            .await?;
+        if !is_success(response.status) {
+            return Err(s3_failure(&errors, &response));
+        }
+        responses::snapshot_page(&String::from_utf8_lossy(&response.body))
+            .map_err(|m| errors.error(ErrorCode::ServerError, &m))
+    }
+
+    async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {
+        let (response, errors) = self
+            .s3_call(
+                REMOVE_BUCKET,
+                &|e| s3::remove_bucket(e, name),
+                Idempotency::Delete,
+            )
+            .await?;
+        if is_success(response.status) {
+            return Ok(());
+        }
+        Err(s3_failure(&errors, &response))
+    }
+
+    async fn set_bucket_ttl(&self, bucket: &str, days: NonZeroU32) -> Result<(), OpError> {
+        let mut errors = self.errors("");
+        let info = self.bucket_info(&mut errors, bucket).await?;
+        let body = settings::ttl_body(&info, days.get(), &self.random_uuid());
+        self.patch_settings(&mut errors, bucket, body).await
+    }
+
+    async fn set_notifications(
+        &self,
+        bucket: &str,
+        config: &NotificationConfig,
+    ) -> Result<(), OpError> {
+        let mut errors = self.errors("");
+        match &config.auth {
+            Some(WebhookAuth::Token(t)) => errors.hide(t),
+            Some(WebhookAuth::Basic { password, .. }) => errors.hide(password),
+            None => {}
+        }
+        let info = self.bucket_info(&mut errors, bucket).await?;
+        if let Some(auth) = info.get("object_notifications").and_then(|n| n.get("auth")) {
+            for key in ["token", "basic_pass"] {
+                if let Some(s) = auth.get(key).and_then(Value::as_str) {
+                    errors.hide(&Secret::from(s));
+                }
+            }
+        }
+        let body = settings::notifications_body(&info, config);
+        self.patch_settings(&mut errors, bucket, body).await
+    }
+
+    async fn clear_notifications(&self, bucket: &str) -> Result<(), OpError> {
+        let mut errors = self.errors("");
+        self.patch_settings(
+            &mut errors,
+            bucket,
+            settings::CLEAR_NOTIFICATIONS_BODY.to_owned(),
+        )
+        .await
+    }
+
+    async fn create_access_key(
+        &self,
+        name: &str,
+        bucket: &str,
+        role: Role,
+    ) -> Result<AccessKey, OpError> {
+        let mut errors = self.errors("");
+        // Every attempt carries this req_uuid, so the server mints at most one key.
+        let req_uuid = self.random_uuid();
+        let response = self
+            .json_call(
+                &mut errors,
+                JsonHost::Iam,
+                &|e| iam::create_access_key(e, &req_uuid, name, bucket, role),
+                Idempotency::Idempotent,
+            )
+            .await?;
+        if !is_success(response.status) {
+            return Err(json_failure(&errors, &response));
+        }
+        responses::access_key(
+            header(&response, "content-type"),
+            &String::from_utf8_lossy(&response.body),
+        )
+        .ok_or_else(|| errors.unprefixed(ErrorCode::ServerError, "Unable to create access key"))
+    }
+
+    async fn remove_access_key(&self, id: &str) -> Result<(), OpError> {
+        let mut errors = self.errors("");
+        let response = self
+            .json_call(
+                &mut errors,
+                JsonHost::Iam,
+                &|e| iam::delete_access_key(e, id),
+                Idempotency::Delete,
+            )
+            .await?;
+        if is_success(response.status) {
+            return Ok(());
+        }
+        Err(json_failure(&errors, &response))
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.runtime.now_ms()
+    }
+}
