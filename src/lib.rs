@@ -20,6 +20,8 @@ pub mod requests;
 pub mod retry;
 pub mod runtime;
 pub mod signing;
+/// SigV4 header and query-string (presigned) auth over one S3 canonicalisation, with a signing-key cache.
+pub mod sigv4;
 pub mod workflows;
 
 #[cfg(target_arch = "wasm32")]
