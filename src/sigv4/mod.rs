@@ -34,6 +34,7 @@ mod encode;
 pub mod key_cache;
 mod time;
 
+use std::borrow::Cow;
 use std::sync::{Mutex, PoisonError};
 
 use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
@@ -153,21 +154,6 @@ pub struct Request<'a> {
     pub payload: Payload<'a>,
 }
 
-/// The payload hash's text, owned or borrowed.
-enum PayloadHash<'a> {
-    Borrowed(&'a str),
-    Hex(String),
-}
-
-impl PayloadHash<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            PayloadHash::Borrowed(s) => s,
-            PayloadHash::Hex(s) => s,
-        }
-    }
-}
-
 /// Lower-case hex SHA-256 of `data`.
 fn sha256_hex(data: &[u8]) -> String {
     let mut out = String::with_capacity(64);
@@ -178,13 +164,10 @@ fn sha256_hex(data: &[u8]) -> String {
 /// The headers header auth adds, in the order the AWS SDKs send them. `Debug` masks the token.
 pub struct AuthHeaders<'a> {
     amz_date: SigningTime,
-    content_sha256: Option<PayloadHashText<'a>>,
+    content_sha256: Option<Cow<'a, str>>,
     security_token: Option<&'a str>,
     authorization: String,
 }
-
-/// `x-amz-content-sha256`'s value.
-struct PayloadHashText<'a>(std::borrow::Cow<'a, str>);
 
 impl std::fmt::Debug for AuthHeaders<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -208,7 +191,7 @@ impl<'a> AuthHeaders<'a> {
 
     /// `x-amz-content-sha256`, when the scope sends it.
     pub fn content_sha256(&self) -> Option<&str> {
-        self.content_sha256.as_ref().map(|h| h.0.as_ref())
+        self.content_sha256.as_deref()
     }
 
     /// `x-amz-security-token`, with a session token.
@@ -425,11 +408,11 @@ impl Signer {
         time: SigningTime,
     ) -> Result<AuthHeaders<'a>, SignError> {
         let url = split_url(request.url)?;
-        let payload = match request.payload {
-            Payload::Bytes([]) => PayloadHash::Borrowed(EMPTY_SHA256),
-            Payload::Bytes(body) => PayloadHash::Hex(sha256_hex(body)),
-            Payload::Hash(hash) => PayloadHash::Borrowed(hash),
-            Payload::Unsigned => PayloadHash::Borrowed(UNSIGNED_PAYLOAD),
+        let payload: Cow<'a, str> = match request.payload {
+            Payload::Bytes([]) => Cow::Borrowed(EMPTY_SHA256),
+            Payload::Bytes(body) => Cow::Owned(sha256_hex(body)),
+            Payload::Hash(hash) => Cow::Borrowed(hash),
+            Payload::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
         };
         let token = credentials.session_token;
         let generated = |name: &str| {
@@ -457,7 +440,7 @@ impl Signer {
             headers.push((lower_name("x-amz-security-token"), token));
         }
         if scope.s3_content_sha256 {
-            headers.push((lower_name("x-amz-content-sha256"), payload.as_str()));
+            headers.push((lower_name("x-amz-content-sha256"), &payload));
         }
         let signed = sort_headers(&mut headers);
         let mut query = query_pairs(url.query, 0, "");
@@ -468,7 +451,7 @@ impl Signer {
             &query,
             &headers,
             &signed,
-            payload.as_str(),
+            &payload,
         );
         let credential_scope = credential_scope(&time, scope);
         let signature = self.signature(&canonical, credentials, scope, &credential_scope, &time)?;
@@ -489,12 +472,7 @@ impl Signer {
         authorization.push_str(&signed);
         authorization.push_str(", Signature=");
         authorization.push_str(&signature);
-        let content_sha256 = scope.s3_content_sha256.then(|| {
-            PayloadHashText(match payload {
-                PayloadHash::Borrowed(s) => std::borrow::Cow::Borrowed(s),
-                PayloadHash::Hex(s) => std::borrow::Cow::Owned(s),
-            })
-        });
+        let content_sha256 = scope.s3_content_sha256.then_some(payload);
         Ok(AuthHeaders {
             amz_date: time,
             content_sha256,
@@ -530,7 +508,7 @@ impl Signer {
         let encoded = |value: &str| {
             let mut out = String::with_capacity(value.len() + 16);
             push_uri_encoded(&mut out, value.as_bytes(), false);
-            std::borrow::Cow::Owned(out)
+            Cow::Owned(out)
         };
         let mut credential =
             String::with_capacity(credentials.access_key_id.len() + 1 + credential_scope.len());
@@ -538,19 +516,16 @@ impl Signer {
         credential.push('/');
         credential.push_str(&credential_scope);
         let mut query = query_pairs(url.query, 8, "X-Amz-Signature");
-        let param = |name: &'static str| std::borrow::Cow::Borrowed(name);
+        let param = |name: &'static str| Cow::Borrowed(name);
         query.push((param("X-Amz-Algorithm"), param(ALGORITHM)));
         if scope.s3_content_sha256 {
             query.push((param("X-Amz-Content-Sha256"), param(UNSIGNED_PAYLOAD)));
         }
         query.push((param("X-Amz-Credential"), encoded(&credential)));
-        query.push((
-            param("X-Amz-Date"),
-            std::borrow::Cow::Borrowed(time.amz_date()),
-        ));
+        query.push((param("X-Amz-Date"), Cow::Borrowed(time.amz_date())));
         query.push((
             param("X-Amz-Expires"),
-            std::borrow::Cow::Owned(request.expires_secs.to_string()),
+            Cow::Owned(request.expires_secs.to_string()),
         ));
         if let Some(token) = credentials.session_token {
             query.push((param("X-Amz-Security-Token"), encoded(token)));
@@ -567,10 +542,7 @@ impl Signer {
         );
         let signature = self.signature(&canonical, credentials, scope, &credential_scope, &time)?;
         let at = query.partition_point(|(name, _)| name.as_ref() < "X-Amz-Signature");
-        query.insert(
-            at,
-            (param("X-Amz-Signature"), std::borrow::Cow::Owned(signature)),
-        );
+        query.insert(at, (param("X-Amz-Signature"), Cow::Owned(signature)));
         let query_len: usize = query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
         let mut out = String::with_capacity(url.base.len() + query_len + 1);
         out.push_str(url.base);
