@@ -164,7 +164,7 @@ fn sha256_hex(data: &[u8]) -> String {
 /// The headers header auth adds, in the order the AWS SDKs send them. `Debug` masks the token.
 pub struct AuthHeaders<'a> {
     amz_date: SigningTime,
-    content_sha256: Option<Cow<'a, str>>,
+    content_sha256: Option<Cow<'static, str>>,
     security_token: Option<&'a str>,
     authorization: String,
 }
@@ -402,16 +402,16 @@ impl Signer {
     /// Header auth: the headers to add to `request` (see [`AuthHeaders`]).
     pub fn sign<'a>(
         &self,
-        request: &Request<'a>,
+        request: &Request<'_>,
         credentials: &Credentials<'a>,
         scope: &Scope<'_>,
         time: SigningTime,
     ) -> Result<AuthHeaders<'a>, SignError> {
         let url = split_url(request.url)?;
-        let payload: Cow<'a, str> = match request.payload {
+        let payload: Cow<'static, str> = match request.payload {
             Payload::Bytes([]) => Cow::Borrowed(EMPTY_SHA256),
             Payload::Bytes(body) => Cow::Owned(sha256_hex(body)),
-            Payload::Hash(hash) => Cow::Borrowed(hash),
+            Payload::Hash(hash) => Cow::Owned(hash.to_owned()),
             Payload::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
         };
         let token = credentials.session_token;
