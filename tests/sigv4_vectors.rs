@@ -22,19 +22,16 @@ use tigris_agent_kit::sigv4::{
     SigningTime,
 };
 
-const AKID: &str = "AKIDEXAMPLE";
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-
-fn vectors() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
-}
-
-fn read(path: PathBuf) -> String {
+/// A file under tests/vectors.
+fn vector_text(rel: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(rel);
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn json(rel: &str) -> Vec<Value> {
-    let v: Value = serde_json::from_str(&read(vectors().join(rel))).unwrap();
+    let v: Value = serde_json::from_str(&vector_text(rel)).unwrap();
     v.as_array().unwrap().clone()
 }
 
@@ -44,38 +41,11 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{key} missing in {v}"))
 }
 
-/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ` (checked against the module's own stamp).
-fn secs_of(iso: &str) -> u64 {
-    let n = |r: std::ops::Range<usize>| iso[r].parse::<u64>().unwrap();
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    let mut days = 0;
-    for year in 1970..y {
-        days += if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) {
-            366
-        } else {
-            365
-        };
-    }
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let months = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    days += months[..(m - 1) as usize].iter().sum::<u64>() + d - 1;
-    let secs = days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19);
-    let stamp = SigningTime::from_unix_secs(secs);
-    assert_eq!(stamp.amz_date(), iso.replace(['-', ':'], ""), "{iso}");
-    secs
+/// The signing time of a vector: its `unixSeconds`, whose stamp must be its ISO `time`.
+fn time_of(v: &Value) -> SigningTime {
+    let time = SigningTime::from_unix_secs(v["unixSeconds"].as_u64().unwrap());
+    assert_eq!(time.amz_date(), str_of(v, "time").replace(['-', ':'], ""));
+    time
 }
 
 fn header_pairs(v: &Value) -> Vec<(String, String)> {
@@ -113,7 +83,7 @@ fn smithy_header_auth_byte_for_byte_and_as_today() {
         with_token += usize::from(token.is_some());
         let headers = header_pairs(&v["headers"]);
         let body = str_of(v, "body").as_bytes();
-        let time = SigningTime::from_unix_secs(secs_of(str_of(v, "time")));
+        let time = time_of(v);
         let request = Request {
             method: str_of(v, "method"),
             url: str_of(v, "url"),
@@ -219,7 +189,7 @@ fn presigned_urls_equal_get_signed_url() {
             secret_access_key: &secret,
             session_token: token.as_deref(),
         };
-        let time = SigningTime::from_unix_secs(secs_of(str_of(v, "time")));
+        let time = time_of(v);
         let ours = signer
             .presign(&request, &creds, &Scope::TIGRIS, time)
             .unwrap();
@@ -243,9 +213,9 @@ fn context_field<'a>(ctx: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 fn aws_vector(name: &str, signer: &Signer) {
-    let dir = vectors().join("aws").join(name);
-    let ctx: Value = serde_json::from_str(&read(dir.join("context.json"))).unwrap();
-    let raw = read(dir.join("request.txt"));
+    let file = |f: &str| vector_text(&format!("aws/{name}/{f}"));
+    let ctx: Value = serde_json::from_str(&file("context.json")).unwrap();
+    let raw = file("request.txt");
     let (head, body) = raw.split_once("\n\n").unwrap_or((raw.as_str(), ""));
     let mut lines = head.lines();
     let mut request_line = lines.next().unwrap().split(' ');
@@ -285,14 +255,15 @@ fn aws_vector(name: &str, signer: &Signer) {
         headers: &headers,
         payload: Payload::Bytes(body.as_bytes()),
     };
-    let time = SigningTime::from_unix_secs(secs_of(ctx["timestamp"].as_str().unwrap()));
+    let time = SigningTime::from_unix_secs(1_440_938_160);
+    assert_eq!(ctx["timestamp"], "2015-08-30T12:36:00Z");
     let auth = signer.sign(&request, &creds, &scope, time).unwrap();
     assert_eq!(
         auth.signature(),
-        read(dir.join("header-signature.txt")).trim(),
+        file("header-signature.txt").trim(),
         "{name}"
     );
-    let creq = read(dir.join("header-canonical-request.txt"));
+    let creq = file("header-canonical-request.txt");
     let signed = creq.lines().rev().nth(1).unwrap();
     assert!(
         auth.authorization()
@@ -306,7 +277,9 @@ fn aws_vector(name: &str, signer: &Signer) {
 fn aws_suite_vectors() {
     let signer = Signer::new();
     let mut n = 0;
-    for entry in fs::read_dir(vectors().join("aws")).unwrap() {
+    for entry in
+        fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/aws")).unwrap()
+    {
         aws_vector(entry.unwrap().file_name().to_str().unwrap(), &signer);
         n += 1;
     }
@@ -367,15 +340,15 @@ fn tigris_vectors() {
                     payload: Payload::Bytes(body),
                 },
                 &Credentials {
-                    access_key_id: AKID,
-                    secret_access_key: SECRET,
+                    access_key_id: "AKIDEXAMPLE",
+                    secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                     session_token: None,
                 },
                 &Scope::TIGRIS,
                 SigningTime::from_unix_secs(1_767_225_600),
             )
             .unwrap();
-        let golden = read(vectors().join("tigris").join(name).join("signature.txt"));
+        let golden = vector_text(&format!("tigris/{name}/signature.txt"));
         assert_eq!(auth.signature(), golden.trim(), "{name}");
     }
     assert_eq!(

@@ -167,16 +167,17 @@ pub(crate) fn push_query(out: &mut String, pairs: &[(Cow<'_, str>, Cow<'_, str>)
     }
 }
 
-/// The canonical request of `method` on `path` with the sorted `query` pairs, the sorted
+/// The canonical request of `method` on `url`'s path with the sorted `query` pairs, the sorted
 /// `headers` (see [`sort_headers`]), their `signed` list and the payload hash.
 pub(crate) fn canonical_request(
     method: &str,
-    path: &str,
+    url: &UrlParts<'_>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
     headers: &[HeaderEntry<'_>],
     signed: &str,
     payload_hash: &str,
 ) -> String {
+    let path = url.path;
     let query_len: usize = query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let headers_len: usize = headers.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let mut out = String::with_capacity(
@@ -271,7 +272,8 @@ mod tests {
         ];
         let signed = sort_headers(&mut headers);
         assert_eq!(signed, "host;x-a;x-b;x-empty");
-        let creq = canonical_request("GET", "/", &[], &headers, &signed, "UNSIGNED-PAYLOAD");
+        let url = split_url("https://h").unwrap();
+        let creq = canonical_request("GET", &url, &[], &headers, &signed, "UNSIGNED-PAYLOAD");
         assert_eq!(
             creq,
             "GET\n/\n\nhost:h\nx-a:1,2\nx-b:a b c\nx-empty:\n\nhost;x-a;x-b;x-empty\nUNSIGNED-PAYLOAD"

@@ -445,16 +445,9 @@ impl Signer {
         let signed = sort_headers(&mut headers);
         let mut query = query_pairs(url.query, 0, "");
         query.sort();
-        let canonical = canonical_request(
-            request.method,
-            url.path,
-            &query,
-            &headers,
-            &signed,
-            &payload,
-        );
+        let creq = canonical_request(request.method, &url, &query, &headers, &signed, &payload);
         let credential_scope = credential_scope(&time, scope);
-        let signature = self.signature(&canonical, credentials, scope, &credential_scope, &time)?;
+        let signature = self.signature(&creq, credentials, scope, &credential_scope, &time)?;
         let mut authorization = String::with_capacity(
             ALGORITHM.len()
                 + credentials.access_key_id.len()
@@ -532,15 +525,9 @@ impl Signer {
         }
         query.push((param("X-Amz-SignedHeaders"), encoded(&signed)));
         query.sort();
-        let canonical = canonical_request(
-            request.method,
-            url.path,
-            &query,
-            &headers,
-            &signed,
-            UNSIGNED_PAYLOAD,
-        );
-        let signature = self.signature(&canonical, credentials, scope, &credential_scope, &time)?;
+        let unsigned = UNSIGNED_PAYLOAD;
+        let creq = canonical_request(request.method, &url, &query, &headers, &signed, unsigned);
+        let signature = self.signature(&creq, credentials, scope, &credential_scope, &time)?;
         let at = query.partition_point(|(name, _)| name.as_ref() < "X-Amz-Signature");
         query.insert(at, (param("X-Amz-Signature"), Cow::Owned(signature)));
         let query_len: usize = query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();

@@ -143,20 +143,12 @@ mod tests {
             let next = civil_date(days);
             let (y, m, d) = prev;
             let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-            let len = [
-                31,
-                if leap { 29 } else { 28 },
-                31,
-                30,
-                31,
-                30,
-                31,
-                31,
-                30,
-                31,
-                30,
-                31,
-            ][m as usize - 1];
+            let len = match m {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
             let expected = if d < len {
                 (y, m, d + 1)
             } else if m < 12 {

@@ -116,7 +116,7 @@ for (const [r, [name, method, url, headers, body]] of requests.entries()) {
     for (const k of ['x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token', 'authorization']) {
       if (signed.headers[k] !== undefined) expected[k] = signed.headers[k];
     }
-    header.push({ name: `${name} (${credName} keys)`, time, credentials: { ...creds }, method, url, headers, body, expected });
+    header.push({ name: `${name} (${credName} keys)`, time, unixSeconds: Date.parse(time) / 1000, credentials: { ...creds }, method, url, headers, body, expected });
   }
 }
 
@@ -151,7 +151,7 @@ for (const { endpoint, forcePathStyle, bucket } of [
     const options = { expiresIn, signingDate: new Date(time), ...(contentType ? { signableHeaders: new Set(['content-type']) } : {}) };
     const url = await getSignedUrl(client, new COMMANDS[method](input), options);
     if (/x-amz-checksum|x-amz-sdk-checksum/i.test(url)) throw new Error(`checksum parameter in ${url}`);
-    presign.push({ name: `${method} ${JSON.stringify(key)} ${forcePathStyle ? 'path' : 'virtual'} ${endpoint}`, endpoint, forcePathStyle, bucket, key, method, contentType: contentType ?? null, expiresIn, time, credentials: { ...credentials }, url });
+    presign.push({ name: `${method} ${JSON.stringify(key)} ${forcePathStyle ? 'path' : 'virtual'} ${endpoint}`, endpoint, forcePathStyle, bucket, key, method, contentType: contentType ?? null, expiresIn, time, unixSeconds: Date.parse(time) / 1000, credentials: { ...credentials }, url });
   }
 }
 
