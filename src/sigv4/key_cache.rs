@@ -2,7 +2,7 @@
 //! compressions), more than the rest of a signature, and it only changes with the credential,
 //! the day, the region and the service.
 //!
-//! At most [`CAPACITY`] entries, least recently used evicted (so rotating temporary credentials
+//! At most [`KEY_CACHE_CAPACITY`] entries, least recently used evicted (so rotating temporary credentials
 //! cannot grow it). An entry holds the access key id, a SHA-256 digest of the secret (never the
 //! secret itself), the date, region and service, and the derived key; nothing of it is ever
 //! formatted (no `Debug`).
@@ -10,7 +10,7 @@
 use sha2::{Digest, Sha256};
 
 /// Most signing keys kept at once.
-pub const CAPACITY: usize = 8;
+pub const KEY_CACHE_CAPACITY: usize = 8;
 
 /// What a derived key depends on, borrowed from the signature being made.
 pub(crate) struct KeyScope<'a> {
@@ -89,11 +89,11 @@ impl KeyCache {
         for (slot, b) in date.iter_mut().zip(scope.date.bytes()) {
             *slot = b;
         }
-        if self.entries.len() >= CAPACITY {
+        if self.entries.len() >= KEY_CACHE_CAPACITY {
             self.entries.remove(0);
         }
         if self.entries.capacity() == 0 {
-            self.entries.reserve_exact(CAPACITY);
+            self.entries.reserve_exact(KEY_CACHE_CAPACITY);
         }
         self.entries.push(Entry {
             access_key_id: scope.access_key_id.to_owned(),

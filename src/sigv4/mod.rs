@@ -1,8 +1,8 @@
 //! AWS Signature Version 4 (`AWS4-HMAC-SHA256`) for S3-style requests: header auth (every
 //! call) and query-string auth (presigned object URLs), over one canonical-request builder
-//! ([`canonical`]) written for what this package sends (`docs/protocol.md §3.3`). The
+//! (`canonical.rs`) written for what this package sends (`docs/protocol.md §3.3`). The
 //! cryptography is `aws_sigv4::sign::v4`'s key derivation and HMAC signature plus one SHA-256 of
-//! the canonical request; derived keys are cached per credential and day ([`key_cache`]).
+//! the canonical request; derived keys are cached per credential and day (`key_cache.rs`).
 //!
 //! Signing a built request (what `signing::sign_request` does today, same headers in the same
 //! order, byte for byte):
@@ -29,9 +29,9 @@
 //! the ones the signer writes itself (`authorization`, `x-amz-date`, and `x-amz-content-sha256`
 //! / `x-amz-security-token` when it adds them), whose copies are ignored.
 
-pub mod canonical;
+mod canonical;
 mod encode;
-pub mod key_cache;
+mod key_cache;
 mod time;
 
 use std::borrow::Cow;
@@ -47,6 +47,7 @@ use encode::{push_hex, push_uri_encoded};
 use key_cache::{KeyCache, KeyScope};
 
 pub use encode::encode_key;
+pub use key_cache::KEY_CACHE_CAPACITY;
 pub use time::SigningTime;
 
 /// The algorithm name of every signature.
@@ -322,7 +323,7 @@ fn credential_scope(time: &SigningTime, scope: &Scope<'_>) -> String {
 }
 
 /// The signer: signs with header or query-string auth, and owns the derived-key cache (at most
-/// [`key_cache::CAPACITY`] keys, behind a `Mutex` so one signer can serve several threads).
+/// [`KEY_CACHE_CAPACITY`] keys, behind a `Mutex` so one signer can serve several threads).
 /// `Debug` shows only how many keys are cached.
 #[derive(Default)]
 pub struct Signer {
