@@ -119,10 +119,30 @@ pub(crate) fn lower_name(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// Stable insertion sort: a request has a handful of headers and parameters, and this is a
+/// fraction of the wasm bytes of the standard library's sorts.
+fn insertion_sort<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for end in 1..items.len() {
+        let mut at = end;
+        while at > 0 {
+            match (items.get(at - 1), items.get(at)) {
+                (Some(before), Some(item)) if less(item, before) => items.swap(at - 1, at),
+                _ => break,
+            }
+            at -= 1;
+        }
+    }
+}
+
+/// Sorts canonical query pairs by name, then value.
+pub(crate) fn sort_query(pairs: &mut [(Cow<'_, str>, Cow<'_, str>)]) {
+    insertion_sort(pairs, |a, b| a < b);
+}
+
 /// Sorts headers by name (stable: a repeated name keeps its values' order) and returns the
 /// signed-headers list (`a;b;c`, each name once).
 pub(crate) fn sort_headers(headers: &mut [HeaderEntry<'_>]) -> String {
-    headers.sort_by(|a, b| a.0.cmp(&b.0));
+    insertion_sort(headers, |a, b| a.0 < b.0);
     let mut list = String::with_capacity(headers.iter().map(|h| h.0.len() + 1).sum());
     let mut last: Option<&str> = None;
     for (name, _) in headers.iter() {
@@ -254,11 +274,22 @@ mod tests {
     #[test]
     fn query_is_decoded_encoded_and_sorted() {
         let mut pairs = query_pairs("b=2&a=%7e&&a=1&c&Sig=x&d=e%2fF+g", 0, "sig");
-        pairs.sort();
+        sort_query(&mut pairs);
         let mut out = String::new();
         push_query(&mut out, &pairs);
         assert_eq!(out, "a=1&a=~&b=2&c=&d=e%2FF%2Bg");
         assert!(matches!(pairs[2].0, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn insertion_sort_is_stable() {
+        let mut items: Vec<(u8, usize)> = [3, 1, 2, 1, 3, 0, 2].into_iter().zip(0..).collect();
+        insertion_sort(&mut items, |a, b| a.0 < b.0);
+        assert_eq!(
+            items,
+            [(0, 5), (1, 1), (1, 3), (2, 2), (2, 6), (3, 0), (3, 4)]
+        );
+        insertion_sort(&mut items[..0], |a, b| a.0 < b.0);
     }
 
     #[test]

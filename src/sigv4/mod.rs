@@ -41,7 +41,8 @@ use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
 use sha2::{Digest, Sha256};
 
 use canonical::{
-    canonical_request, lower_name, query_pairs, sort_headers, split_url, HeaderEntry, UrlParts,
+    canonical_request, lower_name, query_pairs, sort_headers, sort_query, split_url, HeaderEntry,
+    UrlParts,
 };
 use encode::{push_hex, push_uri_encoded};
 use key_cache::{KeyCache, KeyScope};
@@ -445,7 +446,7 @@ impl Signer {
         }
         let signed = sort_headers(&mut headers);
         let mut query = query_pairs(url.query, 0, "");
-        query.sort();
+        sort_query(&mut query);
         let creq = canonical_request(request.method, &url, &query, &headers, &signed, &payload);
         let credential_scope = credential_scope(&time, scope);
         let signature = self.signature(&creq, credentials, scope, &credential_scope, &time)?;
@@ -525,7 +526,7 @@ impl Signer {
             query.push((param("X-Amz-Security-Token"), encoded(token)));
         }
         query.push((param("X-Amz-SignedHeaders"), encoded(&signed)));
-        query.sort();
+        sort_query(&mut query);
         let unsigned = UNSIGNED_PAYLOAD;
         let creq = canonical_request(request.method, &url, &query, &headers, &signed, unsigned);
         let signature = self.signature(&creq, credentials, scope, &credential_scope, &time)?;
