@@ -35,7 +35,7 @@ mod key_cache;
 mod time;
 
 use std::borrow::Cow;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
 use sha2::{Digest, Sha256};
@@ -333,13 +333,8 @@ pub struct Signer {
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let cached = self
-            .keys
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len();
         f.debug_struct("Signer")
-            .field("cached_keys", &cached)
+            .field("cached_keys", &self.cached_keys())
             .finish()
     }
 }
@@ -354,10 +349,13 @@ impl Signer {
 
     /// Number of signing keys currently cached.
     pub fn cached_keys(&self) -> usize {
-        self.keys
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.cache().len()
+    }
+
+    /// The key cache, locked (a panic while it was held cannot leave it inconsistent: every
+    /// change is a single `push` or `remove`, so a poisoned lock is used as it is).
+    fn cache(&self) -> MutexGuard<'_, KeyCache> {
+        self.keys.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The hex signature of `canonical` (the string to sign built here).
@@ -385,9 +383,7 @@ impl Signer {
             service: scope.service,
         };
         let key = self
-            .keys
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .cache()
             .get_or_derive(&key_scope, || {
                 let key = generate_signing_key(
                     credentials.secret_access_key,
