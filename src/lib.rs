@@ -36,6 +36,8 @@ pub mod retry;
 pub mod runtime;
 pub mod secret;
 pub mod signing;
+/// SigV4 header and query-string (presigned) auth over one S3 canonicalisation, with a signing-key cache.
+pub mod sigv4;
 pub mod workflows;
 
 #[cfg(target_arch = "wasm32")]
