@@ -7,59 +7,24 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use tigris_local::sigv4::{self, RequestParts};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+#[path = "../tests/support/signer.rs"]
+mod signer;
+use signer::Connection;
+
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-fn amz_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let iso = tigris_local::clock::rfc3339_secs(secs * 1_000_000_000);
-    iso.replace(['-', ':'], "")
-}
-
-/// Builds a signed HTTP/1.1 request (keep-alive).
+/// A root-signed keep-alive request.
 fn signed(host: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let date = amz_now();
-    let mut hs: Vec<(String, String)> = headers
+    let headers: Vec<(String, String)> = headers
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    hs.push(("host".into(), host.into()));
-    hs.push(("x-amz-date".into(), date.clone()));
-    hs.push(("x-amz-content-sha256".into(), sigv4::sha256_hex(body)));
-    let mut names: Vec<String> = hs.iter().map(|(k, _)| k.clone()).collect();
-    names.sort();
-    let (p, q) = path.split_once('?').unwrap_or((path, ""));
-    let parts = RequestParts {
-        method,
-        path: p,
-        query: q,
-        headers: &hs,
-        body,
-    };
-    let canonical = sigv4::canonical_request(&parts, &names, &sigv4::sha256_hex(body));
-    let day = date.get(..8).unwrap_or("");
-    let sts = sigv4::string_to_sign(&date, &format!("{day}/auto/s3/aws4_request"), &canonical);
-    let sig = sigv4::sign("tsec_local", day, "auto", "s3", &sts);
-    let mut out = format!("{method} {path} HTTP/1.1\r\n");
-    for (k, v) in &hs {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str(&format!(
-        "authorization: AWS4-HMAC-SHA256 Credential=tid_local/{day}/auto/s3/aws4_request, SignedHeaders={}, Signature={sig}\r\ncontent-length: {}\r\n\r\n",
-        names.join(";"),
-        body.len()
-    ));
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(body);
-    bytes
+    signer::signed(host, method, path, &headers, body, Connection::KeepAlive)
 }
 
 /// Sends one request on a keep-alive connection and returns the status.

@@ -23,7 +23,7 @@ pub struct Config {
     /// Delay every response by this many milliseconds.
     #[arg(long, env = "TIGRIS_LOCAL_LATENCY_MS", default_value_t = 0)]
     pub latency_ms: u64,
-    /// Session token accepted as admin (`x-amz-security-token`, spec §3.4).
+    /// Session token accepted as admin (`x-amz-security-token`, docs/protocol.md §3.4).
     #[arg(long, env = "TIGRIS_LOCAL_SESSION_TOKEN", hide_env_values = true)]
     pub session_token: Option<String>,
     /// Host suffix for virtual-hosted addressing (`<bucket>.<base-host>[:port]`).

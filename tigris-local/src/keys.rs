@@ -139,7 +139,14 @@ fn random_token(len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::thread_rng();
     (0..len)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .map(|_| {
+            char::from(
+                ALPHABET
+                    .get(rng.gen_range(0..ALPHABET.len()))
+                    .copied()
+                    .unwrap_or(b'a'),
+            )
+        })
         .collect()
 }
 
@@ -195,6 +202,7 @@ impl KeyStore {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -1,4 +1,4 @@
-//! AWS Signature Version 4 verification (header auth), written against spec §3.3.
+//! AWS Signature Version 4 verification (header auth), written against docs/protocol.md §3.3.
 //!
 //! The canonical URI is the path exactly as sent (S3 rules: no normalisation, no re-encoding), the
 //! canonical query re-encodes every decoded pair with the RFC 3986 unreserved set, and the payload
@@ -28,7 +28,7 @@ pub enum SigError {
     /// `x-amz-content-sha256` does not match the body.
     PayloadMismatch,
     /// `UNSIGNED-PAYLOAD` in header auth, or an `aws-chunked` streaming payload: both refused,
-    /// the SDKs sign the body's SHA-256 (spec §1).
+    /// the SDKs sign the body's SHA-256 (docs/protocol.md §1).
     PayloadNotSigned(String),
     /// The recomputed signature differs.
     Mismatch,
@@ -438,6 +438,7 @@ fn check(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

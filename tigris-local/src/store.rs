@@ -216,7 +216,7 @@ pub struct Store {
     last_ts: Ts,
 }
 
-/// Validates an S3 bucket name (spec §9.6).
+/// Validates an S3 bucket name (docs/protocol.md §9.6).
 pub fn valid_bucket_name(name: &str) -> bool {
     let b = name.as_bytes();
     let edge_ok = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
@@ -795,6 +795,7 @@ pub fn ttl_rules(settings: &Map<String, Value>) -> Vec<(String, Expiry)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -1,4 +1,4 @@
-//! Object-notification delivery: `POST {"events":[…]}` (spec §9.2) to the bucket's `web_hook`,
+//! Object-notification delivery: `POST {"events":[…]}` (docs/protocol.md §9.2) to the bucket's `web_hook`,
 //! with Bearer or Basic auth, a per-attempt timeout and retries with exponential backoff
 //! (at-least-once). Deliveries run on their own tasks and never block the S3 request.
 //! By default only loopback targets are contacted; anything else must be allowed explicitly.
@@ -259,6 +259,7 @@ pub async fn deliver(policy: &Policy, t: &Target, c: &Change) -> u32 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,4 +1,4 @@
-//! Who is calling: session token (spec §3.4) or strict SigV4 (header auth, or a presigned URL)
+//! Who is calling: session token (docs/protocol.md §3.4) or strict SigV4 (header auth, or a presigned URL)
 //! against the root or a minted key.
 
 use super::{Api, ApiError, Request};

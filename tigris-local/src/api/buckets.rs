@@ -85,7 +85,7 @@ pub(super) fn list_snapshots(
     Ok(Reply::xml(200, out))
 }
 
-/// The `GET /<bucket>?metadata` JSON (spec §5.6).
+/// The `GET /<bucket>?metadata` JSON (docs/protocol.md §5.6).
 pub fn bucket_info(store: &Store, name: &str) -> Result<Value, ApiError> {
     let b = store.bucket(name)?;
     let (rows, size) = store.count(name)?;

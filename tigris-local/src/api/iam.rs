@@ -1,4 +1,4 @@
-//! IAM actions on `POST /` (spec §5.11–5.12): CreateAccessKeyWithBucketsRole, DeleteAccessKey.
+//! IAM actions on `POST /` (docs/protocol.md §5.11–5.12): CreateAccessKeyWithBucketsRole, DeleteAccessKey.
 
 use serde_json::{json, Value};
 

@@ -28,7 +28,7 @@ pub struct ApiConfig {
     pub root_key_id: String,
     /// Root secret.
     pub root_secret: crate::keys::Secret,
-    /// Session token accepted as admin (spec §3.4).
+    /// Session token accepted as admin (docs/protocol.md §3.4).
     pub session_token: Option<crate::keys::Secret>,
     /// Host suffix for virtual-hosted addressing.
     pub base_host: String,

@@ -430,6 +430,7 @@ pub(super) fn list_objects(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

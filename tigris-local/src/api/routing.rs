@@ -1,4 +1,4 @@
-//! Which operation a request is (spec §8.1): virtual-hosted or path-style addressing, then the
+//! Which operation a request is (docs/protocol.md §8.1): virtual-hosted or path-style addressing, then the
 //! dispatch table, with the role each operation needs.
 
 use serde_json::json;
@@ -34,7 +34,7 @@ fn need(p: &Principal, access: Access<'_>) -> Result<(), ApiError> {
 }
 
 impl Api {
-    /// Splits host + path into the addressed target (spec §8.1).
+    /// Splits host + path into the addressed target (docs/protocol.md §8.1).
     pub fn route(&self, req: &Request) -> Addressed {
         let host = req.header("host").unwrap_or("");
         let host_name = if host.starts_with('[') {
@@ -236,6 +236,7 @@ impl Api {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::api::ApiConfig;
