@@ -133,7 +133,7 @@ impl Server {
                 mask_json(&mut notifications);
                 json!({
                     "name": b.name,
-                    "type": if b.snapshot_enabled { 1 } else { 0 },
+                    "type": b.kind.code(),
                     "parents": b.parent.iter().map(|p| json!({"bucket": p.bucket, "snapshot": p.snapshot.to_string()})).collect::<Vec<_>>(),
                     "children": b.children,
                     "snapshots": b.snapshots.iter().map(|s| json!({"version": s.version.to_string(), "name": s.name})).collect::<Vec<_>>(),

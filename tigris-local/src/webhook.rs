@@ -136,7 +136,7 @@ impl Target {
         let lm = clock::rfc3339_ms(c.time);
         self.filter.matches(&filter::Event {
             key: &c.key,
-            event_type: c.event,
+            event_type: c.event.as_str(),
             content_type: &c.content_type,
             content_length: c.size,
             last_modified: &lm,
@@ -149,7 +149,7 @@ pub fn payload(c: &Change) -> String {
     json!({"events": [{
         "eventVersion": "1",
         "eventSource": "tigris",
-        "eventName": c.event,
+        "eventName": c.event.as_str(),
         "eventTime": clock::rfc3339_ms(c.time),
         "bucket": c.bucket,
         "object": {"key": c.key, "size": c.size, "eTag": c.etag},
@@ -268,7 +268,7 @@ mod tests {
 
     fn change() -> Change {
         Change {
-            event: "OBJECT_CREATED_PUT",
+            event: crate::store::Event::CreatedPut,
             bucket: "b".into(),
             key: "k".into(),
             size: 3,

@@ -7,7 +7,7 @@ use super::message::{bad_json, malformed_xml};
 use super::{is_true, parse_version, ApiError, Reply, Request, S3_NS};
 use crate::clock;
 use crate::keys::{Access, Principal};
-use crate::store::Store;
+use crate::store::{Acl, BucketType, Store};
 use crate::xml;
 
 /// The namespace that owns buckets made with the root key or a minted admin key.
@@ -99,15 +99,12 @@ pub fn bucket_info(store: &Store, name: &str) -> Result<Value, ApiError> {
         .collect();
     let mut info = Map::new();
     info.insert("name".into(), json!(b.name));
-    info.insert("type".into(), json!(if b.snapshot_enabled { 1 } else { 0 }));
+    info.insert("type".into(), json!(b.kind.code()));
     info.insert("created_at".into(), json!(clock::rfc3339_ms(b.created)));
     info.insert("object_regions".into(), json!(""));
     info.insert("storage_class".into(), json!("STANDARD"));
     info.insert("acl_settings".into(), json!({"allow_object_acl": false}));
-    info.insert(
-        "md".into(),
-        json!({"X-Amz-Acl": if b.public { "public-read" } else { "private" }}),
-    );
+    info.insert("md".into(), json!({"X-Amz-Acl": b.acl.as_str()}));
     info.insert(
         "ForkInfo".into(),
         json!({"HasChildren": !b.children.is_empty(), "Parents": parents}),
@@ -139,11 +136,11 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
             "The request body must be a JSON object",
         ));
     };
-    let mut snapshot_enabled = bucket.snapshot_enabled;
+    let mut kind = bucket.kind;
     if let Some(t) = patch.get("type") {
-        snapshot_enabled = match t.as_u64() {
-            Some(0) => false,
-            Some(1) => true,
+        kind = match t.as_u64() {
+            Some(0) => BucketType::Regular,
+            Some(1) => BucketType::SnapshotEnabled,
             _ => return Err(bad_json("type must be 0 (regular) or 1 (snapshot-enabled)")),
         };
     }
@@ -173,7 +170,7 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
     let has_ttl = rules
         .and_then(Value::as_array)
         .is_some_and(|a| !a.is_empty());
-    if snapshot_enabled && has_ttl {
+    if kind.has_snapshots() && has_ttl {
         return Err(ApiError::new(
             400,
             "InvalidRequest",
@@ -199,8 +196,8 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
                 .map_err(|e| bad_json(format!("Invalid notification filter: {e}")))?;
         }
     }
-    if snapshot_enabled != bucket.snapshot_enabled {
-        store.set_snapshot_enabled(name, snapshot_enabled)?;
+    if kind != bucket.kind {
+        store.set_type(name, kind)?;
     }
     let settings = store.settings_mut(name)?;
     for (k, v) in patch {
@@ -259,16 +256,16 @@ pub(super) fn create_bucket(req: &Request, store: &mut Store, b: &str) -> Result
             store.fork(b, owner(req), src.trim(), snap)?;
         }
         None => {
-            let public = matches!(
-                req.header("x-amz-acl"),
-                Some("public-read" | "public-read-write")
-            );
-            store.create_bucket(
-                b,
-                owner(req),
-                is_true(req.header("x-tigris-enable-snapshot")),
-                public,
-            )?;
+            let acl = match req.header("x-amz-acl") {
+                Some("public-read" | "public-read-write") => Acl::PublicRead,
+                _ => Acl::Private,
+            };
+            let kind = if is_true(req.header("x-tigris-enable-snapshot")) {
+                BucketType::SnapshotEnabled
+            } else {
+                BucketType::Regular
+            };
+            store.create_bucket(b, owner(req), kind, acl)?;
         }
     }
     Ok(Reply::new(200).with("Location", format!("/{b}")))
@@ -279,7 +276,7 @@ pub(super) fn head_bucket(store: &Store, b: &str) -> Result<Reply, ApiError> {
     let bucket = store.bucket(b)?;
     let mut r = Reply::new(200).with(
         "X-Tigris-Enable-Snapshot",
-        bucket.snapshot_enabled.to_string(),
+        bucket.kind.has_snapshots().to_string(),
     );
     if let Some(parent) = &bucket.parent {
         r = r

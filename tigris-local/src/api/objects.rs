@@ -12,7 +12,7 @@ use super::{ApiError, Reply, Request};
 use crate::clock;
 use crate::keys::{Access, Principal};
 use crate::sigv4;
-use crate::store::{Object, Store, Ts};
+use crate::store::{Event, Object, Store, Ts};
 use crate::xml;
 
 impl Api {
@@ -55,7 +55,7 @@ impl Api {
                     kept_headers(req),
                 );
                 let mut data = self.data();
-                let (obj, change) = data.store.put(b, k, obj, "OBJECT_CREATED_PUT")?;
+                let (obj, change) = data.store.put(b, k, obj, Event::CreatedPut)?;
                 self.notify(&data.store, &change, notes);
                 let crc = base64::engine::general_purpose::STANDARD.encode(obj.crc32.to_be_bytes());
                 Ok(Reply::new(200)
@@ -133,7 +133,7 @@ impl Api {
         let at = snapshot_header(req)?;
         let mut data = self.data();
         let source = data.store.get(sb, sk, at)?;
-        let (obj, change) = data.store.put(b, k, source.copy(), "OBJECT_CREATED_COPY")?;
+        let (obj, change) = data.store.put(b, k, source.copy(), Event::CreatedCopy)?;
         self.notify(&data.store, &change, notes);
         Ok(Reply::xml(
             200,

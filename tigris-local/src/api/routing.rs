@@ -12,6 +12,7 @@ use super::{is_true, parse_version, Api, Notification, Outcome, S3_NS};
 use super::{ApiError, Reply, Request};
 use crate::keys::{Access, Principal};
 use crate::sigv4;
+use crate::store::DeleteMode;
 
 /// Where a request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,9 +179,14 @@ impl Api {
             }
             "DELETE" => {
                 need(p, Access::Admin)?;
-                let force = is_true(req.header("tigris-force-delete"))
-                    || is_true(req.header("x-tigris-force-delete"));
-                data.store.delete_bucket(b, force)?;
+                let mode = if is_true(req.header("tigris-force-delete"))
+                    || is_true(req.header("x-tigris-force-delete"))
+                {
+                    DeleteMode::Force
+                } else {
+                    DeleteMode::IfEmpty
+                };
+                data.store.delete_bucket(b, mode)?;
                 Ok(Reply::new(204))
             }
             "HEAD" => {
