@@ -14,7 +14,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::api::{Api, ApiConfig, ApiError, Notification, Reply, Request};
+use crate::api::{Api, ApiConfig, ApiError, ErrorFormat, Notification, Reply, Request};
 use crate::config::Config;
 use crate::hooks::{mask_json, DropWhen, FaultAction, FaultSpec, Hooks};
 use crate::keys::Secret;
@@ -96,7 +96,7 @@ impl Server {
                 "AccessDenied",
                 "Test hooks are disabled; start tigris-local with --test-hooks",
             )
-            .reply(true, &req.path);
+            .reply(ErrorFormat::Json, &req.path);
         }
         match (req.method.as_str(), req.path.as_str()) {
             ("GET", "/_local/requests") => Reply::json(200, &self.hooks().log()),
@@ -111,14 +111,14 @@ impl Server {
             ("POST", "/_local/faults") => match serde_json::from_slice::<FaultSpec>(&req.body) {
                 Ok(spec) => Reply::json(200, &json!({"id": self.hooks().add_fault(spec)})),
                 Err(e) => ApiError::new(400, "MalformedJSON", format!("bad fault spec: {e}"))
-                    .reply(true, &req.path),
+                    .reply(ErrorFormat::Json, &req.path),
             },
             _ => ApiError::new(
                 404,
                 "NotFound",
                 format!("no test hook {} {}", req.method, req.path),
             )
-            .reply(true, &req.path),
+            .reply(ErrorFormat::Json, &req.path),
         }
     }
 
@@ -218,13 +218,14 @@ impl Server {
     /// Runs the API on `req` — on the blocking pool when the body is large (hashing it takes a
     /// while) — and turns a panicking handler into a 500 instead of losing the server.
     async fn run_api(self: &Arc<Self>, req: Request) -> (Reply, Vec<Notification>) {
-        let (json_route, path, large) = (
-            self.api.is_json_route(&req),
+        let op = self.api.resolve(&req);
+        let (format, path, large) = (
+            op.error_format(),
             req.path.clone(),
             req.body.len() > BLOCKING_BODY,
         );
         let server = self.clone();
-        let work = move || catch_unwind(AssertUnwindSafe(|| server.api.handle(&req))).ok();
+        let work = move || catch_unwind(AssertUnwindSafe(|| server.api.handle(&req, &op))).ok();
         let outcome = if large {
             tokio::task::spawn_blocking(work).await.ok().flatten()
         } else {
@@ -238,7 +239,7 @@ impl Server {
                     "InternalError",
                     "tigris-local hit an internal error handling this request",
                 );
-                (err.reply(json_route, &path), Vec::new())
+                (err.reply(format, &path), Vec::new())
             }
         }
     }
@@ -265,7 +266,7 @@ async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
                     format!("Could not read the request body: {e}"),
                 )
             };
-            return Err(err.reply(false, parts.uri.path()));
+            return Err(err.reply(ErrorFormat::Xml, parts.uri.path()));
         }
     };
     Ok(Request {

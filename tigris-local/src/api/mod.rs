@@ -1,8 +1,10 @@
 //! The API layer: routing, authentication and the S3 / Tigris JSON / IAM operations on top of the
 //! store. Independent of hyper: a [`Request`] goes in, a [`Reply`] (plus webhook work) comes out.
 //!
-//! [`routing`] picks the operation, [`auth`] checks the caller, and [`buckets`], [`objects`] and
-//! [`iam`] perform it; [`message`] holds the request/reply/error types shared by all of them.
+//! `ops` resolves each request once into an [`Op`] whose row in [`Op::rule`] gives its access
+//! rule and error format; `routing` splits the address, checks access and runs the handler;
+//! `auth` checks the caller; `buckets`, `objects` and `iam` hold the handlers; `message` holds
+//! the request/reply/error types shared by all of them.
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -15,10 +17,12 @@ mod buckets;
 mod iam;
 mod message;
 mod objects;
+mod ops;
 mod routing;
 
 pub use buckets::bucket_info;
 pub use message::{ApiError, Reply, Request};
+pub use ops::{ErrorFormat, Op};
 pub use routing::Addressed;
 
 /// Server-wide settings the API needs.
