@@ -101,6 +101,14 @@ const LIST_PARAMS: &[&str] = &[
     "marker",
 ];
 
+/// A ListObjects parameter, or one that only authenticates (`X-Amz-*` of a presigned URL).
+fn is_list_param(name: &str) -> bool {
+    LIST_PARAMS.contains(&name)
+        || name
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
+}
+
 impl Op {
     /// The operation `req`, addressed at `target`, asks for.
     pub fn resolve(req: &Request, target: Addressed) -> Op {
