@@ -3,7 +3,7 @@
 //!
 //! `ops` resolves each request once into an [`Op`] whose row in [`Op::rule`] gives its access
 //! rule and error format; `routing` splits the address, checks access and runs the handler;
-//! `auth` checks the caller; `buckets`, `objects` and `iam` hold the handlers; `message` holds
+//! `auth` checks the caller; `buckets`, `objects`, `iam` and `presign` hold the handlers; `message` holds
 //! the request/reply/error types shared by all of them.
 
 use std::sync::{Mutex, MutexGuard};
@@ -18,6 +18,7 @@ mod iam;
 mod message;
 mod objects;
 mod ops;
+mod presign;
 mod routing;
 
 pub use buckets::bucket_info;

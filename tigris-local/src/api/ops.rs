@@ -22,14 +22,24 @@ pub enum ErrorFormat {
 pub enum Op {
     /// `POST /`: an IAM action (`Action=` in the query or form body).
     Iam,
+    /// `POST /?func=presign`: sign a GET or PUT URL (`getPresignedUrl`); the access it needs
+    /// depends on the bucket and operation in the body, so the handler checks it.
+    Presign,
     /// `GET /`: ListBuckets (XML), filtered to the caller's buckets.
     ListBuckets,
+    /// `GET /` with `Accept: application/json`: the JSON bucket listing, or with
+    /// `X-Tigris-Fork: <source>` the direct forks of that bucket.
+    ListBucketsJson { forks_of: Option<String> },
     /// `GET /` with `X-Tigris-Snapshot: <bucket>`: the bucket's snapshots.
     ListSnapshots { bucket: String },
     /// `/` with any other method.
     RootMethodNotAllowed { method: String },
     /// `PUT /<bucket>`: CreateBucket, or a fork with `X-Tigris-Fork-Source-Bucket`.
     CreateBucket { bucket: String },
+    /// `PUT /<base>` with `X-Tigris-Merge-Source-Bucket: <fork>`: merge a direct fork.
+    MergeFork { bucket: String, fork: String },
+    /// `PUT /<fork>` with `X-Tigris-Rebase`: move the fork onto its parent's present.
+    RebaseFork { bucket: String },
     /// `PUT /<bucket>` with `X-Tigris-Snapshot`: take a snapshot.
     TakeSnapshot { bucket: String },
     /// `DELETE /<bucket>` with `X-Tigris-Snapshot-Version`: delete that snapshot.
@@ -101,6 +111,12 @@ const LIST_PARAMS: &[&str] = &[
     "marker",
 ];
 
+/// Whether the request asks for JSON (`Accept: application/json`).
+fn accepts_json(req: &Request) -> bool {
+    req.header("accept")
+        .is_some_and(|a| a.to_ascii_lowercase().contains("application/json"))
+}
+
 /// A ListObjects parameter, or one that only authenticates (`X-Amz-*` of a presigned URL).
 fn is_list_param(name: &str) -> bool {
     LIST_PARAMS.contains(&name)
@@ -121,10 +137,14 @@ impl Op {
         let method = req.method.clone();
         match target {
             Addressed::Root => match method.as_str() {
+                "POST" if params.iter().any(|(k, v)| k == "func" && v == "presign") => Op::Presign,
                 "POST" => Op::Iam,
                 "GET" | "HEAD" => match req.header("x-tigris-snapshot") {
                     Some(bucket) => Op::ListSnapshots {
                         bucket: bucket.to_string(),
+                    },
+                    None if accepts_json(req) => Op::ListBucketsJson {
+                        forks_of: req.header("x-tigris-fork").map(|f| f.trim().to_string()),
                     },
                     None => Op::ListBuckets,
                 },
@@ -132,7 +152,14 @@ impl Op {
             },
             Addressed::Bucket(bucket) => match method.as_str() {
                 "PUT" if req.header("x-tigris-snapshot").is_some() => Op::TakeSnapshot { bucket },
-                "PUT" => Op::CreateBucket { bucket },
+                "PUT" => match req.header("x-tigris-merge-source-bucket") {
+                    Some(fork) => Op::MergeFork {
+                        bucket,
+                        fork: fork.trim().to_string(),
+                    },
+                    None if req.header("x-tigris-rebase").is_some() => Op::RebaseFork { bucket },
+                    None => Op::CreateBucket { bucket },
+                },
                 "DELETE" if req.header("x-tigris-snapshot-version").is_some() => {
                     Op::DeleteSnapshot { bucket }
                 }
@@ -140,13 +167,7 @@ impl Op {
                 "HEAD" => Op::HeadBucket { bucket },
                 "GET" if has("metadata") => Op::BucketInfo { bucket },
                 "GET" if has("location") => Op::BucketLocation { bucket },
-                "GET"
-                    if params
-                        .iter()
-                        .all(|(k, _)| LIST_PARAMS.contains(&k.as_str())) =>
-                {
-                    Op::ListObjects { bucket }
-                }
+                "GET" if params.iter().all(|(k, _)| is_list_param(k)) => Op::ListObjects { bucket },
                 "PATCH" => Op::PatchBucket { bucket },
                 "POST" if has("delete") => Op::DeleteObjects { bucket },
                 _ => Op::BucketNotImplemented { bucket, method },
@@ -189,10 +210,13 @@ impl Op {
         use ErrorFormat::{Json, Xml};
         match self {
             Op::Iam => (Some(Access::Admin), Json),
+            Op::Presign => (None, Json),
             Op::ListBuckets => (Some(Access::ListBuckets), Xml),
+            Op::ListBucketsJson { .. } => (Some(Access::ListBuckets), Json),
             Op::ListSnapshots { bucket } => (Some(Access::Read(bucket)), Xml),
             Op::RootMethodNotAllowed { .. } => (None, Xml),
             Op::CreateBucket { .. } => (Some(Access::Admin), Xml),
+            Op::MergeFork { .. } | Op::RebaseFork { .. } => (Some(Access::Admin), Json),
             Op::TakeSnapshot { bucket } => (Some(Access::Write(bucket)), Xml),
             Op::DeleteSnapshot { .. } => (Some(Access::Admin), Xml),
             Op::DeleteBucket { .. } => (Some(Access::Admin), Xml),

@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use super::buckets::{
-    bucket_info, create_bucket, head_bucket, list_buckets, list_snapshots, patch_bucket,
-    take_snapshot,
+    bucket_info, create_bucket, head_bucket, list_buckets, list_buckets_json, list_snapshots,
+    merge_fork, patch_bucket, rebase_fork, take_snapshot,
 };
 use super::objects::{list_objects, snapshot_header};
 use super::ops::Op;
@@ -95,7 +95,13 @@ impl Api {
         let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         match op {
             Op::Iam => self.iam(req, &params, &mut self.data()),
+            Op::Presign => self.presign(req, p),
             Op::ListBuckets => Ok(list_buckets(&self.data().store, p)),
+            Op::ListBucketsJson { forks_of } => {
+                list_buckets_json(&self.data().store, p, forks_of.as_deref(), &params)
+            }
+            Op::MergeFork { bucket, fork } => merge_fork(&mut self.data().store, bucket, fork),
+            Op::RebaseFork { bucket } => rebase_fork(req, &mut self.data().store, bucket),
             Op::ListSnapshots { bucket } => list_snapshots(
                 &self.data().store,
                 bucket,

@@ -251,25 +251,12 @@ impl Store {
         Ok((page, token))
     }
 
-    /// Deletes one snapshot (`deleteBucketSnapshot`); refused while a fork was made from it.
+    /// Deletes one listed snapshot (`deleteBucketSnapshot`). Forks made from it keep reading its
+    /// state: a snapshot-enabled bucket keeps every version, the snapshot is only unlisted.
     pub fn delete_snapshot(&mut self, bucket: &str, version: Ts) -> Result<(), StoreError> {
         let b = self.bucket(bucket)?;
         if !b.snapshots.iter().any(|s| s.version == version) {
             return Err(StoreError::NoSuchSnapshot(bucket.to_string(), version));
-        }
-        let dependents: Vec<String> = b
-            .children
-            .iter()
-            .filter(|c| {
-                self.buckets
-                    .get(*c)
-                    .and_then(|f| f.parent.as_ref())
-                    .is_some_and(|p| p.snapshot == version)
-            })
-            .cloned()
-            .collect();
-        if !dependents.is_empty() {
-            return Err(StoreError::BucketHasForks(bucket.to_string(), dependents));
         }
         self.bucket_mut(bucket)?
             .snapshots

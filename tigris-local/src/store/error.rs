@@ -21,6 +21,10 @@ pub enum StoreError {
     SnapshotsNotEnabled(String),
     /// Fork from a snapshot version the source does not have.
     NoSuchSnapshot(String, Ts),
+    /// Merge of a bucket that is not a direct fork of the target.
+    NotADirectFork { fork: String, base: String },
+    /// Rebase of a bucket that is not a fork.
+    NotAFork(String),
     /// Multipart upload id unknown.
     NoSuchUpload,
     /// Multipart completion names a part that was not uploaded or has another ETag.
@@ -53,6 +57,8 @@ impl StoreError {
             ),
             StoreError::SnapshotsNotEnabled(b) => (400, "InvalidRequest", format!("Snapshots are not enabled on bucket {b}")),
             StoreError::NoSuchSnapshot(b, v) => (404, "NoSuchSnapshot", format!("Snapshot {v} does not exist on bucket {b}")),
+            StoreError::NotADirectFork { fork, base } => (400, "InvalidArgument", format!("Bucket {fork} is not a direct fork of bucket {base}")),
+            StoreError::NotAFork(b) => (400, "InvalidArgument", format!("Bucket {b} is not a fork")),
             StoreError::NoSuchUpload => (404, "NoSuchUpload", "The specified multipart upload does not exist.".into()),
             StoreError::InvalidPart(n) => (400, "InvalidPart", format!("Part {n} was not uploaded or its ETag does not match.")),
             StoreError::Invalid(m) => (400, "InvalidRequest", m.clone()),

@@ -9,7 +9,7 @@
 //!
 //! `object` holds the stored values, `buckets` creates, forks, snapshots and deletes buckets,
 //! `objects` reads and writes keys through the fork chain, `multipart` keeps uploads in
-//! progress and `ttl` applies expiration rules; `error` is the one error type of the layer.
+//! progress, `lineage` merges and rebases forks and `ttl` applies expiration rules; `error` is the one error type of the layer.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,6 +17,7 @@ use crate::clock;
 
 mod buckets;
 mod error;
+mod lineage;
 mod multipart;
 mod object;
 mod objects;

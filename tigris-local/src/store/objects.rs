@@ -28,7 +28,7 @@ impl Store {
             .ok_or_else(|| StoreError::NoSuchKey(key.to_string()))
     }
 
-    fn write(
+    pub(super) fn write(
         &mut self,
         bucket: &str,
         key: &str,

@@ -72,19 +72,20 @@ fn fork_sees_snapshot_and_writes_are_isolated_both_ways() {
 fn parents_cannot_be_deleted_while_forks_exist() {
     let mut s = Store::new();
     snap_bucket(&mut s, "src");
+    s.put("src", "k", obj("at v"), Event::CreatedPut).unwrap();
     let v = s.snapshot("src", None).unwrap();
     let lone = s.snapshot("src", None).unwrap();
     s.fork("child", "root", "src", Some(v)).unwrap();
-    assert!(matches!(
-        s.delete_snapshot("src", v),
-        Err(StoreError::BucketHasForks(..))
-    ));
+    s.put("src", "k", obj("later"), Event::CreatedPut).unwrap();
+    // deleting the snapshot a fork was made from unlists exactly it; the fork keeps its state
+    s.delete_snapshot("src", v).unwrap();
+    assert_eq!(body(&s, "child", "k", None).as_deref(), Some("at v"));
     s.delete_snapshot("src", lone).unwrap();
     assert_eq!(
         s.delete_snapshot("src", lone),
         Err(StoreError::NoSuchSnapshot("src".into(), lone))
     );
-    assert_eq!(s.list_snapshots("src", 10, None).unwrap().0.len(), 1);
+    assert_eq!(s.list_snapshots("src", 10, None).unwrap().0.len(), 0);
     assert!(
         matches!(s.delete_bucket("src", DeleteMode::Force), Err(StoreError::BucketHasForks(_, f)) if f == vec!["child"])
     );
@@ -259,4 +260,103 @@ fn ttl_expires_old_objects_only() {
     assert_eq!(s.expire(1).len(), 1, "past the date everything goes");
     assert_eq!(gone[0].event, Event::Deleted);
     assert!(s.get("ttl", "old", None).is_err());
+}
+
+#[test]
+fn merge_applies_the_forks_changes_and_copies_no_body() {
+    let mut s = Store::new();
+    snap_bucket(&mut s, "base");
+    for i in 0..100 {
+        s.put(
+            "base",
+            &format!("k{i:03}"),
+            obj(&format!("base {i}")),
+            Event::CreatedPut,
+        )
+        .unwrap();
+    }
+    let v = s.snapshot("base", None).unwrap();
+    s.fork("fork", "root", "base", Some(v)).unwrap();
+    s.put("fork", "k001", obj("fork 1"), Event::CreatedPut)
+        .unwrap();
+    s.put("fork", "new", obj("fork new"), Event::CreatedPut)
+        .unwrap();
+    s.delete("fork", "k002").unwrap();
+    s.put("fork", "tmp", obj("gone again"), Event::CreatedPut)
+        .unwrap();
+    s.delete("fork", "tmp").unwrap();
+    s.put("base", "k003", obj("base moved on"), Event::CreatedPut)
+        .unwrap();
+    let bodies = s.distinct_bodies();
+    let merged = s.merge("base", "fork").unwrap();
+    assert_eq!(s.distinct_bodies(), bodies, "merge copies no body");
+    assert_eq!(body(&s, "base", "k001", None).as_deref(), Some("fork 1"));
+    assert_eq!(body(&s, "base", "new", None).as_deref(), Some("fork new"));
+    assert_eq!(body(&s, "base", "k002", None), None, "the fork's deletion");
+    assert_eq!(body(&s, "base", "tmp", None), None);
+    assert_eq!(
+        body(&s, "base", "k003", None).as_deref(),
+        Some("base moved on"),
+        "untouched by the fork"
+    );
+    assert!(Arc::ptr_eq(
+        &s.get("base", "k001", None).unwrap().body,
+        &s.get("fork", "k001", None).unwrap().body
+    ));
+    let listed = s.list_snapshots("base", 10, None).unwrap().0;
+    assert_eq!(
+        listed.first().map(|x| x.version),
+        Some(merged),
+        "a new listed snapshot"
+    );
+    assert_eq!(
+        body(&s, "base", "k001", Some(v)).as_deref(),
+        Some("base 1"),
+        "older snapshots keep their state"
+    );
+    assert_eq!(
+        body(&s, "base", "k001", Some(merged)).as_deref(),
+        Some("fork 1")
+    );
+    // only direct forks merge
+    s.fork("grandchild", "root", "fork", None).unwrap();
+    assert!(matches!(
+        s.merge("base", "grandchild"),
+        Err(StoreError::NotADirectFork { .. })
+    ));
+    assert!(matches!(
+        s.merge("fork", "base"),
+        Err(StoreError::NotADirectFork { .. })
+    ));
+}
+
+#[test]
+fn rebase_moves_the_fork_point_and_keeps_the_forks_changes() {
+    let mut s = Store::new();
+    snap_bucket(&mut s, "base");
+    s.put("base", "a", obj("a0"), Event::CreatedPut).unwrap();
+    s.put("base", "b", obj("b0"), Event::CreatedPut).unwrap();
+    s.fork("fork", "root", "base", None).unwrap();
+    s.put("fork", "a", obj("fork a"), Event::CreatedPut)
+        .unwrap();
+    s.put("base", "a", obj("a1"), Event::CreatedPut).unwrap();
+    s.put("base", "b", obj("b1"), Event::CreatedPut).unwrap();
+    s.put("base", "c", obj("c1"), Event::CreatedPut).unwrap();
+    assert_eq!(body(&s, "fork", "b", None).as_deref(), Some("b0"));
+    let bodies = s.distinct_bodies();
+    let v = s.rebase("fork").unwrap();
+    assert_eq!(s.distinct_bodies(), bodies, "rebase copies no body");
+    assert_eq!(
+        s.bucket("fork").unwrap().parent.as_ref().unwrap().snapshot,
+        v
+    );
+    assert_eq!(s.list_snapshots("base", 10, None).unwrap().0[0].version, v);
+    assert_eq!(
+        body(&s, "fork", "a", None).as_deref(),
+        Some("fork a"),
+        "the fork's change stays"
+    );
+    assert_eq!(body(&s, "fork", "b", None).as_deref(), Some("b1"));
+    assert_eq!(body(&s, "fork", "c", None).as_deref(), Some("c1"));
+    assert_eq!(s.rebase("base"), Err(StoreError::NotAFork("base".into())));
 }
