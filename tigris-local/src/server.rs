@@ -1,5 +1,6 @@
 //! HTTP plumbing (hyper 1): reads whole requests, applies test-hook faults, latency and CORS,
-//! hands requests to [`Api`], and spawns webhook deliveries after replying.
+//! hands requests to [`Api`], and queues webhook deliveries (batched per destination) after
+//! replying.
 
 use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -15,10 +16,11 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use crate::api::{Api, ApiConfig, ApiError, ErrorFormat, Notification, Reply, Request};
+use crate::batching::Queues;
 use crate::config::Config;
 use crate::hooks::{mask_json, DropWhen, FaultAction, FaultSpec, Hooks};
 use crate::keys::Secret;
-use crate::webhook::{self, Policy};
+use crate::webhook::Policy;
 
 /// Largest accepted request body.
 const MAX_BODY: usize = 1 << 30;
@@ -38,6 +40,7 @@ pub struct Server {
     test_hooks: bool,
     day_ns: u64,
     policy: Arc<Policy>,
+    queues: Arc<Queues>,
 }
 
 /// Marker error: close the connection without answering.
@@ -72,6 +75,7 @@ impl Server {
                 backoff: Duration::from_millis(100),
                 allowed_hosts: config.allow_webhook_host.clone(),
             }),
+            queues: Arc::new(Queues::default()),
         }
     }
 
@@ -81,10 +85,7 @@ impl Server {
 
     fn deliver(&self, notes: Vec<Notification>) {
         for (target, change) in notes {
-            let policy = self.policy.clone();
-            tokio::spawn(async move {
-                webhook::deliver(&policy, &target, &change).await;
-            });
+            self.queues.push(&self.policy, target, &change);
         }
     }
 
