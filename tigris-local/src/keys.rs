@@ -178,6 +178,68 @@ impl KeyStore {
         key
     }
 
+    /// Every key with its secret and the `req_uuid` map, for the data directory (never logged).
+    pub fn record(&self) -> serde_json::Value {
+        let keys: Vec<serde_json::Value> = self
+            .keys
+            .values()
+            .map(|k| {
+                serde_json::json!({
+                    "id": k.id, "secret": k.secret.0, "name": k.name, "created": k.created,
+                    "roles": k.roles.iter().map(|(b, r)| serde_json::json!([b, r.as_str()])).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::json!({"keys": keys, "by_uuid": self.by_uuid})
+    }
+
+    /// Rebuilds the key store from [`KeyStore::record`]; unreadable entries are skipped.
+    pub fn restore(v: &serde_json::Value) -> KeyStore {
+        use serde_json::Value;
+        let mut out = KeyStore::default();
+        for k in v
+            .get("keys")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let s = |f: &str| k.get(f).and_then(Value::as_str).map(str::to_string);
+            let (Some(id), Some(secret), Some(name)) = (s("id"), s("secret"), s("name")) else {
+                continue;
+            };
+            let roles = k
+                .get("roles")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|r| {
+                    let bucket = r.get(0)?.as_str()?.to_string();
+                    Some((bucket, Role::parse(r.get(1)?.as_str()?)?))
+                })
+                .collect();
+            let created = k.get("created").and_then(Value::as_u64).unwrap_or(0);
+            out.keys.insert(
+                id.clone(),
+                AccessKey {
+                    id,
+                    secret: Secret(secret),
+                    name,
+                    roles,
+                    created,
+                },
+            );
+        }
+        if let Some(m) = v.get("by_uuid").and_then(Value::as_object) {
+            for (u, id) in m {
+                if let Some(id) = id.as_str() {
+                    out.by_uuid.insert(u.clone(), id.to_string());
+                }
+            }
+        }
+        out
+    }
+
     /// Deletes a key; false when it did not exist.
     pub fn delete(&mut self, id: &str) -> bool {
         self.by_uuid.retain(|_, v| v != id);

@@ -56,15 +56,20 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 impl Server {
-    /// Builds the state from the flags.
-    pub fn new(config: &Config) -> Server {
-        Server {
-            api: Api::new(ApiConfig {
-                root_key_id: config.access_key_id.clone(),
-                root_secret: Secret(config.secret_access_key.clone()),
-                session_token: config.session_token.clone().map(Secret),
-                base_host: config.base_host.clone(),
-            }),
+    /// Builds the state from the flags (loading `--data-dir` when given).
+    pub fn new(config: &Config) -> Result<Server, String> {
+        let api_config = ApiConfig {
+            root_key_id: config.access_key_id.clone(),
+            root_secret: Secret(config.secret_access_key.clone()),
+            session_token: config.session_token.clone().map(Secret),
+            base_host: config.base_host.clone(),
+        };
+        let api = match &config.data_dir {
+            Some(dir) => Api::open(api_config, dir)?,
+            None => Api::new(api_config),
+        };
+        Ok(Server {
+            api,
             hooks: Mutex::new(Hooks::default()),
             latency: Duration::from_millis(config.latency_ms),
             test_hooks: config.test_hooks,
@@ -76,7 +81,7 @@ impl Server {
                 allowed_hosts: config.allow_webhook_host.clone(),
             }),
             queues: Arc::new(Queues::default()),
-        }
+        })
     }
 
     fn hooks(&self) -> MutexGuard<'_, Hooks> {
@@ -107,7 +112,11 @@ impl Server {
                 let mut data = self.api.data();
                 data.store.clear();
                 data.keys.clear();
-                Reply::json(200, &json!({"status": "success"}))
+                drop(data);
+                match self.api.persist() {
+                    Ok(()) => Reply::json(200, &json!({"status": "success"})),
+                    Err(e) => e.reply(ErrorFormat::Json, &req.path),
+                }
             }
             ("POST", "/_local/faults") => match serde_json::from_slice::<FaultSpec>(&req.body) {
                 Ok(spec) => Reply::json(200, &json!({"id": self.hooks().add_fault(spec)})),
@@ -344,17 +353,16 @@ fn to_response(r: Reply, origin: Option<&str>) -> hyper::Response<Full<Bytes>> {
     })
 }
 
-/// Serves forever on `listener`.
-pub async fn serve(config: Config, listener: TcpListener) {
-    let server = Arc::new(Server::new(&config));
-    run(server, listener).await;
+/// Serves forever on `listener` with an already built server.
+pub async fn serve(server: Server, listener: TcpListener) {
+    run(Arc::new(server), listener).await;
 }
 
 /// Binds `127.0.0.1:0` and serves in the background; returns the address and the state (tests).
 pub async fn spawn(config: Config) -> std::io::Result<(SocketAddr, Arc<Server>)> {
     let listener = TcpListener::bind(&config.addr).await?;
     let addr = listener.local_addr()?;
-    let server = Arc::new(Server::new(&config));
+    let server = Arc::new(Server::new(&config).map_err(std::io::Error::other)?);
     tokio::spawn(run(server.clone(), listener));
     Ok((addr, server))
 }

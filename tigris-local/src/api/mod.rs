@@ -9,7 +9,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use crate::keys::KeyStore;
-use crate::store::{Change, Store, Ts};
+use crate::store::{Change, Disk, Store, Ts};
 use crate::webhook::Target;
 
 mod auth;
@@ -46,6 +46,8 @@ pub struct Data {
     pub store: Store,
     /// Minted keys.
     pub keys: KeyStore,
+    /// The keys record as last written to the data directory.
+    saved_keys: serde_json::Value,
 }
 
 /// The API: configuration plus shared data.
@@ -54,6 +56,7 @@ pub struct Api {
     /// Settings.
     pub config: ApiConfig,
     data: Mutex<Data>,
+    disk: Option<Disk>,
 }
 
 /// Webhook work produced by a write: the bucket's target and the change.
@@ -87,12 +90,56 @@ fn parse_version(v: &str, what: &str) -> Result<Ts, ApiError> {
 }
 
 impl Api {
-    /// A fresh API with an empty store.
+    /// A fresh API with an empty in-memory store.
     pub fn new(config: ApiConfig) -> Api {
         Api {
             config,
             data: Mutex::new(Data::default()),
+            disk: None,
         }
+    }
+
+    /// An API whose data lives in `dir` (loaded now, written through on every change); refused
+    /// when another server has the directory open.
+    pub fn open(config: ApiConfig, dir: &std::path::Path) -> Result<Api, String> {
+        let disk = Disk::open(dir)?;
+        let loaded = disk.load()?;
+        let saved_keys = loaded.keys.clone().unwrap_or_default();
+        let keys = loaded
+            .keys
+            .as_ref()
+            .map(KeyStore::restore)
+            .unwrap_or_default();
+        Ok(Api {
+            config,
+            data: Mutex::new(Data {
+                store: loaded.store,
+                keys,
+                saved_keys,
+            }),
+            disk: Some(disk),
+        })
+    }
+
+    /// Writes what changed to the data directory (no-op in memory); called before a change is
+    /// acknowledged, so an answered write survives a crash.
+    pub fn persist(&self) -> Result<(), ApiError> {
+        let Some(disk) = &self.disk else {
+            return Ok(());
+        };
+        let mut data = self.data();
+        let keys = data.keys.record();
+        let changed = (keys != data.saved_keys).then(|| keys.clone());
+        disk.flush(&mut data.store, changed).map_err(|e| {
+            crate::log!("cannot persist: {e}");
+            ApiError::new(
+                500,
+                "InternalError",
+                "tigris-local could not write the change to its data directory",
+            )
+        })?;
+        data.saved_keys = keys;
+        Ok(())
     }
 
     /// Locks the data (a panicked handler never poisons the server).
@@ -121,6 +168,11 @@ impl Api {
     pub fn expire(&self, day_ns: u64) -> Vec<Notification> {
         let mut data = self.data();
         let changes = data.store.expire(day_ns);
+        drop(data);
+        if let Err(e) = self.persist() {
+            crate::log!("TTL expiry not persisted: {}", e.message);
+        }
+        let data = self.data();
         let mut notes = Vec::new();
         for c in &changes {
             self.notify(&data.store, c, &mut notes);

@@ -74,7 +74,9 @@ impl Api {
             if let Some(access) = access {
                 need(&p, access)?;
             }
-            self.perform(req, op, &p, &mut notes)
+            let result = self.perform(req, op, &p, &mut notes);
+            self.persist()?;
+            result
         });
         let reply = result.unwrap_or_else(|e| e.reply(format, &req.path));
         Outcome {

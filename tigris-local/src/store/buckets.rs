@@ -145,6 +145,7 @@ impl Store {
         parent: Option<ForkParent>,
     ) {
         let created = self.tick();
+        self.note_bucket(name);
         self.buckets.insert(
             name.to_string(),
             Bucket {
@@ -278,10 +279,11 @@ impl Store {
             return Err(StoreError::BucketNotEmpty(name.to_string()));
         }
         let parent = b.parent.clone();
+        self.note_bucket(name);
         self.buckets.remove(name);
         self.uploads.retain(|_, u| u.bucket != name);
         if let Some(p) = parent {
-            if let Some(pb) = self.buckets.get_mut(&p.bucket) {
+            if let Ok(pb) = self.bucket_mut(&p.bucket) {
                 pb.children.remove(name);
             }
         }

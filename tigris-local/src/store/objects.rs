@@ -35,7 +35,11 @@ impl Store {
         obj: Option<Arc<Object>>,
         ts: Ts,
     ) -> Result<(), StoreError> {
-        let b = self.bucket_mut(bucket)?;
+        self.note_key(bucket, key);
+        let b = self
+            .buckets
+            .get_mut(bucket)
+            .ok_or_else(|| StoreError::NoSuchBucket(bucket.to_string()))?;
         // Buckets without snapshots or a fork parent need no history: keep only the live version.
         let keep_history = b.kind.has_snapshots() || !b.children.is_empty() || b.parent.is_some();
         if !keep_history {
