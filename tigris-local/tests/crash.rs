@@ -53,14 +53,15 @@ fn start(dir: &Path) -> (Child, SocketAddr, Duration) {
     (child, addr, t.elapsed())
 }
 
-/// One signed exchange; `None` when the connection fails (e.g. the server was killed).
-async fn send(
+/// One signed exchange: status, head and body; `None` when the connection fails (e.g. the
+/// server was killed).
+async fn exchange(
     addr: SocketAddr,
     method: &str,
     target: &str,
     headers: &[(&str, &str)],
     body: &[u8],
-) -> Option<(u16, Vec<u8>)> {
+) -> Option<(u16, String, Vec<u8>)> {
     let hs: Vec<(String, String)> = headers
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -81,41 +82,36 @@ async fn send(
         .ok()?
         .ok()?;
     let i = out.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let status = String::from_utf8_lossy(&out[..i])
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some((status, out[i + 4..].to_vec()))
+    let head = String::from_utf8_lossy(&out[..i]).into_owned();
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, head, out[i + 4..].to_vec()))
 }
 
+/// Status and body of one exchange.
+async fn send(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Option<(u16, Vec<u8>)> {
+    exchange(addr, method, target, headers, body)
+        .await
+        .map(|(status, _, body)| (status, body))
+}
+
+/// The `name` header of a successful bodiless PUT.
 async fn header_of(
     addr: SocketAddr,
     target: &str,
     headers: &[(&str, &str)],
     name: &str,
 ) -> Option<String> {
-    let hs: Vec<(String, String)> = headers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let req = signer::signed(
-        &addr.to_string(),
-        "PUT",
-        target,
-        &hs,
-        b"",
-        Connection::Close,
-    );
-    let mut s = TcpStream::connect(addr).await.ok()?;
-    s.write_all(&req).await.ok()?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await.ok()?;
-    let text = String::from_utf8_lossy(&out).into_owned();
-    if !text.starts_with("HTTP/1.1 200") {
+    let (status, head, _) = exchange(addr, "PUT", target, headers, b"").await?;
+    if status != 200 {
         return None;
     }
-    text.lines().find_map(|l| {
+    head.lines().find_map(|l| {
         let (k, v) = l.split_once(':')?;
         k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
     })
