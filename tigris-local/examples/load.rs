@@ -3,7 +3,9 @@
 //! `cargo run --release -p tigris-local --example load -- http://127.0.0.1:PORT [clients] [seconds]`
 //! fills a bucket with 10,000 1 KiB objects, snapshots it and makes 100 forks (then pauses 2 s so
 //! the server's RSS can be read), then runs `clients` keep-alive connections doing signed
-//! GetObject requests for `seconds` and prints requests/s. Root key `tid_local`/`tsec_local`.
+//! GetObject requests for `seconds` and prints requests/s. With a fourth argument `put` the
+//! clients do signed 1 KiB PutObject requests on the forks instead (to compare `--data-dir` with
+//! the in-memory default). Root key `tid_local`/`tsec_local`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -71,6 +73,7 @@ async fn main() -> Result<(), Error> {
         .ok_or("usage: load <endpoint> [clients] [seconds]")?;
     let clients: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(64);
     let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let writes = args.get(4).is_some_and(|m| m == "put");
     let host = endpoint
         .trim_start_matches("http://")
         .trim_end_matches('/')
@@ -152,14 +155,14 @@ async fn main() -> Result<(), Error> {
             let _ = s.set_nodelay(true);
             let mut buf = Vec::new();
             let mut i = c;
+            let body = vec![b'y'; 1024];
             while Instant::now() < deadline {
-                let req = signed(
-                    &host,
-                    "GET",
-                    &format!("/bench-fork-{}/obj-{:05}", i % 100, (i * 7919) % 10_000),
-                    &[],
-                    b"",
-                );
+                let path = format!("/bench-fork-{}/obj-{:05}", i % 100, (i * 7919) % 10_000);
+                let req = if writes {
+                    signed(&host, "PUT", &path, &[], &body)
+                } else {
+                    signed(&host, "GET", &path, &[], b"")
+                };
                 match exchange(&mut s, &req, &mut buf).await {
                     Ok(200) => done.fetch_add(1, Ordering::Relaxed),
                     _ => errors.fetch_add(1, Ordering::Relaxed),
@@ -172,6 +175,15 @@ async fn main() -> Result<(), Error> {
         let _ = t.await;
     }
     let n = done.load(Ordering::Relaxed);
-    println!("{clients} clients, {seconds} s: {n} signed GetObject (fork reads) = {:.0} req/s, {} errors", n as f64 / seconds as f64, errors.load(Ordering::Relaxed));
+    let what = if writes {
+        "PutObject (fork writes)"
+    } else {
+        "GetObject (fork reads)"
+    };
+    println!(
+        "{clients} clients, {seconds} s: {n} signed {what} = {:.0} req/s, {} errors",
+        n as f64 / seconds as f64,
+        errors.load(Ordering::Relaxed)
+    );
     Ok(())
 }
