@@ -1,4 +1,4 @@
-//! Load and memory probe for a running tigris-local (numbers for the closing note).
+//! Load and memory probe for a running tigris-local (the figures in tigris-local/README.md).
 //!
 //! `cargo run --release -p tigris-local --example load -- http://127.0.0.1:PORT [clients] [seconds]`
 //! fills a bucket with 10,000 1 KiB objects, snapshots it and makes 100 forks (then pauses 2 s so
