@@ -26,7 +26,7 @@ const plain = async (url, init) => {
   return { status: res.status, body: await res.text() };
 };
 
-test('aws4fetch: header auth (UNSIGNED-PAYLOAD) and signQuery URLs', async () => {
+test('aws4fetch: header auth (UNSIGNED-PAYLOAD) and signQuery URLs (GET, PUT, HEAD, DELETE)', async () => {
   const aws = new AwsClient({ accessKeyId: srv.accessKeyId, secretAccessKey: srv.secretAccessKey, service: 's3', region: 'auto' });
   const b = unique('a4f');
   const base = `${srv.endpoint}/${b}`;
@@ -46,16 +46,23 @@ test('aws4fetch: header auth (UNSIGNED-PAYLOAD) and signQuery URLs', async () =>
   assert.equal((await plain(signedPut.url, { method: 'PUT', body: 'uploaded via signQuery' })).status, 200);
   assert.equal(await (await aws.fetch(`${base}/up.txt`)).text(), 'uploaded via signQuery');
 
+  const signedHead = await aws.sign(`${base}/up.txt`, { method: 'HEAD', aws: { signQuery: true } });
+  const headed = await fetch(signedHead.url, { method: 'HEAD' });
+  assert.equal(headed.status, 200);
+  assert.equal(headed.headers.get('content-length'), String('uploaded via signQuery'.length));
   const tampered = await plain(signedGet.url.replace('hello.txt', 'up.txt'));
   assert.equal(tampered.status, 403);
   assert.equal(xmlCode(tampered.body), 'SignatureDoesNotMatch');
+  const signedDelete = await aws.sign(`${base}/up.txt`, { method: 'DELETE', aws: { signQuery: true } });
+  assert.equal((await plain(signedGet.url.replace(/X-Amz-Signature=[0-9a-f]+/, 'X-Amz-Signature=' + '0'.repeat(64)))).status, 403);
+  assert.equal((await plain(signedDelete.url, { method: 'DELETE' })).status, 204);
+  assert.equal((await aws.fetch(`${base}/up.txt`)).status, 404, 'deleted through a presigned DELETE');
   const wrong = new AwsClient({ accessKeyId: srv.accessKeyId, secretAccessKey: 'not-the-secret', service: 's3', region: 'auto' });
   const refused = await wrong.fetch(`${base}/hello.txt`);
   assert.equal(refused.status, 403);
   assert.equal(xmlCode(await refused.text()), 'SignatureDoesNotMatch');
 
   assert.equal((await aws.fetch(`${base}/hello.txt`, { method: 'DELETE' })).status, 204);
-  assert.equal((await aws.fetch(`${base}/up.txt`, { method: 'DELETE' })).status, 204);
   assert.equal((await aws.fetch(`${base}/hello.txt`)).status, 404);
   assert.equal((await aws.fetch(base, { method: 'DELETE' })).status, 204);
 });
