@@ -132,6 +132,7 @@ impl Principal {
 pub struct KeyStore {
     keys: BTreeMap<String, AccessKey>,
     by_uuid: HashMap<String, String>,
+    generation: u64,
 }
 
 fn random_token(len: usize) -> String {
@@ -175,7 +176,14 @@ impl KeyStore {
             self.by_uuid.insert(u.to_string(), key.id.clone());
         }
         self.keys.insert(key.id.clone(), key.clone());
+        self.generation += 1;
         key
+    }
+
+    /// Counts changes (create, delete, clear): a persisted key store is rewritten only when it
+    /// moved.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Every key with its secret and the `req_uuid` map, for the data directory (never logged).
@@ -243,6 +251,7 @@ impl KeyStore {
     /// Deletes a key; false when it did not exist.
     pub fn delete(&mut self, id: &str) -> bool {
         self.by_uuid.retain(|_, v| v != id);
+        self.generation += 1;
         self.keys.remove(id).is_some()
     }
 
@@ -260,6 +269,7 @@ impl KeyStore {
     pub fn clear(&mut self) {
         self.keys.clear();
         self.by_uuid.clear();
+        self.generation += 1;
     }
 }
 

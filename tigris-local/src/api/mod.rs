@@ -46,8 +46,8 @@ pub struct Data {
     pub store: Store,
     /// Minted keys.
     pub keys: KeyStore,
-    /// The keys record as last written to the data directory.
-    saved_keys: serde_json::Value,
+    /// The key store's generation as last written to the data directory.
+    saved_keys: u64,
 }
 
 /// The API: configuration plus shared data.
@@ -104,12 +104,12 @@ impl Api {
     pub fn open(config: ApiConfig, dir: &std::path::Path) -> Result<Api, String> {
         let disk = Disk::open(dir)?;
         let loaded = disk.load()?;
-        let saved_keys = loaded.keys.clone().unwrap_or_default();
         let keys = loaded
             .keys
             .as_ref()
             .map(KeyStore::restore)
             .unwrap_or_default();
+        let saved_keys = keys.generation();
         Ok(Api {
             config,
             data: Mutex::new(Data {
@@ -128,8 +128,8 @@ impl Api {
             return Ok(());
         };
         let mut data = self.data();
-        let keys = data.keys.record();
-        let changed = (keys != data.saved_keys).then(|| keys.clone());
+        let generation = data.keys.generation();
+        let changed = (generation != data.saved_keys).then(|| data.keys.record());
         disk.flush(&mut data.store, changed).map_err(|e| {
             crate::log!("cannot persist: {e}");
             ApiError::new(
@@ -138,7 +138,7 @@ impl Api {
                 "tigris-local could not write the change to its data directory",
             )
         })?;
-        data.saved_keys = keys;
+        data.saved_keys = generation;
         Ok(())
     }
 
