@@ -1,5 +1,5 @@
 // The official @tigrisdata/storage@3.21.0 and @tigrisdata/iam@2.6.0 against tigris-local: every
-// call of the wire spec's §1 table, roles of minted keys, forks, snapshot reads and a webhook.
+// call listed in docs/protocol.md §1, roles of minted keys, forks, snapshot reads and a webhook.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';

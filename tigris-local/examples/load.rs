@@ -1,65 +1,32 @@
-//! Load and memory probe for a running tigris-local (numbers for the closing note).
+//! Load and memory probe for a running tigris-local (the figures in tigris-local/README.md).
 //!
 //! `cargo run --release -p tigris-local --example load -- http://127.0.0.1:PORT [clients] [seconds]`
 //! fills a bucket with 10,000 1 KiB objects, snapshots it and makes 100 forks (then pauses 2 s so
 //! the server's RSS can be read), then runs `clients` keep-alive connections doing signed
-//! GetObject requests for `seconds` and prints requests/s. Root key `tid_local`/`tsec_local`.
+//! GetObject requests for `seconds` and prints requests/s. With a fourth argument `put` the
+//! clients do signed 1 KiB PutObject requests on the forks instead (to compare `--data-dir` with
+//! the in-memory default). Root key `tid_local`/`tsec_local`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use tigris_local::sigv4::{self, RequestParts};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+#[path = "../tests/support/signer.rs"]
+mod signer;
+use signer::Connection;
+
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-fn amz_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let iso = tigris_local::clock::rfc3339_secs(secs * 1_000_000_000);
-    iso.replace(['-', ':'], "")
-}
-
-/// Builds a signed HTTP/1.1 request (keep-alive).
+/// A root-signed keep-alive request.
 fn signed(host: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let date = amz_now();
-    let mut hs: Vec<(String, String)> = headers
+    let headers: Vec<(String, String)> = headers
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    hs.push(("host".into(), host.into()));
-    hs.push(("x-amz-date".into(), date.clone()));
-    hs.push(("x-amz-content-sha256".into(), sigv4::sha256_hex(body)));
-    let mut names: Vec<String> = hs.iter().map(|(k, _)| k.clone()).collect();
-    names.sort();
-    let (p, q) = path.split_once('?').unwrap_or((path, ""));
-    let parts = RequestParts {
-        method,
-        path: p,
-        query: q,
-        headers: &hs,
-        body,
-    };
-    let canonical = sigv4::canonical_request(&parts, &names, &sigv4::sha256_hex(body));
-    let day = date.get(..8).unwrap_or("");
-    let sts = sigv4::string_to_sign(&date, &format!("{day}/auto/s3/aws4_request"), &canonical);
-    let sig = sigv4::sign("tsec_local", day, "auto", "s3", &sts);
-    let mut out = format!("{method} {path} HTTP/1.1\r\n");
-    for (k, v) in &hs {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str(&format!(
-        "authorization: AWS4-HMAC-SHA256 Credential=tid_local/{day}/auto/s3/aws4_request, SignedHeaders={}, Signature={sig}\r\ncontent-length: {}\r\n\r\n",
-        names.join(";"),
-        body.len()
-    ));
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(body);
-    bytes
+    signer::signed(host, method, path, &headers, body, Connection::KeepAlive)
 }
 
 /// Sends one request on a keep-alive connection and returns the status.
@@ -106,6 +73,7 @@ async fn main() -> Result<(), Error> {
         .ok_or("usage: load <endpoint> [clients] [seconds]")?;
     let clients: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(64);
     let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let writes = args.get(4).is_some_and(|m| m == "put");
     let host = endpoint
         .trim_start_matches("http://")
         .trim_end_matches('/')
@@ -187,14 +155,14 @@ async fn main() -> Result<(), Error> {
             let _ = s.set_nodelay(true);
             let mut buf = Vec::new();
             let mut i = c;
+            let body = vec![b'y'; 1024];
             while Instant::now() < deadline {
-                let req = signed(
-                    &host,
-                    "GET",
-                    &format!("/bench-fork-{}/obj-{:05}", i % 100, (i * 7919) % 10_000),
-                    &[],
-                    b"",
-                );
+                let path = format!("/bench-fork-{}/obj-{:05}", i % 100, (i * 7919) % 10_000);
+                let req = if writes {
+                    signed(&host, "PUT", &path, &[], &body)
+                } else {
+                    signed(&host, "GET", &path, &[], b"")
+                };
                 match exchange(&mut s, &req, &mut buf).await {
                     Ok(200) => done.fetch_add(1, Ordering::Relaxed),
                     _ => errors.fetch_add(1, Ordering::Relaxed),
@@ -207,6 +175,15 @@ async fn main() -> Result<(), Error> {
         let _ = t.await;
     }
     let n = done.load(Ordering::Relaxed);
-    println!("{clients} clients, {seconds} s: {n} signed GetObject (fork reads) = {:.0} req/s, {} errors", n as f64 / seconds as f64, errors.load(Ordering::Relaxed));
+    let what = if writes {
+        "PutObject (fork writes)"
+    } else {
+        "GetObject (fork reads)"
+    };
+    println!(
+        "{clients} clients, {seconds} s: {n} signed {what} = {:.0} req/s, {} errors",
+        n as f64 / seconds as f64,
+        errors.load(Ordering::Relaxed)
+    );
     Ok(())
 }

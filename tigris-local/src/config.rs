@@ -23,7 +23,7 @@ pub struct Config {
     /// Delay every response by this many milliseconds.
     #[arg(long, env = "TIGRIS_LOCAL_LATENCY_MS", default_value_t = 0)]
     pub latency_ms: u64,
-    /// Session token accepted as admin (`x-amz-security-token`, spec §3.4).
+    /// Session token accepted as admin (`x-amz-security-token`, docs/protocol.md §3.4).
     #[arg(long, env = "TIGRIS_LOCAL_SESSION_TOKEN", hide_env_values = true)]
     pub session_token: Option<String>,
     /// Host suffix for virtual-hosted addressing (`<bucket>.<base-host>[:port]`).
@@ -48,6 +48,10 @@ pub struct Config {
     /// Allow webhook delivery to this non-loopback host (repeatable).
     #[arg(long, env = "TIGRIS_LOCAL_ALLOW_WEBHOOK_HOST", value_delimiter = ',')]
     pub allow_webhook_host: Vec<String>,
+    /// Keep buckets, objects, snapshots, forks, keys and settings in this directory across
+    /// restarts (default: in memory only).
+    #[arg(long, env = "TIGRIS_LOCAL_DATA_DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
     /// Exit when stdin reaches end-of-file (so a test harness that dies, even by SIGKILL, never
     /// leaves the server running: spawn it with a stdin pipe).
     #[arg(long, env = "TIGRIS_LOCAL_EXIT_ON_STDIN_EOF")]
@@ -66,6 +70,7 @@ impl std::fmt::Debug for Config {
             )
             .field("base_host", &self.base_host)
             .field("test_hooks", &self.test_hooks)
+            .field("data_dir", &self.data_dir)
             .finish_non_exhaustive()
     }
 }
@@ -86,6 +91,7 @@ impl Config {
             webhook_max_attempts: 5,
             allow_webhook_host: Vec::new(),
             exit_on_stdin_eof: false,
+            data_dir: None,
         }
     }
 }

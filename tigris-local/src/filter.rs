@@ -1,4 +1,4 @@
-//! The notification filter grammar (spec §9.3): an optional `WHERE`, conditions joined by `AND`,
+//! The notification filter grammar (docs/protocol.md §9.3): an optional `WHERE`, conditions joined by `AND`,
 //! each `` `ident` `` followed by `=`, `!=`, `<`, `<=`, `>`, `>=`, `IN (…)`, `NOT IN (…)` or
 //! `REGEXP "…"`. Strings in double (or single) quotes, numbers bare.
 
@@ -305,6 +305,7 @@ impl Filter {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -363,6 +363,7 @@ impl Hooks {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     #[test]
     fn webhook_urls_lose_their_credentials() {

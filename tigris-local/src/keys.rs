@@ -132,6 +132,7 @@ impl Principal {
 pub struct KeyStore {
     keys: BTreeMap<String, AccessKey>,
     by_uuid: HashMap<String, String>,
+    generation: u64,
 }
 
 fn random_token(len: usize) -> String {
@@ -139,7 +140,14 @@ fn random_token(len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::thread_rng();
     (0..len)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .map(|_| {
+            char::from(
+                ALPHABET
+                    .get(rng.gen_range(0..ALPHABET.len()))
+                    .copied()
+                    .unwrap_or(b'a'),
+            )
+        })
         .collect()
 }
 
@@ -168,12 +176,82 @@ impl KeyStore {
             self.by_uuid.insert(u.to_string(), key.id.clone());
         }
         self.keys.insert(key.id.clone(), key.clone());
+        self.generation += 1;
         key
+    }
+
+    /// Counts changes (create, delete, clear): a persisted key store is rewritten only when it
+    /// moved.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Every key with its secret and the `req_uuid` map, for the data directory (never logged).
+    pub fn record(&self) -> serde_json::Value {
+        let keys: Vec<serde_json::Value> = self
+            .keys
+            .values()
+            .map(|k| {
+                serde_json::json!({
+                    "id": k.id, "secret": k.secret.0, "name": k.name, "created": k.created,
+                    "roles": k.roles.iter().map(|(b, r)| serde_json::json!([b, r.as_str()])).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::json!({"keys": keys, "by_uuid": self.by_uuid})
+    }
+
+    /// Rebuilds the key store from [`KeyStore::record`]; unreadable entries are skipped.
+    pub fn restore(v: &serde_json::Value) -> KeyStore {
+        use serde_json::Value;
+        let mut out = KeyStore::default();
+        for k in v
+            .get("keys")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let s = |f: &str| k.get(f).and_then(Value::as_str).map(str::to_string);
+            let (Some(id), Some(secret), Some(name)) = (s("id"), s("secret"), s("name")) else {
+                continue;
+            };
+            let roles = k
+                .get("roles")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|r| {
+                    let bucket = r.get(0)?.as_str()?.to_string();
+                    Some((bucket, Role::parse(r.get(1)?.as_str()?)?))
+                })
+                .collect();
+            let created = k.get("created").and_then(Value::as_u64).unwrap_or(0);
+            out.keys.insert(
+                id.clone(),
+                AccessKey {
+                    id,
+                    secret: Secret(secret),
+                    name,
+                    roles,
+                    created,
+                },
+            );
+        }
+        if let Some(m) = v.get("by_uuid").and_then(Value::as_object) {
+            for (u, id) in m {
+                if let Some(id) = id.as_str() {
+                    out.by_uuid.insert(u.clone(), id.to_string());
+                }
+            }
+        }
+        out
     }
 
     /// Deletes a key; false when it did not exist.
     pub fn delete(&mut self, id: &str) -> bool {
         self.by_uuid.retain(|_, v| v != id);
+        self.generation += 1;
         self.keys.remove(id).is_some()
     }
 
@@ -191,10 +269,12 @@ impl KeyStore {
     pub fn clear(&mut self) {
         self.keys.clear();
         self.by_uuid.clear();
+        self.generation += 1;
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

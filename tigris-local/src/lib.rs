@@ -2,7 +2,7 @@
 //! IAM keys on one port, strict SigV4) for offline tests and development.
 //!
 //! Layers: [`server`] (HTTP, CORS, test hooks) → [`api`] (routing, auth, operations) →
-//! [`store`] (copy-on-write buckets) / [`keys`] → [`webhook`] (events, [`filter`]).
+//! [`store`] (copy-on-write buckets) / [`keys`] → [`webhook`] (events, [`filter`], [`batching`]).
 
 /// Writes one `tigris-local: …` line to stderr, ignoring write errors (unlike `eprintln!`, which
 /// panics when stderr is gone, e.g. after the parent process died).
@@ -15,6 +15,7 @@ macro_rules! log {
 }
 
 pub mod api;
+pub mod batching;
 pub mod clock;
 pub mod config;
 pub mod filter;

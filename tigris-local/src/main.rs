@@ -7,6 +7,14 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = tigris_local::config::Config::parse();
+    // Load (and lock) the data directory before listening, so a refused one never binds.
+    let server = match tigris_local::server::Server::new(&config) {
+        Ok(s) => s,
+        Err(e) => {
+            tigris_local::log!("{e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(&config.addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -25,14 +33,18 @@ async fn main() -> std::process::ExitCode {
     let _ = writeln!(out, "tigris-local listening on http://{addr}");
     let _ = out.flush();
     tigris_local::log!(
-        "root key {}, test hooks {}",
+        "root key {}, test hooks {}, data {}",
         config.access_key_id,
-        if config.test_hooks { "on" } else { "off" }
+        if config.test_hooks { "on" } else { "off" },
+        config
+            .data_dir
+            .as_ref()
+            .map_or("in memory".to_string(), |d| format!("in {}", d.display()))
     );
     if config.exit_on_stdin_eof {
         std::thread::spawn(watch_stdin);
     }
-    tigris_local::server::serve(config, listener).await;
+    tigris_local::server::serve(server, listener).await;
     std::process::ExitCode::SUCCESS
 }
 

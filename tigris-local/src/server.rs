@@ -1,5 +1,6 @@
 //! HTTP plumbing (hyper 1): reads whole requests, applies test-hook faults, latency and CORS,
-//! hands requests to [`Api`], and spawns webhook deliveries after replying.
+//! hands requests to [`Api`], and queues webhook deliveries (batched per destination) after
+//! replying.
 
 use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -14,11 +15,12 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::api::{Api, ApiConfig, ApiError, Notification, Reply, Request};
+use crate::api::{Api, ApiConfig, ApiError, ErrorFormat, Notification, Reply, Request};
+use crate::batching::Queues;
 use crate::config::Config;
 use crate::hooks::{mask_json, DropWhen, FaultAction, FaultSpec, Hooks};
 use crate::keys::Secret;
-use crate::webhook::{self, Policy};
+use crate::webhook::Policy;
 
 /// Largest accepted request body.
 const MAX_BODY: usize = 1 << 30;
@@ -38,6 +40,7 @@ pub struct Server {
     test_hooks: bool,
     day_ns: u64,
     policy: Arc<Policy>,
+    queues: Arc<Queues>,
 }
 
 /// Marker error: close the connection without answering.
@@ -53,15 +56,20 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 impl Server {
-    /// Builds the state from the flags.
-    pub fn new(config: &Config) -> Server {
-        Server {
-            api: Api::new(ApiConfig {
-                root_key_id: config.access_key_id.clone(),
-                root_secret: Secret(config.secret_access_key.clone()),
-                session_token: config.session_token.clone().map(Secret),
-                base_host: config.base_host.clone(),
-            }),
+    /// Builds the state from the flags (loading `--data-dir` when given).
+    pub fn new(config: &Config) -> Result<Server, String> {
+        let api_config = ApiConfig {
+            root_key_id: config.access_key_id.clone(),
+            root_secret: Secret(config.secret_access_key.clone()),
+            session_token: config.session_token.clone().map(Secret),
+            base_host: config.base_host.clone(),
+        };
+        let api = match &config.data_dir {
+            Some(dir) => Api::open(api_config, dir)?,
+            None => Api::new(api_config),
+        };
+        Ok(Server {
+            api,
             hooks: Mutex::new(Hooks::default()),
             latency: Duration::from_millis(config.latency_ms),
             test_hooks: config.test_hooks,
@@ -72,7 +80,8 @@ impl Server {
                 backoff: Duration::from_millis(100),
                 allowed_hosts: config.allow_webhook_host.clone(),
             }),
-        }
+            queues: Arc::new(Queues::default()),
+        })
     }
 
     fn hooks(&self) -> MutexGuard<'_, Hooks> {
@@ -81,10 +90,7 @@ impl Server {
 
     fn deliver(&self, notes: Vec<Notification>) {
         for (target, change) in notes {
-            let policy = self.policy.clone();
-            tokio::spawn(async move {
-                webhook::deliver(&policy, &target, &change).await;
-            });
+            self.queues.push(&self.policy, target, &change);
         }
     }
 
@@ -96,7 +102,7 @@ impl Server {
                 "AccessDenied",
                 "Test hooks are disabled; start tigris-local with --test-hooks",
             )
-            .reply(true, &req.path);
+            .reply(ErrorFormat::Json, &req.path);
         }
         match (req.method.as_str(), req.path.as_str()) {
             ("GET", "/_local/requests") => Reply::json(200, &self.hooks().log()),
@@ -106,19 +112,23 @@ impl Server {
                 let mut data = self.api.data();
                 data.store.clear();
                 data.keys.clear();
-                Reply::json(200, &json!({"status": "success"}))
+                drop(data);
+                match self.api.persist() {
+                    Ok(()) => Reply::json(200, &json!({"status": "success"})),
+                    Err(e) => e.reply(ErrorFormat::Json, &req.path),
+                }
             }
             ("POST", "/_local/faults") => match serde_json::from_slice::<FaultSpec>(&req.body) {
                 Ok(spec) => Reply::json(200, &json!({"id": self.hooks().add_fault(spec)})),
                 Err(e) => ApiError::new(400, "MalformedJSON", format!("bad fault spec: {e}"))
-                    .reply(true, &req.path),
+                    .reply(ErrorFormat::Json, &req.path),
             },
             _ => ApiError::new(
                 404,
                 "NotFound",
                 format!("no test hook {} {}", req.method, req.path),
             )
-            .reply(true, &req.path),
+            .reply(ErrorFormat::Json, &req.path),
         }
     }
 
@@ -133,7 +143,7 @@ impl Server {
                 mask_json(&mut notifications);
                 json!({
                     "name": b.name,
-                    "type": if b.snapshot_enabled { 1 } else { 0 },
+                    "type": b.kind.code(),
                     "parents": b.parent.iter().map(|p| json!({"bucket": p.bucket, "snapshot": p.snapshot.to_string()})).collect::<Vec<_>>(),
                     "children": b.children,
                     "snapshots": b.snapshots.iter().map(|s| json!({"version": s.version.to_string(), "name": s.name})).collect::<Vec<_>>(),
@@ -218,13 +228,14 @@ impl Server {
     /// Runs the API on `req` — on the blocking pool when the body is large (hashing it takes a
     /// while) — and turns a panicking handler into a 500 instead of losing the server.
     async fn run_api(self: &Arc<Self>, req: Request) -> (Reply, Vec<Notification>) {
-        let (json_route, path, large) = (
-            self.api.is_json_route(&req),
+        let op = self.api.resolve(&req);
+        let (format, path, large) = (
+            op.error_format(),
             req.path.clone(),
             req.body.len() > BLOCKING_BODY,
         );
         let server = self.clone();
-        let work = move || catch_unwind(AssertUnwindSafe(|| server.api.handle(&req))).ok();
+        let work = move || catch_unwind(AssertUnwindSafe(|| server.api.handle(&req, &op))).ok();
         let outcome = if large {
             tokio::task::spawn_blocking(work).await.ok().flatten()
         } else {
@@ -238,7 +249,7 @@ impl Server {
                     "InternalError",
                     "tigris-local hit an internal error handling this request",
                 );
-                (err.reply(json_route, &path), Vec::new())
+                (err.reply(format, &path), Vec::new())
             }
         }
     }
@@ -265,7 +276,7 @@ async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
                     format!("Could not read the request body: {e}"),
                 )
             };
-            return Err(err.reply(false, parts.uri.path()));
+            return Err(err.reply(ErrorFormat::Xml, parts.uri.path()));
         }
     };
     Ok(Request {
@@ -342,17 +353,16 @@ fn to_response(r: Reply, origin: Option<&str>) -> hyper::Response<Full<Bytes>> {
     })
 }
 
-/// Serves forever on `listener`.
-pub async fn serve(config: Config, listener: TcpListener) {
-    let server = Arc::new(Server::new(&config));
-    run(server, listener).await;
+/// Serves forever on `listener` with an already built server.
+pub async fn serve(server: Server, listener: TcpListener) {
+    run(Arc::new(server), listener).await;
 }
 
 /// Binds `127.0.0.1:0` and serves in the background; returns the address and the state (tests).
 pub async fn spawn(config: Config) -> std::io::Result<(SocketAddr, Arc<Server>)> {
     let listener = TcpListener::bind(&config.addr).await?;
     let addr = listener.local_addr()?;
-    let server = Arc::new(Server::new(&config));
+    let server = Arc::new(Server::new(&config).map_err(std::io::Error::other)?);
     tokio::spawn(run(server.clone(), listener));
     Ok((addr, server))
 }

@@ -1,8 +1,12 @@
-//! AWS Signature Version 4 verification (header auth), written against spec §3.3.
+//! AWS Signature Version 4 verification (header auth and presigned URLs), written against
+//! docs/protocol.md §3.3.
 //!
 //! The canonical URI is the path exactly as sent (S3 rules: no normalisation, no re-encoding), the
 //! canonical query re-encodes every decoded pair with the RFC 3986 unreserved set, and the payload
-//! hash is the `x-amz-content-sha256` header, which must equal SHA-256 of the body.
+//! hash is the declared `x-amz-content-sha256`: `UNSIGNED-PAYLOAD` (accepted, as S3 and Tigris
+//! do; the body is then not covered), or a hex SHA-256 that must equal the body's. A presigned URL
+//! without one in its query or headers is `UNSIGNED-PAYLOAD`. Streaming (`STREAMING-*`,
+//! `aws-chunked`) payloads are refused with `NotImplemented` before any signature check.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -11,6 +15,10 @@ use crate::clock;
 
 /// The only algorithm the SDKs use.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// The payload hash that leaves the body out of the signature.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// Longest lifetime of a presigned URL (7 days), as S3 allows.
+pub const MAX_EXPIRES_SECS: i64 = 604_800;
 /// Maximum accepted distance between `x-amz-date` and the server clock.
 pub const MAX_SKEW_SECS: i64 = 15 * 60;
 
@@ -27,9 +35,10 @@ pub enum SigError {
     Skewed,
     /// `x-amz-content-sha256` does not match the body.
     PayloadMismatch,
-    /// `UNSIGNED-PAYLOAD` in header auth, or an `aws-chunked` streaming payload: both refused,
-    /// the SDKs sign the body's SHA-256 (spec §1).
-    PayloadNotSigned(String),
+    /// A streaming payload (`STREAMING-*` or `Content-Encoding: aws-chunked`): not implemented.
+    Streaming(String),
+    /// A presigned URL whose query parameters are wrong (e.g. `X-Amz-Expires` out of range).
+    QueryMalformed(String),
     /// The recomputed signature differs.
     Mismatch,
     /// A presigned URL past `X-Amz-Date + X-Amz-Expires`.
@@ -44,9 +53,9 @@ impl SigError {
             SigError::Malformed(_) => "AuthorizationHeaderMalformed",
             SigError::BadDate => "AccessDenied",
             SigError::Skewed => "RequestTimeTooSkewed",
-            SigError::PayloadMismatch | SigError::PayloadNotSigned(_) => {
-                "XAmzContentSHA256Mismatch"
-            }
+            SigError::PayloadMismatch => "XAmzContentSHA256Mismatch",
+            SigError::Streaming(_) => "NotImplemented",
+            SigError::QueryMalformed(_) => "AuthorizationQueryParametersError",
             SigError::Mismatch => "SignatureDoesNotMatch",
             SigError::Expired => "AccessDenied",
         }
@@ -62,16 +71,16 @@ impl SigError {
             SigError::PayloadMismatch => "The provided 'x-amz-content-sha256' header does not match what was computed.".into(),
             SigError::Mismatch => "The request signature we calculated does not match the signature you provided. Check your key and signing method.".into(),
             SigError::Expired => "Request has expired".into(),
-            SigError::PayloadNotSigned(v) => format!("x-amz-content-sha256: {v} is not accepted by tigris-local; sign the SHA-256 of the whole body"),
+            SigError::Streaming(v) => format!("Streaming (aws-chunked) payloads are not implemented by tigris-local ({v}); send the whole body with its SHA-256 or UNSIGNED-PAYLOAD"),
+            SigError::QueryMalformed(m) => format!("Query-string authentication requires {m}"),
         }
     }
 
     /// The HTTP status that goes with the code.
     pub fn status(&self) -> u16 {
         match self {
-            SigError::Malformed(_) | SigError::PayloadMismatch | SigError::PayloadNotSigned(_) => {
-                400
-            }
+            SigError::Malformed(_) | SigError::PayloadMismatch | SigError::QueryMalformed(_) => 400,
+            SigError::Streaming(_) => 501,
             _ => 403,
         }
     }
@@ -296,6 +305,7 @@ pub fn verify(
     secret: &str,
     now_secs: Option<i64>,
 ) -> Result<(), SigError> {
+    refuse_streaming(req, req.values("x-amz-content-sha256").next())?;
     let amz_date = req
         .values("x-amz-date")
         .next()
@@ -306,7 +316,10 @@ pub fn verify(
     if now_secs.is_some_and(|now| (now - t).abs() > MAX_SKEW_SECS) {
         return Err(SigError::Skewed);
     }
-    let payload_hash = payload_hash(req, req.values("x-amz-content-sha256").next(), false)?;
+    let payload_hash = match req.values("x-amz-content-sha256").next() {
+        Some(declared) => payload_hash(req, declared)?,
+        None => sha256_hex(req.body),
+    };
     check(req, req.query, auth, secret, &amz_date, &payload_hash)
 }
 
@@ -334,7 +347,7 @@ pub fn parse_presigned(query: &str) -> Option<Result<Presigned, SigError>> {
     let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let algorithm = get("X-Amz-Algorithm")?;
     Some((|| {
-        let missing = |what: &str| SigError::Malformed(format!("presigned URL without {what}"));
+        let missing = |what: &str| SigError::QueryMalformed(format!("the {what} parameter"));
         let header = format!(
             "{algorithm} Credential={}, SignedHeaders={}, Signature={}",
             get("X-Amz-Credential").ok_or_else(|| missing("X-Amz-Credential"))?,
@@ -343,8 +356,12 @@ pub fn parse_presigned(query: &str) -> Option<Result<Presigned, SigError>> {
         );
         let expires = get("X-Amz-Expires")
             .and_then(|e| e.parse::<i64>().ok())
-            .filter(|e| (1..=604_800).contains(e))
-            .ok_or_else(|| SigError::Malformed("X-Amz-Expires must be 1..604800 seconds".into()))?;
+            .filter(|e| (1..=MAX_EXPIRES_SECS).contains(e))
+            .ok_or_else(|| {
+                SigError::QueryMalformed(format!(
+                    "X-Amz-Expires between 1 and {MAX_EXPIRES_SECS} seconds (7 days)"
+                ))
+            })?;
         Ok(Presigned {
             auth: parse_authorization(&header)?,
             amz_date: get("X-Amz-Date").ok_or(SigError::BadDate)?.to_string(),
@@ -353,8 +370,10 @@ pub fn parse_presigned(query: &str) -> Option<Result<Presigned, SigError>> {
     })())
 }
 
-/// Verifies a presigned request. The payload is `UNSIGNED-PAYLOAD` when the URL (or a header)
-/// says so, as the S3 presigners do; otherwise the body hash.
+/// Verifies a presigned request. The payload hash is the one the URL's `X-Amz-Content-Sha256` (or
+/// an `x-amz-content-sha256` header) declares, else `UNSIGNED-PAYLOAD`, as the S3 presigners sign.
+/// Other query parameters, such as `x-amz-checksum-*`, are only signed, never checked against
+/// the body.
 pub fn verify_presigned(
     req: &RequestParts<'_>,
     p: &Presigned,
@@ -382,30 +401,45 @@ pub fn verify_presigned(
         .map(str::to_string)
         .or_else(|| {
             query.split('&').find_map(|pair| {
-                pair.strip_prefix("X-Amz-Content-Sha256=")
-                    .map(percent_decode)
+                let (k, v) = pair.split_once('=')?;
+                percent_decode(k)
+                    .eq_ignore_ascii_case("X-Amz-Content-Sha256")
+                    .then(|| percent_decode(v))
             })
         });
-    let payload_hash = payload_hash(req, declared.as_deref(), true)?;
+    refuse_streaming(req, declared.as_deref())?;
+    let payload_hash = match declared {
+        Some(d) => payload_hash(req, &d)?,
+        None => UNSIGNED_PAYLOAD.to_string(),
+    };
     check(req, &query, &p.auth, secret, &p.amz_date, &payload_hash)
 }
 
-/// The payload hash to sign: the declared value, which must match the body (`UNSIGNED-PAYLOAD`
-/// only when `allow_unsigned`), or the body hash when nothing is declared.
-fn payload_hash(
-    req: &RequestParts<'_>,
-    declared: Option<&str>,
-    allow_unsigned: bool,
-) -> Result<String, SigError> {
-    let body_hash = sha256_hex(req.body);
-    match declared.map(str::trim) {
-        None => Ok(body_hash),
-        Some(h) if h == body_hash => Ok(body_hash),
-        Some("UNSIGNED-PAYLOAD") if allow_unsigned => Ok("UNSIGNED-PAYLOAD".into()),
-        Some(h) if h == "UNSIGNED-PAYLOAD" || h.starts_with("STREAMING-") => {
-            Err(SigError::PayloadNotSigned(h.to_string()))
-        }
-        Some(_) => Err(SigError::PayloadMismatch),
+/// `Streaming` when the payload is streamed in signed chunks (`STREAMING-*` declared, or
+/// `Content-Encoding: aws-chunked`).
+fn refuse_streaming(req: &RequestParts<'_>, declared: Option<&str>) -> Result<(), SigError> {
+    if let Some(d) = declared
+        .map(str::trim)
+        .filter(|d| d.starts_with("STREAMING-"))
+    {
+        return Err(SigError::Streaming(format!("x-amz-content-sha256: {d}")));
+    }
+    if req.values("content-encoding").any(|v| {
+        v.split(',')
+            .any(|e| e.trim().eq_ignore_ascii_case("aws-chunked"))
+    }) {
+        return Err(SigError::Streaming("content-encoding: aws-chunked".into()));
+    }
+    Ok(())
+}
+
+/// The payload hash to sign for a declared value: `UNSIGNED-PAYLOAD` as is, else a hash that
+/// must equal the body's.
+fn payload_hash(req: &RequestParts<'_>, declared: &str) -> Result<String, SigError> {
+    match declared.trim() {
+        UNSIGNED_PAYLOAD => Ok(UNSIGNED_PAYLOAD.into()),
+        h if h == sha256_hex(req.body) => Ok(h.to_string()),
+        _ => Err(SigError::PayloadMismatch),
     }
 }
 
@@ -438,6 +472,7 @@ fn check(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -595,7 +630,7 @@ mod tests {
         assert!(parse_presigned("a=b").is_none());
         assert!(matches!(
             parse_presigned("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60"),
-            Some(Err(SigError::Malformed(_)))
+            Some(Err(SigError::QueryMalformed(_)))
         ));
     }
 
@@ -619,7 +654,8 @@ mod tests {
         let auth = parse_authorization("AWS4-HMAC-SHA256 Credential=k/20260101/auto/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00").unwrap();
         assert_eq!(
             verify(&req, &auth, "s", None),
-            Err(SigError::PayloadNotSigned("UNSIGNED-PAYLOAD".into()))
+            Err(SigError::Mismatch),
+            "UNSIGNED-PAYLOAD is accepted as the payload hash; the signature is still checked"
         );
         let mut wrong = headers.clone();
         wrong[2].1 = sha256_hex(b"another body");
@@ -636,5 +672,122 @@ mod tests {
             verify(&req, &auth, "s", Some(t + 901)),
             Err(SigError::Skewed)
         );
+    }
+
+    /// Signs `req` (header auth, root scope of 2026-01-01) over every header it carries.
+    fn header_signed(req: &RequestParts<'_>, payload: &str) -> Authorization {
+        let mut names: Vec<String> = req.headers.iter().map(|(n, _)| n.clone()).collect();
+        names.sort();
+        let canonical = canonical_request(req, &names, payload);
+        let sts = string_to_sign(
+            "20260101T000000Z",
+            "20260101/auto/s3/aws4_request",
+            &canonical,
+        );
+        Authorization {
+            key_id: "k".into(),
+            date: "20260101".into(),
+            region: "auto".into(),
+            service: "s3".into(),
+            signed_headers: names,
+            signature: sign("s", "20260101", "auto", "s3", &sts),
+        }
+    }
+
+    #[test]
+    fn unsigned_payload_header_auth_is_accepted_and_streaming_is_not_implemented() {
+        let headers = |sha: &str, extra: Option<(&str, &str)>| {
+            let mut h = vec![
+                ("host".to_string(), "h".to_string()),
+                ("x-amz-content-sha256".to_string(), sha.to_string()),
+                ("x-amz-date".to_string(), "20260101T000000Z".to_string()),
+            ];
+            if let Some((n, v)) = extra {
+                h.push((n.to_string(), v.to_string()));
+            }
+            h
+        };
+        let unsigned = headers(UNSIGNED_PAYLOAD, None);
+        let req = RequestParts {
+            method: "PUT",
+            path: "/b/k",
+            query: "",
+            headers: &unsigned,
+            body: b"any body at all",
+        };
+        let auth = header_signed(&req, UNSIGNED_PAYLOAD);
+        assert_eq!(verify(&req, &auth, "s", None), Ok(()));
+        assert_eq!(verify(&req, &auth, "wrong", None), Err(SigError::Mismatch));
+        let chunked = headers("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", None);
+        let streaming = RequestParts {
+            headers: &chunked,
+            ..req
+        };
+        let err = verify(&streaming, &auth, "s", None).unwrap_err();
+        assert!(matches!(err, SigError::Streaming(_)));
+        assert_eq!((err.status(), err.code()), (501, "NotImplemented"));
+        let encoded = headers(UNSIGNED_PAYLOAD, Some(("content-encoding", "aws-chunked")));
+        let encoded_req = RequestParts {
+            headers: &encoded,
+            ..req
+        };
+        assert!(matches!(
+            verify(&encoded_req, &auth, "s", None),
+            Err(SigError::Streaming(_))
+        ));
+    }
+
+    #[test]
+    fn presigned_without_a_payload_parameter_is_unsigned_payload() {
+        let q = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=k%2F20260101%2Fauto%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&x-amz-checksum-crc32=AAAAAA%3D%3D";
+        let headers = vec![("host".to_string(), "h".to_string())];
+        let unsigned = RequestParts {
+            method: "PUT",
+            path: "/b/k",
+            query: q,
+            headers: &headers,
+            body: b"a body whose crc32 is not AAAAAA==",
+        };
+        let canonical = canonical_request(&unsigned, &["host".to_string()], UNSIGNED_PAYLOAD);
+        let sts = string_to_sign(
+            "20260101T000000Z",
+            "20260101/auto/s3/aws4_request",
+            &canonical,
+        );
+        let full = format!(
+            "{q}&X-Amz-Signature={}",
+            sign("s", "20260101", "auto", "s3", &sts)
+        );
+        let req = RequestParts {
+            query: &full,
+            ..unsigned
+        };
+        let p = parse_presigned(&full).unwrap().unwrap();
+        let t = clock::parse_amz_date("20260101T000000Z").unwrap();
+        assert_eq!(verify_presigned(&req, &p, "s", Some(t + 604_000)), Ok(()));
+        assert_eq!(
+            verify_presigned(&req, &p, "s", Some(t + 604_801)),
+            Err(SigError::Expired)
+        );
+        let tampered = full
+            .replace("%2Fb", "%2Fc")
+            .replace("X-Amz-Expires=604800", "X-Amz-Expires=604799");
+        let p2 = parse_presigned(&tampered).unwrap().unwrap();
+        let req2 = RequestParts {
+            query: &tampered,
+            ..req
+        };
+        assert_eq!(
+            verify_presigned(&req2, &p2, "s", Some(t + 1)),
+            Err(SigError::Mismatch)
+        );
+        for bad in ["0", "604801", "-1", "soon"] {
+            let q = full.replace("X-Amz-Expires=604800", &format!("X-Amz-Expires={bad}"));
+            let err = parse_presigned(&q).unwrap().unwrap_err();
+            assert_eq!(
+                (err.status(), err.code()),
+                (400, "AuthorizationQueryParametersError")
+            );
+        }
     }
 }

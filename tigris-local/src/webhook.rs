@@ -1,4 +1,4 @@
-//! Object-notification delivery: `POST {"events":[…]}` (spec §9.2) to the bucket's `web_hook`,
+//! Object-notification delivery: `POST {"events":[…]}` (docs/protocol.md §9.2) to the bucket's `web_hook`,
 //! with Bearer or Basic auth, a per-attempt timeout and retries with exponential backoff
 //! (at-least-once). Deliveries run on their own tasks and never block the S3 request.
 //! By default only loopback targets are contacted; anything else must be allowed explicitly.
@@ -131,12 +131,24 @@ impl Target {
         })
     }
 
+    /// Where deliveries go (host, port, path, credentials): deliveries to the same place share
+    /// one queue.
+    pub fn destination(&self) -> String {
+        format!(
+            "{}:{}{}|{}",
+            self.host,
+            self.port,
+            self.path,
+            self.authorization.as_deref().unwrap_or("")
+        )
+    }
+
     /// Whether the change passes the filter.
     pub fn wants(&self, c: &Change) -> bool {
         let lm = clock::rfc3339_ms(c.time);
         self.filter.matches(&filter::Event {
             key: &c.key,
-            event_type: c.event,
+            event_type: c.event.as_str(),
             content_type: &c.content_type,
             content_length: c.size,
             last_modified: &lm,
@@ -144,17 +156,21 @@ impl Target {
     }
 }
 
-/// The JSON body for one change.
-pub fn payload(c: &Change) -> String {
-    json!({"events": [{
+/// One change as an entry of a delivery's `events` array.
+pub fn event(c: &Change) -> Value {
+    json!({
         "eventVersion": "1",
         "eventSource": "tigris",
-        "eventName": c.event,
+        "eventName": c.event.as_str(),
         "eventTime": clock::rfc3339_ms(c.time),
         "bucket": c.bucket,
         "object": {"key": c.key, "size": c.size, "eTag": c.etag},
-    }]})
-    .to_string()
+    })
+}
+
+/// The JSON body of one delivery: `{"events":[…]}` from already serialised events.
+pub fn payload(events: &[String]) -> String {
+    format!("{{\"events\":[{}]}}", events.join(","))
 }
 
 fn is_loopback_name(host: &str) -> bool {
@@ -225,9 +241,9 @@ async fn attempt(addrs: &[SocketAddr], t: &Target, body: &str) -> Result<u16, St
         .ok_or_else(|| "malformed status line".to_string())
 }
 
-/// Delivers `c` to `t` until a 2xx, the attempts run out, or the target is refused.
-/// Returns the number of attempts made.
-pub async fn deliver(policy: &Policy, t: &Target, c: &Change) -> u32 {
+/// Delivers `body` (a [`payload`]) to `t` until a 2xx, the attempts run out, or the target is
+/// refused. Returns the number of attempts made.
+pub async fn deliver(policy: &Policy, t: &Target, body: &str) -> u32 {
     let addrs = match resolve(policy, t).await {
         Ok(a) => a,
         Err(why) => {
@@ -235,10 +251,9 @@ pub async fn deliver(policy: &Policy, t: &Target, c: &Change) -> u32 {
             return 0;
         }
     };
-    let body = payload(c);
     let mut delay = policy.backoff;
     for n in 1..=policy.max_attempts.max(1) {
-        let outcome = tokio::time::timeout(policy.timeout, attempt(&addrs, t, &body)).await;
+        let outcome = tokio::time::timeout(policy.timeout, attempt(&addrs, t, body)).await;
         match outcome {
             Ok(Ok(status)) if (200..300).contains(&status) => return n,
             Ok(Ok(status)) => crate::log!("webhook {} answered {status} (attempt {n})", t.url),
@@ -259,6 +274,7 @@ pub async fn deliver(policy: &Policy, t: &Target, c: &Change) -> u32 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -267,7 +283,7 @@ mod tests {
 
     fn change() -> Change {
         Change {
-            event: "OBJECT_CREATED_PUT",
+            event: crate::store::Event::CreatedPut,
             bucket: "b".into(),
             key: "k".into(),
             size: 3,
@@ -275,6 +291,10 @@ mod tests {
             content_type: "text/plain".into(),
             time: 1,
         }
+    }
+
+    fn body() -> String {
+        payload(&[event(&change()).to_string()])
     }
 
     fn policy() -> Policy {
@@ -314,7 +334,7 @@ mod tests {
     async fn retries_until_acknowledged() {
         let (url, seen) = receiver(2).await;
         let t = Target::build(&url, &json!({"auth": {"token": "t"}})).unwrap();
-        assert_eq!(deliver(&policy(), &t, &change()).await, 3);
+        assert_eq!(deliver(&policy(), &t, &body()).await, 3);
         assert_eq!(seen.load(Ordering::SeqCst), 3);
     }
 
@@ -322,7 +342,7 @@ mod tests {
     async fn gives_up_after_max_attempts() {
         let (url, seen) = receiver(100).await;
         let t = Target::build(&url, &json!({})).unwrap();
-        assert_eq!(deliver(&policy(), &t, &change()).await, 4);
+        assert_eq!(deliver(&policy(), &t, &body()).await, 4);
         assert_eq!(seen.load(Ordering::SeqCst), 4);
     }
 
@@ -330,14 +350,14 @@ mod tests {
     async fn localhost_urls_are_delivered() {
         let (url, seen) = receiver(0).await;
         let t = Target::build(&url.replace("127.0.0.1", "localhost"), &json!({})).unwrap();
-        assert_eq!(deliver(&policy(), &t, &change()).await, 1);
+        assert_eq!(deliver(&policy(), &t, &body()).await, 1);
         assert_eq!(seen.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
     async fn non_loopback_is_refused_without_an_attempt() {
         let t = Target::build("http://192.0.2.1:9/x", &json!({})).unwrap();
-        assert_eq!(deliver(&policy(), &t, &change()).await, 0);
+        assert_eq!(deliver(&policy(), &t, &body()).await, 0);
     }
 
     #[test]
@@ -358,7 +378,7 @@ mod tests {
         .unwrap();
         assert_eq!(t.authorization.as_deref(), Some("Basic dTpwIHc="));
         assert!(!format!("{t:?}").contains("dTpw"));
-        let p: Value = serde_json::from_str(&payload(&change())).unwrap();
+        let p: Value = serde_json::from_str(&body()).unwrap();
         assert_eq!(p["events"][0]["object"]["size"], 3);
         assert_eq!(p["events"][0]["eventSource"], "tigris");
     }

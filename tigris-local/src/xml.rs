@@ -141,6 +141,7 @@ pub fn parse(doc: &str) -> Result<Element, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

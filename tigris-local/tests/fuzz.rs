@@ -1,4 +1,4 @@
-//! Random-request fuzzer (issue 8): thousands of malformed requests — raw garbage, broken request
+//! Random-request fuzzer: thousands of malformed requests — raw garbage, broken request
 //! lines, broken and oversized headers, lying `content-length`/chunked framing, malformed
 //! `Authorization` headers, and correctly signed requests carrying random methods, paths, queries,
 //! headers and bodies (garbage JSON/XML/form bodies for PATCH, IAM, DeleteObjects, multipart) —
@@ -10,6 +10,12 @@
 //! object bodies, also read at a snapshot and through the fork) is byte-for-byte intact after it.
 //! Signed requests that could legitimately mutate only ever target scratch buckets (`fz-*`);
 //! protected buckets only get reads and requests that must fail authentication.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,20 +28,15 @@ use tokio::net::TcpStream;
 
 use tigris_local::config::Config;
 use tigris_local::server;
-use tigris_local::sigv4::{self, RequestParts};
+use tigris_local::sigv4;
+
+#[path = "support/signer.rs"]
+mod signer;
+use signer::{amz_now, Connection};
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 
-fn amz_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    tigris_local::clock::rfc3339_secs(secs * 1_000_000_000).replace(['-', ':'], "")
-}
-
-/// A root-signed request (the signature covers exactly what is sent). `path` may hold any bytes
-/// valid in a request target; headers must be valid header values.
+/// A root-signed request that closes the connection after the answer.
 fn signed(
     addr: SocketAddr,
     method: &str,
@@ -43,38 +44,14 @@ fn signed(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Vec<u8> {
-    let date = amz_now();
-    let mut hs = headers.to_vec();
-    hs.push(("host".into(), addr.to_string()));
-    hs.push(("x-amz-date".into(), date.clone()));
-    hs.push(("x-amz-content-sha256".into(), sigv4::sha256_hex(body)));
-    let mut names: Vec<String> = hs.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
-    names.sort();
-    names.dedup();
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let parts = RequestParts {
+    signer::signed(
+        &addr.to_string(),
         method,
-        path,
-        query,
-        headers: &hs,
+        target,
+        headers,
         body,
-    };
-    let canonical = sigv4::canonical_request(&parts, &names, &sigv4::sha256_hex(body));
-    let day = date.get(..8).unwrap_or("");
-    let sts = sigv4::string_to_sign(&date, &format!("{day}/auto/s3/aws4_request"), &canonical);
-    let sig = sigv4::sign("tsec_local", day, "auto", "s3", &sts);
-    let mut out = format!("{method} {target} HTTP/1.1\r\n");
-    for (k, v) in &hs {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str(&format!(
-        "authorization: AWS4-HMAC-SHA256 Credential=tid_local/{day}/auto/s3/aws4_request, SignedHeaders={}, Signature={sig}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        names.join(";"),
-        body.len()
-    ));
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(body);
-    bytes
+        Connection::Close,
+    )
 }
 
 /// Writes `bytes` and reads the answer. With `patience`, a request the server is still waiting

@@ -1,4 +1,4 @@
-//! Who is calling: session token (spec §3.4) or strict SigV4 (header auth, or a presigned URL)
+//! Who is calling: session token (docs/protocol.md §3.4) or strict SigV4 (header auth, or a presigned URL)
 //! against the root or a minted key.
 
 use super::{Api, ApiError, Request};
@@ -38,25 +38,7 @@ impl Api {
         if auth.service != "s3" && auth.service != "iam" {
             return Err(ApiError::new(400, "AuthorizationHeaderMalformed", format!("The authorization header is malformed; the service '{}' is wrong; expecting 's3' or 'iam'", auth.service)));
         }
-        let (secret, principal) = if auth.key_id == self.config.root_key_id {
-            (self.config.root_secret.0.clone(), Principal::Admin)
-        } else {
-            let data = self.data();
-            let key = data.keys.get(&auth.key_id).ok_or_else(|| {
-                ApiError::new(
-                    403,
-                    "InvalidAccessKeyId",
-                    "The AWS Access Key Id you provided does not exist in our records.",
-                )
-            })?;
-            (
-                key.secret.0.clone(),
-                Principal::Scoped {
-                    id: key.id.clone(),
-                    roles: key.roles.clone(),
-                },
-            )
-        };
+        let (secret, principal) = self.key(&auth.key_id)?;
         let parts = sigv4::RequestParts {
             method: &req.method,
             path: &req.path,
@@ -70,5 +52,27 @@ impl Api {
             None => sigv4::verify(&parts, &auth, &secret, now)?,
         }
         Ok(principal)
+    }
+
+    /// The secret and principal of the root key or a minted key.
+    pub(super) fn key(&self, key_id: &str) -> Result<(String, Principal), ApiError> {
+        if key_id == self.config.root_key_id {
+            return Ok((self.config.root_secret.0.clone(), Principal::Admin));
+        }
+        let data = self.data();
+        let key = data.keys.get(key_id).ok_or_else(|| {
+            ApiError::new(
+                403,
+                "InvalidAccessKeyId",
+                "The AWS Access Key Id you provided does not exist in our records.",
+            )
+        })?;
+        Ok((
+            key.secret.0.clone(),
+            Principal::Scoped {
+                id: key.id.clone(),
+                roles: key.roles.clone(),
+            },
+        ))
     }
 }

@@ -7,7 +7,7 @@ use super::message::{bad_json, malformed_xml};
 use super::{is_true, parse_version, ApiError, Reply, Request, S3_NS};
 use crate::clock;
 use crate::keys::{Access, Principal};
-use crate::store::Store;
+use crate::store::{Acl, Bucket, BucketType, Store};
 use crate::xml;
 
 /// The namespace that owns buckets made with the root key or a minted admin key.
@@ -45,21 +45,7 @@ pub(super) fn list_snapshots(
     max: Option<&str>,
     token: Option<&str>,
 ) -> Result<Reply, ApiError> {
-    let max = match max {
-        Some(m) => m
-            .parse::<usize>()
-            .ok()
-            .filter(|m| *m >= 1)
-            .ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "InvalidArgument",
-                    "max-buckets must be a positive integer",
-                )
-            })?
-            .min(10_000),
-        None => 1000,
-    };
+    let max = page_size(max)?;
     let after = token
         .filter(|t| !t.is_empty())
         .map(|t| parse_version(t, "continuation-token"))
@@ -85,33 +71,110 @@ pub(super) fn list_snapshots(
     Ok(Reply::xml(200, out))
 }
 
-/// The `GET /<bucket>?metadata` JSON (spec §5.6).
-pub fn bucket_info(store: &Store, name: &str) -> Result<Value, ApiError> {
-    let b = store.bucket(name)?;
-    let (rows, size) = store.count(name)?;
+/// A bucket's `ForkInfo`: whether forks depend on it and its direct parent (the bucket-info JSON
+/// and the JSON bucket listing share it). A snapshot version is its creation time.
+fn fork_info(b: &Bucket) -> Value {
     let parents: Vec<Value> = b
         .parent
         .iter()
         .map(|p| {
-            let snap_created = store.bucket(&p.bucket).ok().and_then(|src| src.snapshots.iter().find(|s| s.version == p.snapshot).map(|s| s.version)).unwrap_or(p.snapshot);
-            json!({"BucketName": p.bucket, "ForkCreatedAt": clock::rfc3339_ns(p.created), "Snapshot": p.snapshot.to_string(), "SnapshotCreatedAt": clock::rfc3339_ns(snap_created)})
+            json!({
+                "BucketName": p.bucket,
+                "ForkCreatedAt": clock::rfc3339_ns(p.created),
+                "Snapshot": p.snapshot.to_string(),
+                "SnapshotCreatedAt": clock::rfc3339_ns(p.snapshot),
+            })
         })
         .collect();
+    json!({"HasChildren": !b.children.is_empty(), "Parents": parents})
+}
+
+/// The JSON bucket listing (`GET /` with `Accept: application/json`, as `@tigrisdata/storage`
+/// reads it): the caller's buckets in name order, or only the direct forks of `forks_of`
+/// (`X-Tigris-Fork`; an unknown source lists nothing); `max-buckets` per page, the last listed
+/// name as `ContinuationToken` when more remain. `ForkInfo` comes with `IncludeForkInfo=true`
+/// and with `X-Tigris-Fork`.
+pub(super) fn list_buckets_json(
+    store: &Store,
+    p: &Principal,
+    forks_of: Option<&str>,
+    params: &[(String, String)],
+) -> Result<Reply, ApiError> {
+    let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let max = page_size(param("max-buckets"))?;
+    let after = param("continuation-token").filter(|t| !t.is_empty());
+    let with_forks = forks_of.is_some() || is_true(param("IncludeForkInfo"));
+    let mut page = store
+        .buckets()
+        .filter(|b| p.allows(&Access::Read(&b.name)))
+        .filter(|b| forks_of.is_none_or(|src| b.parent.as_ref().is_some_and(|pa| pa.bucket == src)))
+        .filter(|b| after.is_none_or(|t| b.name.as_str() > t));
+    let mut listed = Vec::new();
+    for b in page.by_ref().take(max) {
+        let mut entry = Map::new();
+        entry.insert("Name".into(), json!(b.name));
+        entry.insert("CreationDate".into(), json!(clock::rfc3339_ms(b.created)));
+        let kind = if b.kind.has_snapshots() {
+            "Snapshot"
+        } else {
+            "Regular"
+        };
+        entry.insert("Type".into(), json!(kind));
+        entry.insert(
+            "Visibility".into(),
+            json!({"IsPublic": b.acl == Acl::PublicRead}),
+        );
+        if with_forks {
+            entry.insert("ForkInfo".into(), fork_info(b));
+        }
+        listed.push((b.name.clone(), Value::Object(entry)));
+    }
+    let mut out = Map::new();
+    out.insert(
+        "Owner".into(),
+        json!({"ID": "local", "DisplayName": "tigris-local"}),
+    );
+    let more = page.next().is_some();
+    if let (true, Some((last, _))) = (more, listed.last()) {
+        out.insert("ContinuationToken".into(), json!(last));
+    }
+    let buckets: Vec<Value> = listed.into_iter().map(|(_, e)| e).collect();
+    out.insert("Buckets".into(), json!({ "Bucket": buckets }));
+    Ok(Reply::json(200, &Value::Object(out)))
+}
+
+/// `max-buckets`: a positive integer (capped at 10,000), default 1000.
+fn page_size(max: Option<&str>) -> Result<usize, ApiError> {
+    match max {
+        Some(m) => Ok(m
+            .parse::<usize>()
+            .ok()
+            .filter(|m| *m >= 1)
+            .ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "InvalidArgument",
+                    "max-buckets must be a positive integer",
+                )
+            })?
+            .min(10_000)),
+        None => Ok(1000),
+    }
+}
+
+/// The `GET /<bucket>?metadata` JSON (docs/protocol.md §5.6).
+pub fn bucket_info(store: &Store, name: &str) -> Result<Value, ApiError> {
+    let b = store.bucket(name)?;
+    let (rows, size) = store.count(name)?;
     let mut info = Map::new();
     info.insert("name".into(), json!(b.name));
-    info.insert("type".into(), json!(if b.snapshot_enabled { 1 } else { 0 }));
+    info.insert("type".into(), json!(b.kind.code()));
     info.insert("created_at".into(), json!(clock::rfc3339_ms(b.created)));
     info.insert("object_regions".into(), json!(""));
     info.insert("storage_class".into(), json!("STANDARD"));
     info.insert("acl_settings".into(), json!({"allow_object_acl": false}));
-    info.insert(
-        "md".into(),
-        json!({"X-Amz-Acl": if b.public { "public-read" } else { "private" }}),
-    );
-    info.insert(
-        "ForkInfo".into(),
-        json!({"HasChildren": !b.children.is_empty(), "Parents": parents}),
-    );
+    info.insert("md".into(), json!({"X-Amz-Acl": b.acl.as_str()}));
+    info.insert("ForkInfo".into(), fork_info(b));
     info.insert("lifecycle_rules".into(), json!([]));
     info.insert("estimated_unique_rows".into(), json!(rows));
     info.insert("estimated_rows".into(), json!(rows));
@@ -139,11 +202,11 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
             "The request body must be a JSON object",
         ));
     };
-    let mut snapshot_enabled = bucket.snapshot_enabled;
+    let mut kind = bucket.kind;
     if let Some(t) = patch.get("type") {
-        snapshot_enabled = match t.as_u64() {
-            Some(0) => false,
-            Some(1) => true,
+        kind = match t.as_u64() {
+            Some(0) => BucketType::Regular,
+            Some(1) => BucketType::SnapshotEnabled,
             _ => return Err(bad_json("type must be 0 (regular) or 1 (snapshot-enabled)")),
         };
     }
@@ -173,7 +236,7 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
     let has_ttl = rules
         .and_then(Value::as_array)
         .is_some_and(|a| !a.is_empty());
-    if snapshot_enabled && has_ttl {
+    if kind.has_snapshots() && has_ttl {
         return Err(ApiError::new(
             400,
             "InvalidRequest",
@@ -199,8 +262,8 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
                 .map_err(|e| bad_json(format!("Invalid notification filter: {e}")))?;
         }
     }
-    if snapshot_enabled != bucket.snapshot_enabled {
-        store.set_snapshot_enabled(name, snapshot_enabled)?;
+    if kind != bucket.kind {
+        store.set_type(name, kind)?;
     }
     let settings = store.settings_mut(name)?;
     for (k, v) in patch {
@@ -259,16 +322,16 @@ pub(super) fn create_bucket(req: &Request, store: &mut Store, b: &str) -> Result
             store.fork(b, owner(req), src.trim(), snap)?;
         }
         None => {
-            let public = matches!(
-                req.header("x-amz-acl"),
-                Some("public-read" | "public-read-write")
-            );
-            store.create_bucket(
-                b,
-                owner(req),
-                is_true(req.header("x-tigris-enable-snapshot")),
-                public,
-            )?;
+            let acl = match req.header("x-amz-acl") {
+                Some("public-read" | "public-read-write") => Acl::PublicRead,
+                _ => Acl::Private,
+            };
+            let kind = if is_true(req.header("x-tigris-enable-snapshot")) {
+                BucketType::SnapshotEnabled
+            } else {
+                BucketType::Regular
+            };
+            store.create_bucket(b, owner(req), kind, acl)?;
         }
     }
     Ok(Reply::new(200).with("Location", format!("/{b}")))
@@ -279,7 +342,7 @@ pub(super) fn head_bucket(store: &Store, b: &str) -> Result<Reply, ApiError> {
     let bucket = store.bucket(b)?;
     let mut r = Reply::new(200).with(
         "X-Tigris-Enable-Snapshot",
-        bucket.snapshot_enabled.to_string(),
+        bucket.kind.has_snapshots().to_string(),
     );
     if let Some(parent) = &bucket.parent {
         r = r
@@ -293,4 +356,25 @@ pub(super) fn head_bucket(store: &Store, b: &str) -> Result<Reply, ApiError> {
         r = r.with("X-Tigris-Is-Fork-Parent", "true");
     }
     Ok(r)
+}
+
+/// `PUT /<base>` with `X-Tigris-Merge-Source-Bucket: <fork>`: merges the fork into its parent and
+/// answers the version of the snapshot taken after the merge.
+pub(super) fn merge_fork(store: &mut Store, base: &str, fork: &str) -> Result<Reply, ApiError> {
+    let version = store.merge(base, fork.trim())?;
+    Ok(Reply::new(200).with("X-Tigris-Snapshot-Version", version.to_string()))
+}
+
+/// `PUT /<fork>` with `X-Tigris-Rebase: true`: moves the fork onto a new snapshot of its parent
+/// and answers that snapshot's version.
+pub(super) fn rebase_fork(req: &Request, store: &mut Store, fork: &str) -> Result<Reply, ApiError> {
+    if !is_true(req.header("x-tigris-rebase")) {
+        return Err(ApiError::new(
+            400,
+            "InvalidArgument",
+            "X-Tigris-Rebase must be 'true'",
+        ));
+    }
+    let version = store.rebase(fork)?;
+    Ok(Reply::new(200).with("X-Tigris-Snapshot-Version", version.to_string()))
 }

@@ -1,4 +1,5 @@
-//! IAM actions on `POST /` (spec §5.11–5.12): CreateAccessKeyWithBucketsRole, DeleteAccessKey.
+//! IAM actions on `POST /` (docs/protocol.md §5.11–5.12): CreateAccessKeyWithBucketsRole,
+//! ListAccessKeys (as `@tigrisdata/iam` reads it), DeleteAccessKey.
 
 use serde_json::{json, Value};
 
@@ -70,6 +71,46 @@ impl Api {
                     &json!({"CreateAccessKeyResult": {"AccessKey": {
                         "AccessKeyId": key.id, "SecretAccessKey": key.secret.0, "UserName": key.name,
                         "Status": "Active", "CreateDate": clock::rfc3339_secs(key.created)}}}),
+                ))
+            }
+            "ListAccessKeys" => {
+                // `KeyId` narrows to one key (getAccessKey); `MaxItems` / `Marker` page by id.
+                let max: usize = get("MaxItems")
+                    .and_then(|m| m.parse().ok())
+                    .filter(|m| *m >= 1)
+                    .unwrap_or(1000);
+                let (key_id, marker) = (get("KeyId"), get("Marker").filter(|m| !m.is_empty()));
+                let mut keys = data
+                    .keys
+                    .all()
+                    .filter(|k| key_id.as_ref().is_none_or(|id| &k.id == id))
+                    .filter(|k| marker.as_ref().is_none_or(|m| &k.id > m));
+                let page: Vec<Value> = keys
+                    .by_ref()
+                    .take(max)
+                    .map(|k| {
+                        json!({
+                            "access_key_id": k.id,
+                            "username": k.name,
+                            "created_at": clock::rfc3339_secs(k.created),
+                            "status": "active",
+                            "namespace_id": "local",
+                            "buckets_role": k.roles.iter().map(|(b, r)| json!({"bucket": b, "role": r.as_str()})).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                let truncated = keys.next().is_some();
+                let next = if truncated {
+                    page.last()
+                        .and_then(|k| k.get("access_key_id"))
+                        .cloned()
+                        .unwrap_or(json!(""))
+                } else {
+                    json!("")
+                };
+                Ok(Reply::json(
+                    200,
+                    &json!({"Keys": page, "IsTruncated": truncated, "Marker": next}),
                 ))
             }
             "DeleteAccessKey" => {

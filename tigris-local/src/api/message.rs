@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use serde_json::{json, Value};
 
+use super::ErrorFormat;
 use crate::sigv4;
 use crate::store::StoreError;
 use crate::xml;
@@ -130,9 +131,9 @@ impl ApiError {
         ApiError::new(403, "AccessDenied", "Access Denied.")
     }
 
-    /// Renders the error for the given route style.
-    pub fn reply(&self, json_route: bool, resource: &str) -> Reply {
-        if json_route {
+    /// Renders the error in the operation's format.
+    pub fn reply(&self, format: ErrorFormat, resource: &str) -> Reply {
+        if format == ErrorFormat::Json {
             Reply::json(
                 self.status,
                 &json!({"Code": self.code, "Message": self.message}),

@@ -1,5 +1,5 @@
 //! Object operations: put (with checksums), get/head (ranges, snapshot reads), delete, copy,
-//! multipart, DeleteObjects and ListObjectsV2.
+//! multipart, DeleteObjects and ListObjectsV2, one handler each.
 
 use std::sync::Arc;
 
@@ -7,109 +7,117 @@ use base64::Engine;
 use bytes::Bytes;
 
 use super::message::malformed_xml;
-use super::{parse_version, Api, Data, Notification, S3_NS};
+use super::{parse_version, Api, Notification, S3_NS};
 use super::{ApiError, Reply, Request};
 use crate::clock;
 use crate::keys::{Access, Principal};
 use crate::sigv4;
-use crate::store::{Object, Store, Ts};
+use crate::store::{Event, Object, Store, Ts};
 use crate::xml;
 
 impl Api {
-    /// Object routes. Checksums, hashes and XML parsing happen before the data lock is taken.
-    pub(super) fn object(
+    /// GetObject / HeadObject, at `X-Tigris-Snapshot-Version` when given.
+    pub(super) fn get_object(&self, req: &Request, b: &str, k: &str) -> Result<Reply, ApiError> {
+        let at = snapshot_header(req)?;
+        let obj = self.data().store.get(b, k, at)?;
+        Ok(object_reply(req, &obj))
+    }
+
+    /// PutObject; checksums are verified before the data lock is taken.
+    pub(super) fn put_object(
         &self,
         req: &Request,
-        p: &Principal,
         b: &str,
         k: &str,
         notes: &mut Vec<Notification>,
     ) -> Result<Reply, ApiError> {
-        let params = req.params();
-        let param = |n: &str| params.iter().find(|(p, _)| p == n).map(|(_, v)| v.as_str());
-        match (req.method.as_str(), param("uploadId")) {
-            ("GET" | "HEAD", _) => {
-                let at = snapshot_header(req)?;
-                let obj = self.data().store.get(b, k, at)?;
-                Ok(object_reply(req, &obj))
-            }
-            ("PUT", Some(id)) => {
-                let n: u32 = param("partNumber")
-                    .and_then(|n| n.parse().ok())
-                    .ok_or_else(|| {
-                        ApiError::new(400, "InvalidArgument", "partNumber must be an integer")
-                    })?;
-                check_checksums(req)?;
-                let body = Arc::from(&req.body[..]);
-                let etag = self.data().store.put_part(b, k, id, n, body)?;
-                Ok(Reply::new(200).with("ETag", etag))
-            }
-            ("PUT", None) if req.header("x-amz-copy-source").is_some() => {
-                self.copy_object(req, p, b, k, notes)
-            }
-            ("PUT", None) => {
-                check_checksums(req)?;
-                let obj = Object::new(
-                    Arc::from(&req.body[..]),
-                    content_type(req),
-                    kept_headers(req),
-                );
-                let mut data = self.data();
-                let (obj, change) = data.store.put(b, k, obj, "OBJECT_CREATED_PUT")?;
-                self.notify(&data.store, &change, notes);
-                let crc = base64::engine::general_purpose::STANDARD.encode(obj.crc32.to_be_bytes());
-                Ok(Reply::new(200)
-                    .with("ETag", obj.etag.clone())
-                    .with("x-amz-checksum-crc32", crc))
-            }
-            ("DELETE", Some(id)) => {
-                self.data().store.abort_upload(b, k, id)?;
-                Ok(Reply::new(204))
-            }
-            ("DELETE", None) => {
-                let mut data = self.data();
-                if let Some(change) = data.store.delete(b, k)? {
-                    self.notify(&data.store, &change, notes);
-                }
-                Ok(Reply::new(204))
-            }
-            ("POST", None) if params.iter().any(|(p, _)| p == "uploads") => {
-                let id = self.data().store.create_upload(b, k, content_type(req))?;
-                Ok(Reply::xml(
-                    200,
-                    format!(
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><InitiateMultipartUploadResult xmlns=\"{S3_NS}\"><Bucket>{}</Bucket><Key>{}</Key><UploadId>{id}</UploadId></InitiateMultipartUploadResult>",
-                        xml::escape(b),
-                        xml::escape(k)
-                    ),
-                ))
-            }
-            ("POST", Some(id)) => {
-                let parts = completed_parts(req)?;
-                let mut data = self.data();
-                let (obj, change) = data.store.complete_upload(b, k, id, &parts)?;
-                self.notify(&data.store, &change, notes);
-                Ok(Reply::xml(
-                    200,
-                    format!(
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUploadResult xmlns=\"{S3_NS}\"><Location>/{b}/{k}</Location><Bucket>{b}</Bucket><Key>{k}</Key><ETag>{}</ETag></CompleteMultipartUploadResult>",
-                        xml::escape(&obj.etag),
-                        b = xml::escape(b),
-                        k = xml::escape(k),
-                    ),
-                ))
-            }
-            (m, _) => Err(ApiError::new(
-                501,
-                "NotImplemented",
-                format!("tigris-local does not implement {m} on an object with this query"),
-            )),
+        check_checksums(req)?;
+        let obj = Object::new(
+            Arc::from(&req.body[..]),
+            content_type(req),
+            kept_headers(req),
+        );
+        let mut data = self.data();
+        let (obj, change) = data.store.put(b, k, obj, Event::CreatedPut)?;
+        self.notify(&data.store, &change, notes);
+        let crc = base64::engine::general_purpose::STANDARD.encode(obj.crc32.to_be_bytes());
+        Ok(Reply::new(200)
+            .with("ETag", obj.etag.clone())
+            .with("x-amz-checksum-crc32", crc))
+    }
+
+    /// DeleteObject (deleting a missing key succeeds).
+    pub(super) fn delete_object(
+        &self,
+        b: &str,
+        k: &str,
+        notes: &mut Vec<Notification>,
+    ) -> Result<Reply, ApiError> {
+        let mut data = self.data();
+        if let Some(change) = data.store.delete(b, k)? {
+            self.notify(&data.store, &change, notes);
         }
+        Ok(Reply::new(204))
+    }
+
+    /// CreateMultipartUpload.
+    pub(super) fn create_upload(&self, req: &Request, b: &str, k: &str) -> Result<Reply, ApiError> {
+        let id = self.data().store.create_upload(b, k, content_type(req))?;
+        Ok(Reply::xml(
+            200,
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><InitiateMultipartUploadResult xmlns=\"{S3_NS}\"><Bucket>{}</Bucket><Key>{}</Key><UploadId>{id}</UploadId></InitiateMultipartUploadResult>",
+                xml::escape(b),
+                xml::escape(k)
+            ),
+        ))
+    }
+
+    /// UploadPart (`partNumber` from the query).
+    pub(super) fn upload_part(
+        &self,
+        req: &Request,
+        b: &str,
+        k: &str,
+        id: &str,
+        part_number: Option<&str>,
+    ) -> Result<Reply, ApiError> {
+        let n: u32 = part_number.and_then(|n| n.parse().ok()).ok_or_else(|| {
+            ApiError::new(400, "InvalidArgument", "partNumber must be an integer")
+        })?;
+        check_checksums(req)?;
+        let body = Arc::from(&req.body[..]);
+        let etag = self.data().store.put_part(b, k, id, n, body)?;
+        Ok(Reply::new(200).with("ETag", etag))
+    }
+
+    /// CompleteMultipartUpload; the body is parsed before the data lock is taken.
+    pub(super) fn complete_upload(
+        &self,
+        req: &Request,
+        b: &str,
+        k: &str,
+        id: &str,
+        notes: &mut Vec<Notification>,
+    ) -> Result<Reply, ApiError> {
+        let parts = completed_parts(req)?;
+        let mut data = self.data();
+        let (obj, change) = data.store.complete_upload(b, k, id, &parts)?;
+        self.notify(&data.store, &change, notes);
+        Ok(Reply::xml(
+            200,
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUploadResult xmlns=\"{S3_NS}\"><Location>/{b}/{k}</Location><Bucket>{b}</Bucket><Key>{k}</Key><ETag>{}</ETag></CompleteMultipartUploadResult>",
+                xml::escape(&obj.etag),
+                b = xml::escape(b),
+                k = xml::escape(k),
+            ),
+        ))
     }
 
     /// CopyObject (`PUT` with `x-amz-copy-source`): needs read access to the source; the body is
     /// shared, not copied.
-    fn copy_object(
+    pub(super) fn copy_object(
         &self,
         req: &Request,
         p: &Principal,
@@ -133,7 +141,7 @@ impl Api {
         let at = snapshot_header(req)?;
         let mut data = self.data();
         let source = data.store.get(sb, sk, at)?;
-        let (obj, change) = data.store.put(b, k, source.copy(), "OBJECT_CREATED_COPY")?;
+        let (obj, change) = data.store.put(b, k, source.copy(), Event::CreatedCopy)?;
         self.notify(&data.store, &change, notes);
         Ok(Reply::xml(
             200,
@@ -150,7 +158,6 @@ impl Api {
         &self,
         req: &Request,
         b: &str,
-        data: &mut Data,
         notes: &mut Vec<Notification>,
     ) -> Result<Reply, ApiError> {
         let doc =
@@ -160,6 +167,7 @@ impl Api {
             return Err(malformed_xml("expected Delete"));
         }
         let quiet = el.child_text("Quiet").is_some_and(|q| q.trim() == "true");
+        let mut data = self.data();
         let mut out =
             format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult xmlns=\"{S3_NS}\">");
         for key in el.all("Object").filter_map(|o| o.child_text("Key")) {
@@ -430,6 +438,7 @@ pub(super) fn list_objects(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -1,17 +1,19 @@
-//! Which operation a request is (spec §8.1): virtual-hosted or path-style addressing, then the
-//! dispatch table, with the role each operation needs.
+//! Where a request goes (docs/protocol.md §8.1: virtual-hosted or path-style addressing), then
+//! authentication, the access check of the operation's row in [`Op::rule`] and its handler.
 
 use serde_json::json;
 
 use super::buckets::{
-    bucket_info, create_bucket, head_bucket, list_buckets, list_snapshots, patch_bucket,
-    take_snapshot,
+    bucket_info, create_bucket, head_bucket, list_buckets, list_buckets_json, list_snapshots,
+    merge_fork, patch_bucket, rebase_fork, take_snapshot,
 };
 use super::objects::{list_objects, snapshot_header};
+use super::ops::Op;
 use super::{is_true, parse_version, Api, Notification, Outcome, S3_NS};
 use super::{ApiError, Reply, Request};
 use crate::keys::{Access, Principal};
 use crate::sigv4;
+use crate::store::DeleteMode;
 
 /// Where a request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +36,7 @@ fn need(p: &Principal, access: Access<'_>) -> Result<(), ApiError> {
 }
 
 impl Api {
-    /// Splits host + path into the addressed target (spec §8.1).
+    /// Splits host + path into the addressed target (docs/protocol.md §8.1).
     pub fn route(&self, req: &Request) -> Addressed {
         let host = req.header("host").unwrap_or("");
         let host_name = if host.starts_with('[') {
@@ -59,185 +61,140 @@ impl Api {
         }
     }
 
-    /// Whether errors for this request are JSON (Tigris JSON routes and IAM).
-    pub fn is_json_route(&self, req: &Request) -> bool {
-        match self.route(req) {
-            Addressed::Root => req.method == "POST",
-            Addressed::Bucket(_) => {
-                req.method == "PATCH"
-                    || (req.method == "GET" && req.params().iter().any(|(k, _)| k == "metadata"))
-            }
-            Addressed::Object(..) => false,
-        }
+    /// Resolves the request into its operation (once per request).
+    pub fn resolve(&self, req: &Request) -> Op {
+        Op::resolve(req, self.route(req))
     }
 
-    /// Authenticates, authorises and performs the request.
-    pub fn handle(&self, req: &Request) -> Outcome {
-        let json_route = self.is_json_route(req);
-        let target = self.route(req);
-        let resource = req.path.clone();
+    /// Authenticates, authorises (by the operation's row in [`Op::rule`]) and performs `op`.
+    pub fn handle(&self, req: &Request, op: &Op) -> Outcome {
+        let (access, format) = op.rule();
         let mut notes = Vec::new();
-        let result = self
-            .authenticate(req)
-            .and_then(|p| self.dispatch(req, &target, &p, &mut notes));
-        let reply = result.unwrap_or_else(|e| e.reply(json_route, &resource));
+        let result = self.authenticate(req).and_then(|p| {
+            if let Some(access) = access {
+                need(&p, access)?;
+            }
+            let result = self.perform(req, op, &p, &mut notes);
+            self.persist()?;
+            result
+        });
+        let reply = result.unwrap_or_else(|e| e.reply(format, &req.path));
         Outcome {
             reply,
             notifications: notes,
         }
     }
 
-    fn dispatch(
+    /// Runs the handler of an authorised operation.
+    fn perform(
         &self,
         req: &Request,
-        target: &Addressed,
+        op: &Op,
         p: &Principal,
         notes: &mut Vec<Notification>,
     ) -> Result<Reply, ApiError> {
-        match target {
-            Addressed::Root => self.root(req, p),
-            Addressed::Bucket(b) => self.bucket(req, p, b, notes),
-            Addressed::Object(b, k) => {
-                let write = !matches!(req.method.as_str(), "GET" | "HEAD");
-                need(
-                    p,
-                    if write {
-                        Access::Write(b)
-                    } else {
-                        Access::Read(b)
-                    },
-                )?;
-                // object handlers hash and parse before they take the data lock
-                self.object(req, p, b, k, notes)
-            }
-        }
-    }
-
-    /// `/` on the base host: IAM (POST), ListBuckets, or snapshot listing.
-    fn root(&self, req: &Request, p: &Principal) -> Result<Reply, ApiError> {
-        let mut data = self.data();
         let params = req.params();
         let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        let m = req.method.as_str();
-        let data = &mut *data;
-        match m {
-            "POST" => {
-                need(p, Access::Admin)?;
-                self.iam(req, &params, data)
+        match op {
+            Op::Iam => self.iam(req, &params, &mut self.data()),
+            Op::Presign => self.presign(req, p),
+            Op::ListBuckets => Ok(list_buckets(&self.data().store, p)),
+            Op::ListBucketsJson { forks_of } => {
+                list_buckets_json(&self.data().store, p, forks_of.as_deref(), &params)
             }
-            "GET" | "HEAD" => match req.header("x-tigris-snapshot") {
-                Some(bucket) => {
-                    need(p, Access::Read(bucket))?;
-                    list_snapshots(
-                        &data.store,
-                        bucket,
-                        param("max-buckets"),
-                        param("continuation-token"),
-                    )
-                }
-                None => Ok(list_buckets(&data.store, p)),
-            },
-            _ => Err(ApiError::new(
+            Op::MergeFork { bucket, fork } => merge_fork(&mut self.data().store, bucket, fork),
+            Op::RebaseFork { bucket } => rebase_fork(req, &mut self.data().store, bucket),
+            Op::ListSnapshots { bucket } => list_snapshots(
+                &self.data().store,
+                bucket,
+                param("max-buckets"),
+                param("continuation-token"),
+            ),
+            Op::RootMethodNotAllowed { method } => Err(ApiError::new(
                 405,
                 "MethodNotAllowed",
-                format!("{m} is not allowed on /"),
+                format!("{method} is not allowed on /"),
             )),
-        }
-    }
-
-    /// Bucket routes: create/fork/snapshot, delete, head, info, settings, listing, DeleteObjects.
-    fn bucket(
-        &self,
-        req: &Request,
-        p: &Principal,
-        b: &str,
-        notes: &mut Vec<Notification>,
-    ) -> Result<Reply, ApiError> {
-        let mut data = self.data();
-        let data = &mut *data;
-        let params = req.params();
-        let has = |k: &str| params.iter().any(|(n, _)| n == k);
-        let m = req.method.as_str();
-        match m {
-            "PUT" if req.header("x-tigris-snapshot").is_some() => {
-                need(p, Access::Write(b))?;
-                take_snapshot(req, &mut data.store, b)
-            }
-            "PUT" => {
-                need(p, Access::Admin)?;
-                create_bucket(req, &mut data.store, b)
-            }
-            "DELETE" if req.header("x-tigris-snapshot-version").is_some() => {
-                need(p, Access::Admin)?;
+            Op::TakeSnapshot { bucket } => take_snapshot(req, &mut self.data().store, bucket),
+            Op::CreateBucket { bucket } => create_bucket(req, &mut self.data().store, bucket),
+            Op::DeleteSnapshot { bucket } => {
                 let v = parse_version(
                     req.header("x-tigris-snapshot-version").unwrap_or(""),
                     "X-Tigris-Snapshot-Version",
                 )?;
-                data.store.delete_snapshot(b, v)?;
+                self.data().store.delete_snapshot(bucket, v)?;
                 Ok(Reply::new(204))
             }
-            "DELETE" => {
-                need(p, Access::Admin)?;
-                let force = is_true(req.header("tigris-force-delete"))
-                    || is_true(req.header("x-tigris-force-delete"));
-                data.store.delete_bucket(b, force)?;
+            Op::DeleteBucket { bucket } => {
+                let mode = if is_true(req.header("tigris-force-delete"))
+                    || is_true(req.header("x-tigris-force-delete"))
+                {
+                    DeleteMode::Force
+                } else {
+                    DeleteMode::IfEmpty
+                };
+                self.data().store.delete_bucket(bucket, mode)?;
                 Ok(Reply::new(204))
             }
-            "HEAD" => {
-                need(p, Access::Read(b))?;
-                head_bucket(&data.store, b)
+            Op::HeadBucket { bucket } => head_bucket(&self.data().store, bucket),
+            Op::BucketInfo { bucket } => {
+                Ok(Reply::json(200, &bucket_info(&self.data().store, bucket)?))
             }
-            "GET" if has("metadata") => {
-                need(p, Access::Read(b))?;
-                Ok(Reply::json(200, &bucket_info(&data.store, b)?))
-            }
-            "GET" if has("location") => {
-                need(p, Access::Read(b))?;
-                data.store.bucket(b)?;
+            Op::BucketLocation { bucket } => {
+                self.data().store.bucket(bucket)?;
                 Ok(Reply::xml(200, format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><LocationConstraint xmlns=\"{S3_NS}\">auto</LocationConstraint>")))
             }
-            "GET"
-                if params.iter().all(|(k, _)| {
-                    matches!(
-                        k.as_str(),
-                        "list-type"
-                            | "prefix"
-                            | "delimiter"
-                            | "max-keys"
-                            | "continuation-token"
-                            | "start-after"
-                            | "encoding-type"
-                            | "fetch-owner"
-                            | "x-id"
-                            | "marker"
-                    )
-                }) =>
-            {
-                need(p, Access::Read(b))?;
+            Op::ListObjects { bucket } => {
                 let at = snapshot_header(req)?;
-                list_objects(&data.store, b, &params, at)
+                list_objects(&self.data().store, bucket, &params, at)
             }
-            "PATCH" => {
-                need(p, Access::Write(b))?;
-                patch_bucket(&mut data.store, b, &req.body)?;
+            Op::PatchBucket { bucket } => {
+                patch_bucket(&mut self.data().store, bucket, &req.body)?;
                 Ok(Reply::json(200, &json!({"status": "success"})))
             }
-            "POST" if has("delete") => {
-                need(p, Access::Write(b))?;
-                self.delete_objects(req, b, data, notes)
-            }
-            _ => Err(ApiError::new(
+            Op::DeleteObjects { bucket } => self.delete_objects(req, bucket, notes),
+            Op::BucketNotImplemented { method, .. } => Err(ApiError::new(
                 501,
                 "NotImplemented",
-                format!("tigris-local does not implement {m} on a bucket with this query"),
+                format!("tigris-local does not implement {method} on a bucket with this query"),
+            )),
+            Op::GetObject { bucket, key } => self.get_object(req, bucket, key),
+            Op::PutObject { bucket, key } => self.put_object(req, bucket, key, notes),
+            Op::CopyObject { bucket, key } => self.copy_object(req, p, bucket, key, notes),
+            Op::DeleteObject { bucket, key } => self.delete_object(bucket, key, notes),
+            Op::CreateUpload { bucket, key } => self.create_upload(req, bucket, key),
+            Op::UploadPart {
+                bucket,
+                key,
+                upload_id,
+            } => self.upload_part(req, bucket, key, upload_id, param("partNumber")),
+            Op::CompleteUpload {
+                bucket,
+                key,
+                upload_id,
+            } => self.complete_upload(req, bucket, key, upload_id, notes),
+            Op::AbortUpload {
+                bucket,
+                key,
+                upload_id,
+            } => {
+                self.data().store.abort_upload(bucket, key, upload_id)?;
+                Ok(Reply::new(204))
+            }
+            Op::ObjectNotImplemented { method, .. } => Err(ApiError::new(
+                501,
+                "NotImplemented",
+                format!("tigris-local does not implement {method} on an object with this query"),
             )),
         }
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::api::ops::ErrorFormat;
     use crate::api::ApiConfig;
     use crate::keys::Secret;
 
@@ -292,10 +249,97 @@ mod tests {
     #[test]
     fn json_routes() {
         let a = api();
-        assert!(a.is_json_route(&req("GET", "h", "/b", "metadata&with-size=true")));
-        assert!(a.is_json_route(&req("PATCH", "h", "/b", "")));
-        assert!(a.is_json_route(&req("POST", "h", "/", "Action=DeleteAccessKey")));
-        assert!(!a.is_json_route(&req("GET", "h", "/b", "list-type=2")));
-        assert!(!a.is_json_route(&req("GET", "h", "/b/k", "metadata")));
+        let format = |m: &str, path: &str, q: &str| a.resolve(&req(m, "h", path, q)).error_format();
+        assert_eq!(
+            format("GET", "/b", "metadata&with-size=true"),
+            ErrorFormat::Json
+        );
+        assert_eq!(format("PATCH", "/b", ""), ErrorFormat::Json);
+        assert_eq!(
+            format("POST", "/", "Action=DeleteAccessKey"),
+            ErrorFormat::Json
+        );
+        assert_eq!(format("GET", "/b", "list-type=2"), ErrorFormat::Xml);
+        assert_eq!(format("GET", "/b/k", "metadata"), ErrorFormat::Xml);
+    }
+
+    #[test]
+    fn each_request_resolves_to_one_operation() {
+        let a = api();
+        let op = |m: &str, path: &str, q: &str| a.resolve(&req(m, "h", path, q));
+        let b = || "b".to_string();
+        let k = || "k".to_string();
+        assert_eq!(op("GET", "/", ""), Op::ListBuckets);
+        assert_eq!(
+            op("DELETE", "/", ""),
+            Op::RootMethodNotAllowed {
+                method: "DELETE".into()
+            }
+        );
+        assert_eq!(
+            op("GET", "/b", "list-type=2&prefix=a"),
+            Op::ListObjects { bucket: b() }
+        );
+        assert_eq!(
+            op("GET", "/b", "location"),
+            Op::BucketLocation { bucket: b() }
+        );
+        assert_eq!(
+            op("GET", "/b", "tagging"),
+            Op::BucketNotImplemented {
+                bucket: b(),
+                method: "GET".into()
+            }
+        );
+        assert_eq!(
+            op("POST", "/b", "delete"),
+            Op::DeleteObjects { bucket: b() }
+        );
+        assert_eq!(
+            op("HEAD", "/b/k", ""),
+            Op::GetObject {
+                bucket: b(),
+                key: k()
+            }
+        );
+        assert_eq!(
+            op("POST", "/b/k", "uploads"),
+            Op::CreateUpload {
+                bucket: b(),
+                key: k()
+            }
+        );
+        assert_eq!(
+            op("PUT", "/b/k", "partNumber=1&uploadId=u"),
+            Op::UploadPart {
+                bucket: b(),
+                key: k(),
+                upload_id: "u".into()
+            }
+        );
+        assert_eq!(
+            op("DELETE", "/b/k", ""),
+            Op::DeleteObject {
+                bucket: b(),
+                key: k()
+            }
+        );
+        let mut snap = req("PUT", "h", "/b", "");
+        snap.headers
+            .push(("x-tigris-snapshot".into(), "true".into()));
+        assert_eq!(a.resolve(&snap), Op::TakeSnapshot { bucket: b() });
+        assert_eq!(
+            Op::CreateBucket { bucket: b() }.rule().0,
+            Some(Access::Admin)
+        );
+        assert_eq!(
+            Op::GetObject {
+                bucket: b(),
+                key: k()
+            }
+            .rule()
+            .0,
+            Some(Access::Read("b"))
+        );
     }
 }

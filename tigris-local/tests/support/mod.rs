@@ -1,6 +1,12 @@
 //! Shared by the HTTP test suites: one raw HTTP/1.1 exchange with tigris-local and the parsed
 //! response.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::net::SocketAddr;
 use std::time::Duration;
