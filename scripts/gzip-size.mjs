@@ -1,5 +1,5 @@
-// gzip -9 size as GNU gzip reports it: the measure the size anchors use (zlib's level 9 comes out
-// about 3 % larger on our wasm). Falls back to zlib where no gzip binary exists.
+// gzip -9 size as GNU gzip reports it: the measure the size gate and BENCHMARKS.md use (zlib's
+// level 9 comes out about 3 % larger on our wasm). Falls back to zlib where no gzip binary exists.
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
