@@ -255,6 +255,15 @@ mod tests {
         ForkCount::from_js(value).unwrap()
     }
 
+    /// `createForks("data", count, options)` on `ops`.
+    fn fork_data(
+        ops: &FakeOps,
+        count: f64,
+        options: &CreateForksOptions,
+    ) -> Result<Forks, WorkflowError> {
+        block_on(create_forks(ops, &bucket("data"), forks(count), options))
+    }
+
     fn options(concurrency: f64, role: Option<Role>) -> CreateForksOptions {
         CreateForksOptions {
             prefix: Some("eval".into()),
@@ -270,13 +279,7 @@ mod tests {
     #[test]
     fn one_snapshot_then_forks_with_keys() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(3.0),
-            &options(1.0, Some(Role::ReadOnly)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 3.0, &options(1.0, Some(Role::ReadOnly))).unwrap();
         assert_eq!(set.base_bucket, "data");
         assert_eq!(set.snapshot_id, "1751631910196672425");
         assert_eq!(names(&set), ["eval-0", "eval-1", "eval-2"]);
@@ -300,13 +303,7 @@ mod tests {
     #[test]
     fn default_prefix_uses_the_clock_and_no_credentials() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(2.0),
-            &CreateForksOptions::default(),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 2.0, &CreateForksOptions::default()).unwrap();
         assert_eq!(
             names(&set),
             ["data-fork-1764000000123-0", "data-fork-1764000000123-1"]
@@ -325,13 +322,7 @@ mod tests {
             );
             // Later forks finish before fork 2 fails, so they complete "anyway".
             ops.delay("create_bucket eval-2 ", 5);
-            let set = block_on(create_forks(
-                &ops,
-                &bucket("data"),
-                forks(6.0),
-                &options(concurrency, Some(Role::Editor)),
-            ))
-            .unwrap();
+            let set = fork_data(&ops, 6.0, &options(concurrency, Some(Role::Editor))).unwrap();
             assert_eq!(
                 names(&set),
                 ["eval-0", "eval-1"],
@@ -368,13 +359,7 @@ mod tests {
             "Unable to create bucket boom",
         );
         ops.delay("create_bucket eval-1 ", 10);
-        let set = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(4.0),
-            &options(4.0, Some(Role::Editor)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 4.0, &options(4.0, Some(Role::Editor))).unwrap();
         assert_eq!(names(&set), ["eval-0"]);
         let calls = ops.calls();
         for extra in ["eval-2", "eval-3"] {
@@ -400,13 +385,7 @@ mod tests {
             ErrorCode::ServerError,
             "Unable to create bucket nope",
         );
-        let err = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(50.0),
-            &options(2.0, None),
-        ))
-        .unwrap_err();
+        let err = fork_data(&ops, 50.0, &options(2.0, None)).unwrap_err();
         assert_eq!(err.message, "Failed to create any forks");
         assert_eq!(err.code, ErrorCode::ServerError, "fork 0's code");
         let started = ops
@@ -427,13 +406,7 @@ mod tests {
         for (concurrency, count) in [(1.0, 8.0), (3.0, 8.0), (16.0, 40.0), (100.0, 5.0)] {
             let ops = FakeOps::new().with_bucket("data");
             ops.delay("create_bucket", 3);
-            block_on(create_forks(
-                &ops,
-                &bucket("data"),
-                forks(count),
-                &options(concurrency, None),
-            ))
-            .unwrap();
+            fork_data(&ops, count, &options(concurrency, None)).unwrap();
             let peak = ops.state.borrow().peak_in_flight;
             assert_eq!(
                 peak,
@@ -447,7 +420,7 @@ mod tests {
             prefix: Some("eval".into()),
             ..Default::default()
         };
-        block_on(create_forks(&ops, &bucket("data"), forks(40.0), &opts)).unwrap();
+        fork_data(&ops, 40.0, &opts).unwrap();
         assert_eq!(ops.state.borrow().peak_in_flight, DEFAULT_CONCURRENCY);
     }
 
@@ -459,13 +432,7 @@ mod tests {
             ErrorCode::ServerError,
             "iam is down",
         );
-        let set = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(3.0),
-            &options(2.0, Some(Role::Editor)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 3.0, &options(2.0, Some(Role::Editor))).unwrap();
         assert_eq!(names(&set), ["eval-0", "eval-1", "eval-2"]);
         assert!(set.forks[0].credentials.is_some());
         assert!(set.forks[1].credentials.is_none());
@@ -480,13 +447,7 @@ mod tests {
             ErrorCode::SnapshotsNotEnabled,
             "Unable to create bucket snapshot Snapshots are not enabled on bucket data",
         );
-        let err = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(2.0),
-            &options(2.0, None),
-        ))
-        .unwrap_err();
+        let err = fork_data(&ops, 2.0, &options(2.0, None)).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to snapshot bucket \"data\": Unable to create bucket snapshot Snapshots are not enabled on bucket data"
@@ -497,11 +458,7 @@ mod tests {
     #[test]
     fn invalid_arguments_fail_before_any_request() {
         let ops = FakeOps::new().with_bucket("data");
-        let bad = |count: f64, options: &CreateForksOptions| {
-            block_on(create_forks(&ops, &bucket("data"), forks(count), options))
-                .unwrap_err()
-                .message
-        };
+        let bad = |count, options| fork_data(&ops, count, options).unwrap_err().message;
         let ok = options(2.0, None);
         for count in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             assert_eq!(
@@ -545,13 +502,7 @@ mod tests {
     #[test]
     fn teardown_revokes_then_deletes_every_fork() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(3.0),
-            &options(3.0, Some(Role::Editor)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 3.0, &options(3.0, Some(Role::Editor))).unwrap();
         let before = ops.calls().len();
         block_on(teardown_forks(&ops, &set, None)).unwrap();
         let calls = ops.calls()[before..].to_vec();
@@ -575,13 +526,7 @@ mod tests {
     #[test]
     fn teardown_aggregates_failures_in_fork_order_and_continues() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(4.0),
-            &options(4.0, Some(Role::Editor)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 4.0, &options(4.0, Some(Role::Editor))).unwrap();
         ops.fail(
             "remove_bucket eval-1",
             ErrorCode::ServerError,
@@ -614,13 +559,7 @@ mod tests {
     #[test]
     fn teardown_bound_is_respected() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            &bucket("data"),
-            forks(20.0),
-            &options(20.0, None),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 20.0, &options(20.0, None)).unwrap();
         ops.state.borrow_mut().peak_in_flight = 0;
         ops.delay("remove_bucket", 3);
         block_on(teardown_forks(&ops, &set, Some(n(5.0)))).unwrap();
