@@ -13,7 +13,7 @@ after(async () => { await srv?.stop(); });
 const INVALID = ['', 'ab', 'a'.repeat(64), 'My-Bucket', 'my_bucket', 'bücket', 'with space', '-abc', 'abc-', '.abc', 'abc.',
   'a..b', '192.168.5.4', 'xn--abc', 'abc-s3alias', 'a/b', 'abc\n', '\u0000abc', '😀😀😀', 'x'.repeat(1 << 20)];
 
-/** Spec §9.6, independently: 3–63 of [a-z0-9.-], alphanumeric ends, no `..`, not an IPv4
+/** docs/protocol.md §9.6, independently: 3–63 of [a-z0-9.-], alphanumeric ends, no `..`, not an IPv4
  * address, no `xn--` prefix, no `-s3alias` suffix. */
 const validName = (n) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(n) && !n.includes('..')
   && !/^\d+\.\d+\.\d+\.\d+$/.test(n) && !n.startsWith('xn--') && !n.endsWith('-s3alias');
@@ -88,4 +88,69 @@ test('requestTimeoutMs must be a positive integer of milliseconds, checked befor
   const ok = await kit.createWorkspace('timeout-ok', { config: { ...srv.config, requestTimeoutMs: 2 ** 31 - 1 } });
   assert.deepEqual(ok, { data: { bucket: 'timeout-ok' } });
   assert.deepEqual(await kit.teardownWorkspace(ok.data, { config: srv.config }), { data: undefined });
+});
+
+// With two invalid inputs the error reported is the one the original reports: the JS types and
+// `config` first, then the values in each function's own order (e.g. the bucket name before
+// `ttl.days` or `limit`, `count` before `concurrency` before the base name).
+test('with two invalid inputs, the same error wins as in the original', async () => {
+  const bad = 'Bad_Name';
+  const rule = `Invalid bucket name "${bad}": may contain only lowercase letters, digits, dots and hyphens`;
+  const badConfig = (config) => ({ ...config, requestTimeoutMs: 0 });
+  const cases = (config) => [
+    ['createWorkspace: name before ttl.days', () => kit.createWorkspace(bad, { ttl: { days: 0 }, config }),
+      `Failed to create workspace bucket "${bad}": ${rule}`],
+    ['createWorkspace: name before a fractional ttl.days', () => kit.createWorkspace(bad, { ttl: { days: 1.5 }, config }),
+      `Failed to create workspace bucket "${bad}": ${rule}`],
+    ['createWorkspace: a ttl.days that is no number before the name', () => kit.createWorkspace(bad, { ttl: { days: 'x' }, config }),
+      'options.ttl.days must be a positive integer'],
+    ['createWorkspace: config before the name', () => kit.createWorkspace(bad, { ttl: { days: 0 }, config: badConfig(config) }),
+      'options.config.requestTimeoutMs must be a positive integer'],
+    ['listCheckpoints: bucket before limit', () => kit.listCheckpoints(bad, { limit: 0, config }),
+      `Failed to list checkpoints for "${bad}": ${rule}`],
+    ['listCheckpoints: bucket before a limit above the maximum', () => kit.listCheckpoints(bad, { limit: 2 ** 40, config }),
+      `Failed to list checkpoints for "${bad}": ${rule}`],
+    ['listCheckpoints: a limit that is no number before the bucket', () => kit.listCheckpoints(bad, { limit: '5', config }),
+      'options.limit must be a positive integer'],
+    ['listCheckpoints: config before the bucket', () => kit.listCheckpoints(bad, { config: badConfig(config) }),
+      'options.config.requestTimeoutMs must be a positive integer'],
+    ['createForks: count over 1000 before concurrency', () => kit.createForks('valid-src', 1001, { concurrency: 0, config }),
+      'count must be at most 1000'],
+    ['createForks: a huge count before concurrency', () => kit.createForks('valid-src', 2 ** 40, { concurrency: -1, config }),
+      'count must be at most 1000'],
+    ['createForks: a count that is no integer before concurrency', () => kit.createForks('valid-src', 1.5, { concurrency: 0, config }),
+      'count must be a positive integer'],
+    ['createForks: count over 1000 before the base name', () => kit.createForks(bad, 1001, { config }),
+      'count must be at most 1000'],
+    ['createForks: concurrency before the base name', () => kit.createForks(bad, 2, { concurrency: 0, config }),
+      'options.concurrency must be a positive integer'],
+    ['createForks: base name before the fork names', () => kit.createForks(bad, 2, { prefix: 'UPPER', config }),
+      `Failed to snapshot bucket "${bad}": ${rule}`],
+    ['createForks: config before count', () => kit.createForks('valid-src', 1001, { config: badConfig(config) }),
+      'options.config.requestTimeoutMs must be a positive integer'],
+    ['teardownForks: concurrency before an invalid fork name', () => kit.teardownForks({ baseBucket: 'valid-src', snapshotId: '1', forks: [{ bucket: bad }] }, { concurrency: 0, config }),
+      'options.concurrency must be a positive integer'],
+    ['checkpoint: bucket before the checkpoint name', () => kit.checkpoint(bad, { name: 'caf\u00e9', config }),
+      `Failed to checkpoint bucket "${bad}": ${rule}`],
+    ['restore: bucket before the snapshot id and the fork name', () => kit.restore(bad, 'x\ny', { forkName: 'UPPER', config }),
+      `Failed to restore from snapshot "x\ny": ${rule}`],
+    ['restore: snapshot id before the fork name', () => kit.restore('valid-src', 'x\ny', { forkName: 'UPPER', config }),
+      'Failed to restore from snapshot "x\ny": Invalid snapshot id'],
+    ['setupCoordination: bucket before the webhook URL and auth', () => kit.setupCoordination(bad, { webhookUrl: 'ftp://x/', auth: {}, config }),
+      `Failed to setup coordination on "${bad}": ${rule}`],
+    ['setupCoordination: config before the bucket', () => kit.setupCoordination(bad, { config: badConfig(config) }),
+      'options.config.requestTimeoutMs must be a positive integer'],
+    ['teardownCoordination: config before the bucket', () => kit.teardownCoordination(bad, { config: badConfig(config) }),
+      'options.config.requestTimeoutMs must be a positive integer'],
+  ];
+  const before = (await srv.requests()).length;
+  const expected = [];
+  const actual = [];
+  for (const [what, call, message] of cases(srv.config)) {
+    const res = await call();
+    expected.push(`${what}: ${message} (InvalidArgument)`);
+    actual.push(`${what}: ${res.error?.message} (${res.error?.code})`);
+  }
+  assert.deepEqual(actual, expected);
+  assert.deepEqual((await srv.requests()).slice(before), [], 'no request sent');
 });

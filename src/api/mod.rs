@@ -1,8 +1,12 @@
 //! The nine exports, as shims: convert the JS arguments, build the client for this call's
-//! `config`, run one workflow, and resolve to `{ data }` or `{ error }` (`error` a real JS
-//! `Error` with a `code`, see [`crate::error_code::ErrorCode`]). They never throw and never
-//! reject. TypeScript signatures come from the package's
-//! hand-written `index.d.ts` (hence `skip_typescript`).
+//! `config`, validate the arguments into the workflows' types, run one workflow, and resolve to
+//! `{ data }` or `{ error }` (`error` a real JS `Error` with a `code`, see
+//! [`crate::error_code::ErrorCode`]). They never throw and never reject. TypeScript signatures
+//! come from the package's hand-written `index.d.ts` (hence `skip_typescript`).
+//!
+//! When a call has several invalid inputs, the error reported is the one the original reports,
+//! so each export checks in the original's order: the JS types and `config` first (read
+//! here), then the values, in the order each export lists below.
 
 mod convert;
 
@@ -75,11 +79,15 @@ pub fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> P
         let credentials = options.role()?;
         let concurrency = options.count("concurrency")?;
         let client = client(&options)?;
-        let count = PositiveInt::from_js(count, f64::MAX, "count")?;
+        // The values: `count`, then `concurrency`, then the base name (the fork names, which
+        // depend on the prefix, in the workflow).
+        let count = forks::ForkCount::from_js(count)?;
+        let concurrency = concurrency_arg(concurrency)?;
+        let base = forks::base_bucket(&base)?;
         let fork_options = forks::CreateForksOptions {
             prefix,
             credentials,
-            concurrency: concurrency_arg(concurrency)?,
+            concurrency,
         };
         let set = forks::create_forks(&client, &base, count, &fork_options).await?;
         Ok(convert::forks_js(&set))
@@ -110,6 +118,8 @@ pub fn create_workspace(name: JsValue, options: JsValue) -> Promise {
         let enable_snapshots = options.boolean("enableSnapshots")?;
         let credentials = options.role()?;
         let client = client(&options)?;
+        // The values: the name, then `ttl.days`.
+        let name = workspace::workspace_name(&name)?;
         let workspace_options = workspace::CreateWorkspaceOptions {
             access,
             ttl_days: ttl_days
@@ -145,6 +155,8 @@ pub fn checkpoint(bucket: JsValue, options: JsValue) -> Promise {
         let options = Options::new(&options)?;
         let name = options.string("name")?;
         let client = client(&options)?;
+        // The values: the bucket, then (in the workflow) the checkpoint name.
+        let bucket = checkpoint::checkpoint_bucket(&bucket)?;
         let ck = checkpoint::checkpoint(&client, &bucket, name.as_deref()).await?;
         Ok(convert::checkpoint_js(&ck))
     }))
@@ -159,9 +171,14 @@ pub fn restore(bucket: JsValue, snapshot_id: JsValue, options: JsValue) -> Promi
         let options = Options::new(&options)?;
         let fork_name = options.string("forkName")?;
         let client = client(&options)?;
+        // The values: the bucket, then (in the workflow) the snapshot id and the fork name.
+        let bucket = checkpoint::restore_bucket(&bucket, &snapshot_id)?;
         let restored =
             checkpoint::restore(&client, &bucket, &snapshot_id, fork_name.as_deref()).await?;
-        Ok(convert::plain(&[("bucket", JsValue::from_str(&restored))]))
+        Ok(convert::plain(&[(
+            "bucket",
+            JsValue::from_str(restored.as_str()),
+        )]))
     }))
 }
 
@@ -174,6 +191,8 @@ pub fn list_checkpoints(bucket: JsValue, options: JsValue) -> Promise {
         let limit = options.count("limit")?;
         let pagination_token = options.string("paginationToken")?;
         let client = client(&options)?;
+        // The values: the bucket, then `limit`.
+        let bucket = checkpoint::listed_bucket(&bucket)?;
         let list_options = checkpoint::ListCheckpointsOptions {
             limit: limit
                 .map(|l| PositiveInt::from_js(l, checkpoint::MAX_LIMIT, "options.limit"))
@@ -208,6 +227,8 @@ pub fn setup_coordination(bucket: JsValue, options: JsValue) -> Promise {
             auth,
         };
         let client = client(&options)?;
+        // The values: the bucket, then (in the workflow) the URL and the auth.
+        let bucket = coordination::setup_bucket(&bucket)?;
         coordination::setup_coordination(&client, &bucket, &setup).await?;
         Ok(JsValue::UNDEFINED)
     }))
@@ -219,6 +240,7 @@ pub fn teardown_coordination(bucket: JsValue, options: JsValue) -> Promise {
     respond(Box::pin(async move {
         let bucket = string_arg(&bucket, "bucket")?;
         let client = client(&Options::new(&options)?)?;
+        let bucket = coordination::teardown_bucket(&bucket)?;
         coordination::teardown_coordination(&client, &bucket).await?;
         Ok(JsValue::UNDEFINED)
     }))

@@ -1,14 +1,51 @@
-//! Bucket-name check applied before any request (S3/Tigris rules, docs/protocol.md §9.6).
+//! Bucket names: the S3/Tigris naming rules checked before any request (docs/protocol.md §9.6),
+//! and [`BucketName`], a name that passed them.
 
-use super::shown;
+use super::{shown, WorkflowError};
+use std::fmt;
 
-/// `Ok` when `name` is a valid bucket name; otherwise the reason, as
-/// `Invalid bucket name "<name>": <rule>`.
-pub(crate) fn check_bucket_name(name: &str) -> Result<(), String> {
-    match violated_rule(name) {
-        None => Ok(()),
-        Some(rule) => Err(format!("Invalid bucket name \"{}\": {rule}", shown(name))),
+/// A bucket name that passed the naming rules. Only [`BucketName::new`] makes one, so a workflow
+/// that takes a `&BucketName` sends no request for an invalid name without checking again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BucketName(String);
+
+impl BucketName {
+    /// `name` when it is a valid bucket name; otherwise the reason, as
+    /// `Invalid bucket name "<name>": <rule>` (an absurdly long name cut after 100 characters).
+    pub fn new(name: &str) -> Result<Self, String> {
+        BucketName::check(name).map(|()| BucketName(name.to_owned()))
     }
+
+    /// What [`BucketName::new`] decides, without keeping the name: for the teardowns, which
+    /// list an invalid name among their failures instead of refusing the call.
+    pub(crate) fn check(name: &str) -> Result<(), String> {
+        match violated_rule(name) {
+            None => Ok(()),
+            Some(rule) => Err(format!("Invalid bucket name \"{}\": {rule}", shown(name))),
+        }
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BucketName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `name` as the bucket of a workflow whose messages read `<phrase> "<subject>": …`: an invalid
+/// name fails (`InvalidArgument`) as `<phrase> "<subject>": Invalid bucket name "<name>": <rule>`.
+/// Each workflow module passes its own phrase and subject, the ones its request failures carry.
+pub(crate) fn bucket_in(
+    name: &str,
+    phrase: &str,
+    subject: &str,
+) -> Result<BucketName, WorkflowError> {
+    BucketName::new(name).map_err(|reason| WorkflowError::invalid_in(phrase, subject, &reason))
 }
 
 fn violated_rule(name: &str) -> Option<&'static str> {
@@ -48,7 +85,8 @@ fn violated_rule(name: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_bucket_name;
+    use super::{bucket_in, BucketName};
+    use crate::ops::ErrorCode;
 
     #[test]
     fn accepts_valid_names() {
@@ -61,7 +99,8 @@ mod tests {
             "1.2.3",
             "1.2.3.4a",
         ] {
-            assert_eq!(check_bucket_name(name), Ok(()), "{name}");
+            let valid = BucketName::new(name).map(|n| (n.as_str().to_owned(), n.to_string()));
+            assert_eq!(valid, Ok((name.to_owned(), name.to_owned())), "{name}");
         }
     }
 
@@ -92,7 +131,7 @@ mod tests {
         ];
         for (name, rule) in cases {
             assert_eq!(
-                check_bucket_name(name),
+                BucketName::new(name),
                 Err(format!("Invalid bucket name \"{name}\": {rule}"))
             );
         }
@@ -100,10 +139,24 @@ mod tests {
 
     #[test]
     fn long_names_are_cut_in_the_message() {
-        let message = check_bucket_name(&"x".repeat(1 << 20))
+        let message = BucketName::new(&"x".repeat(1 << 20))
             .err()
             .unwrap_or_default();
         assert!(message.len() < 200, "{message}");
         assert!(message.starts_with("Invalid bucket name \"xxxx"));
+    }
+
+    #[test]
+    fn a_name_error_carries_the_workflow_context() {
+        let err = bucket_in("ab", "Failed to do", "it").map_err(|e| (e.code, e.message));
+        assert_eq!(
+            err,
+            Err((
+                ErrorCode::InvalidArgument,
+                "Failed to do \"it\": Invalid bucket name \"ab\": must be between 3 and 63 characters long".to_owned()
+            ))
+        );
+        let ok = bucket_in("abc", "Failed to do", "it").map(|n| format!("{n:?}"));
+        assert_eq!(ok, Ok("BucketName(\"abc\")".to_owned()));
     }
 }

@@ -1,8 +1,8 @@
 //! `checkpoint`, `restore` and `listCheckpoints`: named snapshots and restores into new forks
 //! (docs/protocol.md §5.3, §5.4, §7).
 
-use super::bucket_name::check_bucket_name;
-use super::{shown, timestamp, PositiveInt, WorkflowError};
+use super::bucket_name::{bucket_in, BucketName};
+use super::{timestamp, PositiveInt, WorkflowError};
 use crate::ops::{CreateBucketOptions, ForkSource, TigrisOps};
 
 /// `Checkpoint`.
@@ -42,24 +42,53 @@ pub const MAX_LIMIT: f64 = u32::MAX as f64;
 pub const INVALID_NAME: &str =
     "Invalid checkpoint name: only printable ASCII characters are allowed";
 
+/// Every `checkpoint` failure reads `Failed to checkpoint bucket "<bucket>": …`.
+const CHECKPOINT_FAILED: &str = "Failed to checkpoint bucket";
+
+/// Every `restore` failure reads `Failed to restore from snapshot "<id>": …`.
+const RESTORE_FAILED: &str = "Failed to restore from snapshot";
+
+/// Every `listCheckpoints` failure reads `Failed to list checkpoints for "<bucket>": …`.
+const LIST_FAILED: &str = "Failed to list checkpoints for";
+
+/// The `bucket` of `checkpoint`, validated (a name error under the `checkpoint` prefix).
+pub fn checkpoint_bucket(bucket: &str) -> Result<BucketName, WorkflowError> {
+    bucket_in(bucket, CHECKPOINT_FAILED, bucket)
+}
+
+/// The `bucket` of `restore(bucket, snapshotId)`, validated (a name error under the `restore`
+/// prefix, which names the snapshot).
+pub fn restore_bucket(bucket: &str, snapshot_id: &str) -> Result<BucketName, WorkflowError> {
+    bucket_in(bucket, RESTORE_FAILED, snapshot_id)
+}
+
+/// The `bucket` of `listCheckpoints`, validated (a name error under the `listCheckpoints`
+/// prefix).
+pub fn listed_bucket(bucket: &str) -> Result<BucketName, WorkflowError> {
+    bucket_in(bucket, LIST_FAILED, bucket)
+}
+
 /// Snapshots `bucket` (named `name` when given). Fails with `Failed to checkpoint bucket
 /// "<bucket>": <m>`, e.g. when snapshots are not enabled on the bucket. A name is sent raw in a
 /// header (as the original does), so one with control or non-ASCII characters, which the runtime
 /// would refuse or re-encode under the signature, is refused before any request.
 pub async fn checkpoint<O: TigrisOps>(
     ops: &O,
-    bucket: &str,
+    bucket: &BucketName,
     name: Option<&str>,
 ) -> Result<Checkpoint, WorkflowError> {
-    let context = || format!("Failed to checkpoint bucket \"{}\"", shown(bucket));
-    check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let bucket = bucket.as_str();
     if name.is_some_and(|n| !n.bytes().all(|b| b == b' ' || b.is_ascii_graphic())) {
-        return Err(WorkflowError::invalid_in(context(), INVALID_NAME));
+        return Err(WorkflowError::invalid_in(
+            CHECKPOINT_FAILED,
+            bucket,
+            INVALID_NAME,
+        ));
     }
     let snapshot_id = ops
         .create_snapshot(bucket, name)
         .await
-        .map_err(|e| WorkflowError::operation(context(), &e))?;
+        .map_err(|e| WorkflowError::operation(CHECKPOINT_FAILED, bucket, &e))?;
     Ok(Checkpoint {
         snapshot_id,
         name: name.map(str::to_owned),
@@ -69,35 +98,37 @@ pub async fn checkpoint<O: TigrisOps>(
 
 /// Creates bucket `fork_name` (default `${bucket}-restore-${Date.now()}`) as a fork of `bucket` at
 /// `snapshot_id` (an empty id forks from "now"). Fails with `Failed to restore from snapshot
-/// "<id>": <m>`. Returns the new bucket's name.
+/// "<id>": <m>`, also for an invalid snapshot id or fork name (checked in that order, before any
+/// request). Returns the new bucket's name.
 pub async fn restore<O: TigrisOps>(
     ops: &O,
-    bucket: &str,
+    bucket: &BucketName,
     snapshot_id: &str,
     fork_name: Option<&str>,
-) -> Result<String, WorkflowError> {
-    let context = || format!("Failed to restore from snapshot \"{}\"", shown(snapshot_id));
-    check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+) -> Result<BucketName, WorkflowError> {
     if !snapshot_id.bytes().all(|b| b.is_ascii_graphic()) {
         // It is sent as a header value; real versions are decimal digits.
-        return Err(WorkflowError::invalid_in(context(), "Invalid snapshot id"));
+        return Err(WorkflowError::invalid_in(
+            RESTORE_FAILED,
+            snapshot_id,
+            "Invalid snapshot id",
+        ));
     }
     let fork_name = match fork_name {
         Some(name) => name.to_owned(),
-        None => format!("{bucket}-restore-{}", timestamp(ops.now_ms())),
+        None => format!("{}-restore-{}", bucket.as_str(), timestamp(ops.now_ms())),
     };
-    check_bucket_name(&fork_name)
-        .map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let fork_name = bucket_in(&fork_name, RESTORE_FAILED, snapshot_id)?;
     let options = CreateBucketOptions {
         fork_of: Some(ForkSource {
-            bucket: bucket.to_owned(),
+            bucket: bucket.as_str().to_owned(),
             snapshot: Some(snapshot_id.to_owned()).filter(|id| !id.is_empty()),
         }),
         ..CreateBucketOptions::default()
     };
-    ops.create_bucket(&fork_name, &options)
+    ops.create_bucket(fork_name.as_str(), &options)
         .await
-        .map_err(|e| WorkflowError::operation(context(), &e))?;
+        .map_err(|e| WorkflowError::operation(RESTORE_FAILED, snapshot_id, &e))?;
     Ok(fork_name)
 }
 
@@ -105,16 +136,15 @@ pub async fn restore<O: TigrisOps>(
 /// `Failed to list checkpoints for "<bucket>": <m>`.
 pub async fn list_checkpoints<O: TigrisOps>(
     ops: &O,
-    bucket: &str,
+    bucket: &BucketName,
     options: &ListCheckpointsOptions,
 ) -> Result<CheckpointPage, WorkflowError> {
-    let context = || format!("Failed to list checkpoints for \"{}\"", shown(bucket));
-    check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let bucket = bucket.as_str();
     let limit = options.limit.map(|l| l.get().get());
     let page = ops
         .list_snapshots(bucket, limit, options.pagination_token.as_deref())
         .await
-        .map_err(|e| WorkflowError::operation(context(), &e))?;
+        .map_err(|e| WorkflowError::operation(LIST_FAILED, bucket, &e))?;
     Ok(CheckpointPage {
         checkpoints: page
             .snapshots
@@ -136,12 +166,12 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::ops::{ErrorCode, SnapshotInfo, SnapshotPage};
-    use crate::workflows::fake::{block_on, FakeOps};
+    use crate::workflows::fake::{block_on, bucket, FakeOps};
 
     #[test]
     fn checkpoint_returns_the_version_name_and_local_time() {
         let ops = FakeOps::new().with_bucket("data");
-        let ck = block_on(checkpoint(&ops, "data", Some("epoch-50"))).unwrap();
+        let ck = block_on(checkpoint(&ops, &bucket("data"), Some("epoch-50"))).unwrap();
         assert_eq!(
             ck,
             Checkpoint {
@@ -151,7 +181,7 @@ mod tests {
             }
         );
         assert_eq!(ops.calls(), ["create_snapshot data name=epoch-50"]);
-        let ck = block_on(checkpoint(&ops, "data", None)).unwrap();
+        let ck = block_on(checkpoint(&ops, &bucket("data"), None)).unwrap();
         assert_eq!(ck.name, None);
     }
 
@@ -166,14 +196,19 @@ mod tests {
             "emoji \u{1f600}",
             "del\u{7f}",
         ] {
-            let err = block_on(checkpoint(&ops, "data", Some(bad))).unwrap_err();
+            let err = block_on(checkpoint(&ops, &bucket("data"), Some(bad))).unwrap_err();
             assert_eq!(
                 err.message,
                 format!("Failed to checkpoint bucket \"data\": {INVALID_NAME}")
             );
         }
         assert!(ops.calls().is_empty(), "no request for an invalid name");
-        block_on(checkpoint(&ops, "data", Some("run 7; epoch=50 ~ok!"))).unwrap();
+        block_on(checkpoint(
+            &ops,
+            &bucket("data"),
+            Some("run 7; epoch=50 ~ok!"),
+        ))
+        .unwrap();
     }
 
     #[test]
@@ -184,13 +219,13 @@ mod tests {
             ErrorCode::SnapshotsNotEnabled,
             "Unable to create bucket snapshot Snapshots are not enabled on bucket data",
         );
-        let err = block_on(checkpoint(&ops, "data", None)).unwrap_err();
+        let err = block_on(checkpoint(&ops, &bucket("data"), None)).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to checkpoint bucket \"data\": Unable to create bucket snapshot Snapshots are not enabled on bucket data"
         );
         assert_eq!(err.code, ErrorCode::SnapshotsNotEnabled);
-        let err = block_on(checkpoint(&ops, "x", None)).unwrap_err();
+        let err = checkpoint_bucket("x").unwrap_err();
         assert_eq!(
             err.message,
             "Failed to checkpoint bucket \"x\": Invalid bucket name \"x\": must be between 3 and 63 characters long"
@@ -201,34 +236,39 @@ mod tests {
     #[test]
     fn restore_forks_at_the_snapshot_with_the_default_name() {
         let ops = FakeOps::new().with_bucket("data");
-        let bucket = block_on(restore(&ops, "data", "123", None)).unwrap();
-        assert_eq!(bucket, "data-restore-1764000000123");
+        let restored = block_on(restore(&ops, &bucket("data"), "123", None)).unwrap();
+        assert_eq!(restored.as_str(), "data-restore-1764000000123");
         assert_eq!(
             ops.calls(),
             ["create_bucket data-restore-1764000000123 fork_of=data@123"]
         );
-        let bucket = block_on(restore(&ops, "data", "", Some("retry"))).unwrap();
-        assert_eq!(bucket, "retry");
+        let restored = block_on(restore(&ops, &bucket("data"), "", Some("retry"))).unwrap();
+        assert_eq!(restored, bucket("retry"));
         assert_eq!(ops.calls()[1], "create_bucket retry fork_of=data@now");
     }
 
     #[test]
     fn restore_failures_name_the_snapshot() {
         let ops = FakeOps::new();
-        let err = block_on(restore(&ops, "data", "123", Some("retry"))).unwrap_err();
+        let err = block_on(restore(&ops, &bucket("data"), "123", Some("retry"))).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to restore from snapshot \"123\": Not Found"
         );
-        let err = block_on(restore(&ops, "data", "123", Some("UPPER"))).unwrap_err();
+        let err = block_on(restore(&ops, &bucket("data"), "123", Some("UPPER"))).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to restore from snapshot \"123\": Invalid bucket name \"UPPER\": may contain only lowercase letters, digits, dots and hyphens"
         );
-        let err = block_on(restore(&ops, "data", "12\n3", None)).unwrap_err();
+        let err = block_on(restore(&ops, &bucket("data"), "12\n3", None)).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to restore from snapshot \"12\n3\": Invalid snapshot id"
+        );
+        let err = restore_bucket("Data", "12\n3").unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to restore from snapshot \"12\n3\": Invalid bucket name \"Data\": may contain only lowercase letters, digits, dots and hyphens"
         );
         assert_eq!(ops.calls().len(), 1);
     }
@@ -260,7 +300,7 @@ mod tests {
             limit: PositiveInt::from_js(10.0, MAX_LIMIT, "options.limit").ok(),
             pagination_token: Some("tok".into()),
         };
-        let page = block_on(list_checkpoints(&ops, "data", &options)).unwrap();
+        let page = block_on(list_checkpoints(&ops, &bucket("data"), &options)).unwrap();
         assert_eq!(
             page,
             CheckpointPage {
@@ -295,7 +335,7 @@ mod tests {
         );
         let err = block_on(list_checkpoints(
             &ops,
-            "data",
+            &bucket("data"),
             &ListCheckpointsOptions::default(),
         ))
         .unwrap_err();
@@ -305,6 +345,11 @@ mod tests {
             let err = PositiveInt::from_js(limit, MAX_LIMIT, "options.limit").unwrap_err();
             assert_eq!(err.message, "options.limit must be a positive integer");
         }
+        let err = listed_bucket("-data").unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to list checkpoints for \"-data\": Invalid bucket name \"-data\": must start and end with a letter or digit"
+        );
         assert_eq!(ops.calls().len(), 1);
     }
 }

@@ -1,8 +1,8 @@
 //! `setupCoordination` / `teardownCoordination`: bucket webhooks (docs/protocol.md §5.8, §7). Options are
 //! validated before any request with the SDK's texts.
 
-use super::bucket_name::check_bucket_name;
-use super::{shown, WorkflowError};
+use super::bucket_name::{bucket_in, BucketName};
+use super::WorkflowError;
 use crate::ops::{NotificationConfig, TigrisOps, WebhookAuth};
 use crate::secret::Secret;
 
@@ -28,17 +28,32 @@ pub struct SetupCoordinationOptions {
     pub auth: Option<WebhookAuthInput>,
 }
 
+/// Every `setupCoordination` failure reads `Failed to setup coordination on "<bucket>": …`.
+const SETUP_FAILED: &str = "Failed to setup coordination on";
+
+/// Every `teardownCoordination` failure reads `Failed to teardown coordination on "<bucket>": …`.
+const TEARDOWN_FAILED: &str = "Failed to teardown coordination on";
+
+/// The `bucket` of `setupCoordination`, validated (a name error under its prefix).
+pub fn setup_bucket(bucket: &str) -> Result<BucketName, WorkflowError> {
+    bucket_in(bucket, SETUP_FAILED, bucket)
+}
+
+/// The `bucket` of `teardownCoordination`, validated (a name error under its prefix).
+pub fn teardown_bucket(bucket: &str) -> Result<BucketName, WorkflowError> {
+    bucket_in(bucket, TEARDOWN_FAILED, bucket)
+}
+
 /// Points `bucket`'s object notifications at `webhookUrl` (reads the settings, then PATCHes the
 /// merged `object_notifications`). Invalid options fail before any request; every error reads
 /// `Failed to setup coordination on "<bucket>": <m>`.
 pub async fn setup_coordination<O: TigrisOps>(
     ops: &O,
-    bucket: &str,
+    bucket: &BucketName,
     options: &SetupCoordinationOptions,
 ) -> Result<(), WorkflowError> {
-    let context = || format!("Failed to setup coordination on \"{}\"", shown(bucket));
-    let invalid = |reason: &str| WorkflowError::invalid_in(context(), reason);
-    check_bucket_name(bucket).map_err(|reason| invalid(&reason))?;
+    let bucket = bucket.as_str();
+    let invalid = |reason: &str| WorkflowError::invalid_in(SETUP_FAILED, bucket, reason);
     let url = options.webhook_url.as_deref().unwrap_or_default();
     check_webhook_url(url).map_err(invalid)?;
     let auth = match &options.auth {
@@ -52,20 +67,19 @@ pub async fn setup_coordination<O: TigrisOps>(
     };
     ops.set_notifications(bucket, &config)
         .await
-        .map_err(|e| WorkflowError::operation(context(), &e))
+        .map_err(|e| WorkflowError::operation(SETUP_FAILED, bucket, &e))
 }
 
 /// Clears `bucket`'s notification configuration (one PATCH); objects are untouched. Fails with
 /// `Failed to teardown coordination on "<bucket>": <m>`.
 pub async fn teardown_coordination<O: TigrisOps>(
     ops: &O,
-    bucket: &str,
+    bucket: &BucketName,
 ) -> Result<(), WorkflowError> {
-    let context = || format!("Failed to teardown coordination on \"{}\"", shown(bucket));
-    check_bucket_name(bucket).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let bucket = bucket.as_str();
     ops.clear_notifications(bucket)
         .await
-        .map_err(|e| WorkflowError::operation(context(), &e))
+        .map_err(|e| WorkflowError::operation(TEARDOWN_FAILED, bucket, &e))
 }
 
 /// JS `String.prototype.trim` (Unicode white space plus the BOM).
@@ -195,7 +209,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::ops::ErrorCode;
-    use crate::workflows::fake::{block_on, FakeOps};
+    use crate::workflows::fake::{block_on, bucket, FakeOps};
 
     fn with_url(url: &str) -> SetupCoordinationOptions {
         SetupCoordinationOptions {
@@ -226,7 +240,7 @@ mod tests {
             filter: Some("WHERE `key` REGEXP \"^results/\"".into()),
             ..auth(Some("tok-SECRET"), None, None)
         };
-        block_on(setup_coordination(&ops, "pipe", &options)).unwrap();
+        block_on(setup_coordination(&ops, &bucket("pipe"), &options)).unwrap();
         let sent = ops.state.borrow().notifications["pipe"].clone();
         assert_eq!(
             sent,
@@ -238,7 +252,7 @@ mod tests {
         );
         block_on(setup_coordination(
             &ops,
-            "pipe",
+            &bucket("pipe"),
             &auth(None, Some("u"), Some("p")),
         ))
         .unwrap();
@@ -253,7 +267,7 @@ mod tests {
         );
         block_on(setup_coordination(
             &ops,
-            "pipe",
+            &bucket("pipe"),
             &with_url("http://127.0.0.1:8080/x"),
         ))
         .unwrap();
@@ -325,7 +339,7 @@ mod tests {
             ),
         ];
         for (options, text) in cases {
-            let err = block_on(setup_coordination(&ops, "pipe", &options)).unwrap_err();
+            let err = block_on(setup_coordination(&ops, &bucket("pipe"), &options)).unwrap_err();
             assert_eq!(
                 err.message,
                 format!("Failed to setup coordination on \"pipe\": {text}"),
@@ -334,6 +348,11 @@ mod tests {
             assert_eq!(err.code, ErrorCode::InvalidArgument);
         }
         assert!(ops.calls().is_empty());
+        let err = setup_bucket("PIPE").unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to setup coordination on \"PIPE\": Invalid bucket name \"PIPE\": may contain only lowercase letters, digits, dots and hyphens"
+        );
     }
 
     #[test]
@@ -357,7 +376,7 @@ mod tests {
         ops.fail("set_notifications", ErrorCode::NotFound, "Not Found");
         let err = block_on(setup_coordination(
             &ops,
-            "pipe",
+            &bucket("pipe"),
             &auth(Some("tok-SECRET"), None, None),
         ))
         .unwrap_err();
@@ -375,12 +394,12 @@ mod tests {
             ErrorCode::AccessDenied,
             "Access Denied",
         );
-        let err = block_on(teardown_coordination(&ops, "pipe")).unwrap_err();
+        let err = block_on(teardown_coordination(&ops, &bucket("pipe"))).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to teardown coordination on \"pipe\": Access Denied"
         );
-        let err = block_on(teardown_coordination(&ops, "PIPE")).unwrap_err();
+        let err = teardown_bucket("PIPE").unwrap_err();
         assert_eq!(
             err.message,
             "Failed to teardown coordination on \"PIPE\": Invalid bucket name \"PIPE\": may contain only lowercase letters, digits, dots and hyphens"
@@ -391,7 +410,7 @@ mod tests {
     #[test]
     fn teardown_is_one_clear() {
         let ops = FakeOps::new();
-        block_on(teardown_coordination(&ops, "pipe")).unwrap();
+        block_on(teardown_coordination(&ops, &bucket("pipe"))).unwrap();
         assert_eq!(ops.calls(), ["clear_notifications pipe"]);
     }
 }

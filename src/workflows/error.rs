@@ -1,5 +1,6 @@
 //! The workflows' error: an [`ErrorCode`] plus the original's message.
 
+use super::prefixed;
 use crate::ops::{ErrorCode, OpError};
 use std::fmt;
 
@@ -24,17 +25,18 @@ impl WorkflowError {
         }
     }
 
-    /// A failed call, rendered as `<context>: <call message>`.
-    pub(crate) fn operation(context: String, error: &OpError) -> Self {
+    /// A failed call, rendered under the workflow's prefix as `<phrase> "<subject>": <call
+    /// message>`.
+    pub(crate) fn operation(phrase: &str, subject: &str, error: &OpError) -> Self {
         WorkflowError {
             code: error.code,
-            message: format!("{context}: {}", error.message),
+            message: prefixed(phrase, subject, &error.message),
         }
     }
 
-    /// An input error reported under a workflow's usual prefix (`<context>: <reason>`).
-    pub(crate) fn invalid_in(context: String, reason: &str) -> Self {
-        WorkflowError::invalid(format!("{context}: {reason}"))
+    /// An input error reported under the workflow's prefix (`<phrase> "<subject>": <reason>`).
+    pub(crate) fn invalid_in(phrase: &str, subject: &str, reason: &str) -> Self {
+        WorkflowError::invalid(prefixed(phrase, subject, reason))
     }
 
     /// `<title>\n<line>\n<line>…` for teardowns that completed with errors.

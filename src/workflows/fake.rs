@@ -11,6 +11,7 @@ use crate::ops::{
     AccessKey, CreateBucketOptions, ErrorCode, NotificationConfig, OpError, Role, SnapshotPage,
     TigrisOps,
 };
+use crate::workflows::BucketName;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::{poll_fn, Future};
@@ -41,6 +42,11 @@ pub(crate) async fn yield_now() {
         }
     })
     .await
+}
+
+/// `name` as a valid [`BucketName`] (test names are valid by construction).
+pub(crate) fn bucket(name: &str) -> BucketName {
+    BucketName::new(name).unwrap()
 }
 
 pub(crate) const SECRET: &str = "tsec_CANARY_SECRET_1234567890";

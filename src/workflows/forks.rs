@@ -1,9 +1,9 @@
 //! `createForks` / `teardownForks`: one snapshot, then N copy-on-write forks created
 //! concurrently (bounded), each optionally with its own scoped key (docs/protocol.md §5.2, §7).
 
-use super::bucket_name::check_bucket_name;
+use super::bucket_name::{bucket_in, BucketName};
 use super::concurrency::run_bounded;
-use super::{key_name, shown, timestamp, Credentials, PositiveInt, WorkflowError};
+use super::{key_name, remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
 use crate::ops::{CreateBucketOptions, ErrorCode, ForkSource, Role, TigrisOps};
 
 /// The most forks one `createForks` call may create (and one `teardownForks` may remove).
@@ -43,6 +43,38 @@ pub struct Forks {
     pub forks: Vec<Fork>,
 }
 
+/// How many forks one `createForks` call makes: a whole number from 1 to [`MAX_FORKS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ForkCount(PositiveInt);
+
+impl ForkCount {
+    /// `count` as the JS number given: `count must be a positive integer` unless it is a whole
+    /// number of at least 1, then `count must be at most 1000` above [`MAX_FORKS`].
+    pub fn from_js(count: f64) -> Result<Self, WorkflowError> {
+        let count = PositiveInt::from_js(count, f64::MAX, "count")?;
+        if count.get().get() > MAX_FORKS {
+            return Err(WorkflowError::invalid(format!(
+                "count must be at most {MAX_FORKS}"
+            )));
+        }
+        Ok(ForkCount(count))
+    }
+
+    /// The number of forks.
+    pub fn get(self) -> usize {
+        self.0.count()
+    }
+}
+
+/// A failed snapshot of the base reads `Failed to snapshot bucket "<base>": …`.
+const SNAPSHOT_FAILED: &str = "Failed to snapshot bucket";
+
+/// The `baseBucket` of `createForks`, validated: an invalid name fails as `Failed to snapshot
+/// bucket "<base>": Invalid bucket name "<base>": <rule>`.
+pub fn base_bucket(base: &str) -> Result<BucketName, WorkflowError> {
+    bucket_in(base, SNAPSHOT_FAILED, base)
+}
+
 /// How many tasks run at once for `concurrency` (larger than needed is fine).
 fn concurrency_limit(concurrency: Option<PositiveInt>) -> usize {
     concurrency.map_or(DEFAULT_CONCURRENCY, |n| n.count().min(MAX_FORKS as usize))
@@ -55,38 +87,31 @@ fn concurrency_limit(concurrency: Option<PositiveInt>) -> usize {
 /// The result is exactly what the sequential original returns: after the first failed fork no
 /// new fork is started, the result holds the unbroken run of forks before the first failed
 /// index, and any higher-index fork that completed anyway is deleted (key revoked, bucket
-/// removed) before returning. Errors: `count must be at most 1000`, invalid bucket names (before
-/// any request); `Failed to snapshot bucket "<base>": <m>`; `Failed to create any forks` (with
-/// the code of fork 0's failure) when fork 0 fails.
+/// removed) before returning. Errors: an invalid fork name `Invalid bucket name "<fork>": <rule>`
+/// (before any request); `Failed to snapshot bucket "<base>": <m>`; `Failed to create any forks`
+/// (with the code of fork 0's failure) when fork 0 fails.
 pub async fn create_forks<O: TigrisOps>(
     ops: &O,
-    base: &str,
-    count: PositiveInt,
+    base: &BucketName,
+    count: ForkCount,
     options: &CreateForksOptions,
 ) -> Result<Forks, WorkflowError> {
-    if count.get().get() > MAX_FORKS {
-        return Err(WorkflowError::invalid(format!(
-            "count must be at most {MAX_FORKS}"
-        )));
-    }
-    let count = count.count();
+    let count = count.get();
     let limit = concurrency_limit(options.concurrency);
-    let snapshot_context = || format!("Failed to snapshot bucket \"{}\"", shown(base));
-    check_bucket_name(base)
-        .map_err(|reason| WorkflowError::invalid_in(snapshot_context(), &reason))?;
+    let base = base.as_str();
     let prefix = match &options.prefix {
         Some(prefix) => prefix.clone(),
         None => format!("{base}-fork-{}", timestamp(ops.now_ms())),
     };
-    let names: Vec<String> = (0..count).map(|i| format!("{prefix}-{i}")).collect();
-    for name in &names {
-        check_bucket_name(name).map_err(WorkflowError::invalid)?;
+    let mut names = Vec::with_capacity(count);
+    for i in 0..count {
+        names.push(BucketName::new(&format!("{prefix}-{i}")).map_err(WorkflowError::invalid)?);
     }
 
     let snapshot_id = ops
         .create_snapshot(base, None)
         .await
-        .map_err(|e| WorkflowError::operation(snapshot_context(), &e))?;
+        .map_err(|e| WorkflowError::operation(SNAPSHOT_FAILED, base, &e))?;
 
     let fork_options = CreateBucketOptions {
         fork_of: Some(ForkSource {
@@ -101,7 +126,7 @@ pub async fn create_forks<O: TigrisOps>(
         |i| {
             create_fork(
                 ops,
-                names.get(i).map_or("", String::as_str),
+                names.get(i).map_or("", BucketName::as_str),
                 &fork_options,
                 options.credentials,
             )
@@ -164,25 +189,13 @@ async fn create_fork<O: TigrisOps>(
 /// Revokes a fork's key (if any) then deletes it with force; returns the failure lines of
 /// `teardownForks`.
 async fn remove_fork<O: TigrisOps>(ops: &O, fork: Option<&Fork>) -> Vec<String> {
-    let mut errors = Vec::new();
-    let Some(fork) = fork else { return errors };
-    let bucket = shown(&fork.bucket);
-    if let Some(credentials) = &fork.credentials {
-        if let Err(e) = ops.remove_access_key(&credentials.access_key_id).await {
-            errors.push(format!(
-                "Failed to remove access key for \"{bucket}\": {}",
-                e.message
-            ));
+    match fork {
+        Some(fork) => {
+            let credentials = fork.credentials.as_ref();
+            remove_with_key(ops, &fork.bucket, credentials, "Failed to delete fork").await
         }
+        None => Vec::new(),
     }
-    let removed = match check_bucket_name(&fork.bucket) {
-        Ok(()) => ops.remove_bucket(&fork.bucket).await.map_err(|e| e.message),
-        Err(reason) => Err(reason),
-    };
-    if let Err(message) = removed {
-        errors.push(format!("Failed to delete fork \"{bucket}\": {message}"));
-    }
-    errors
 }
 
 /// Removes `forks` (key, then bucket), at most `limit` at a time; returns every failure line in
@@ -232,10 +245,23 @@ mod tests {
     use crate::client::TigrisClient;
     use crate::config::{ConfigInput, NoEnvironment};
     use crate::ops::ErrorCode;
-    use crate::workflows::fake::{block_on, FakeOps, SECRET};
+    use crate::workflows::fake::{block_on, bucket, FakeOps, SECRET};
 
     fn n(value: f64) -> PositiveInt {
         PositiveInt::from_js(value, f64::MAX, "n").unwrap()
+    }
+
+    fn forks(value: f64) -> ForkCount {
+        ForkCount::from_js(value).unwrap()
+    }
+
+    /// `createForks("data", count, options)` on `ops`.
+    fn fork_data(
+        ops: &FakeOps,
+        count: f64,
+        options: &CreateForksOptions,
+    ) -> Result<Forks, WorkflowError> {
+        block_on(create_forks(ops, &bucket("data"), forks(count), options))
     }
 
     fn options(concurrency: f64, role: Option<Role>) -> CreateForksOptions {
@@ -253,13 +279,7 @@ mod tests {
     #[test]
     fn one_snapshot_then_forks_with_keys() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            "data",
-            n(3.0),
-            &options(1.0, Some(Role::ReadOnly)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 3.0, &options(1.0, Some(Role::ReadOnly))).unwrap();
         assert_eq!(set.base_bucket, "data");
         assert_eq!(set.snapshot_id, "1751631910196672425");
         assert_eq!(names(&set), ["eval-0", "eval-1", "eval-2"]);
@@ -283,13 +303,7 @@ mod tests {
     #[test]
     fn default_prefix_uses_the_clock_and_no_credentials() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            "data",
-            n(2.0),
-            &CreateForksOptions::default(),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 2.0, &CreateForksOptions::default()).unwrap();
         assert_eq!(
             names(&set),
             ["data-fork-1764000000123-0", "data-fork-1764000000123-1"]
@@ -308,13 +322,7 @@ mod tests {
             );
             // Later forks finish before fork 2 fails, so they complete "anyway".
             ops.delay("create_bucket eval-2 ", 5);
-            let set = block_on(create_forks(
-                &ops,
-                "data",
-                n(6.0),
-                &options(concurrency, Some(Role::Editor)),
-            ))
-            .unwrap();
+            let set = fork_data(&ops, 6.0, &options(concurrency, Some(Role::Editor))).unwrap();
             assert_eq!(
                 names(&set),
                 ["eval-0", "eval-1"],
@@ -351,13 +359,7 @@ mod tests {
             "Unable to create bucket boom",
         );
         ops.delay("create_bucket eval-1 ", 10);
-        let set = block_on(create_forks(
-            &ops,
-            "data",
-            n(4.0),
-            &options(4.0, Some(Role::Editor)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 4.0, &options(4.0, Some(Role::Editor))).unwrap();
         assert_eq!(names(&set), ["eval-0"]);
         let calls = ops.calls();
         for extra in ["eval-2", "eval-3"] {
@@ -383,7 +385,7 @@ mod tests {
             ErrorCode::ServerError,
             "Unable to create bucket nope",
         );
-        let err = block_on(create_forks(&ops, "data", n(50.0), &options(2.0, None))).unwrap_err();
+        let err = fork_data(&ops, 50.0, &options(2.0, None)).unwrap_err();
         assert_eq!(err.message, "Failed to create any forks");
         assert_eq!(err.code, ErrorCode::ServerError, "fork 0's code");
         let started = ops
@@ -404,13 +406,7 @@ mod tests {
         for (concurrency, count) in [(1.0, 8.0), (3.0, 8.0), (16.0, 40.0), (100.0, 5.0)] {
             let ops = FakeOps::new().with_bucket("data");
             ops.delay("create_bucket", 3);
-            block_on(create_forks(
-                &ops,
-                "data",
-                n(count),
-                &options(concurrency, None),
-            ))
-            .unwrap();
+            fork_data(&ops, count, &options(concurrency, None)).unwrap();
             let peak = ops.state.borrow().peak_in_flight;
             assert_eq!(
                 peak,
@@ -424,7 +420,7 @@ mod tests {
             prefix: Some("eval".into()),
             ..Default::default()
         };
-        block_on(create_forks(&ops, "data", n(40.0), &opts)).unwrap();
+        fork_data(&ops, 40.0, &opts).unwrap();
         assert_eq!(ops.state.borrow().peak_in_flight, DEFAULT_CONCURRENCY);
     }
 
@@ -436,13 +432,7 @@ mod tests {
             ErrorCode::ServerError,
             "iam is down",
         );
-        let set = block_on(create_forks(
-            &ops,
-            "data",
-            n(3.0),
-            &options(2.0, Some(Role::Editor)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 3.0, &options(2.0, Some(Role::Editor))).unwrap();
         assert_eq!(names(&set), ["eval-0", "eval-1", "eval-2"]);
         assert!(set.forks[0].credentials.is_some());
         assert!(set.forks[1].credentials.is_none());
@@ -457,7 +447,7 @@ mod tests {
             ErrorCode::SnapshotsNotEnabled,
             "Unable to create bucket snapshot Snapshots are not enabled on bucket data",
         );
-        let err = block_on(create_forks(&ops, "data", n(2.0), &options(2.0, None))).unwrap_err();
+        let err = fork_data(&ops, 2.0, &options(2.0, None)).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to snapshot bucket \"data\": Unable to create bucket snapshot Snapshots are not enabled on bucket data"
@@ -468,17 +458,21 @@ mod tests {
     #[test]
     fn invalid_arguments_fail_before_any_request() {
         let ops = FakeOps::new().with_bucket("data");
-        let bad = |count: f64, options: &CreateForksOptions, base: &str| {
-            block_on(create_forks(&ops, base, n(count), options))
-                .unwrap_err()
-                .message
-        };
+        let bad = |count, options| fork_data(&ops, count, options).unwrap_err().message;
         let ok = options(2.0, None);
-        assert_eq!(bad(1001.0, &ok, "data"), "count must be at most 1000");
-        assert_eq!(
-            bad(2f64.powi(40), &ok, "data"),
-            "count must be at most 1000"
-        );
+        for count in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(
+                ForkCount::from_js(count).unwrap_err().message,
+                "count must be a positive integer",
+                "{count}"
+            );
+        }
+        for count in [1001.0, 2f64.powi(40), f64::MAX] {
+            let err = ForkCount::from_js(count).unwrap_err();
+            assert_eq!(err.message, "count must be at most 1000", "{count}");
+            assert_eq!(err.code, ErrorCode::InvalidArgument);
+        }
+        assert_eq!(forks(1000.0).get(), 1000);
         for concurrency in [0.0, 0.5, -2.0, f64::NAN, f64::INFINITY] {
             assert_eq!(
                 PositiveInt::from_js(concurrency, f64::MAX, "options.concurrency")
@@ -488,7 +482,7 @@ mod tests {
             );
         }
         assert_eq!(
-            bad(2.0, &ok, "Data"),
+            base_bucket("Data").unwrap_err().message,
             "Failed to snapshot bucket \"Data\": Invalid bucket name \"Data\": may contain only lowercase letters, digits, dots and hyphens"
         );
         let long = CreateForksOptions {
@@ -496,7 +490,7 @@ mod tests {
             ..ok.clone()
         };
         assert_eq!(
-            bad(11.0, &long, "data"),
+            bad(11.0, &long),
             format!(
                 "Invalid bucket name \"{}-10\": must be between 3 and 63 characters long",
                 "p".repeat(61)
@@ -508,13 +502,7 @@ mod tests {
     #[test]
     fn teardown_revokes_then_deletes_every_fork() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            "data",
-            n(3.0),
-            &options(3.0, Some(Role::Editor)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 3.0, &options(3.0, Some(Role::Editor))).unwrap();
         let before = ops.calls().len();
         block_on(teardown_forks(&ops, &set, None)).unwrap();
         let calls = ops.calls()[before..].to_vec();
@@ -538,13 +526,7 @@ mod tests {
     #[test]
     fn teardown_aggregates_failures_in_fork_order_and_continues() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(
-            &ops,
-            "data",
-            n(4.0),
-            &options(4.0, Some(Role::Editor)),
-        ))
-        .unwrap();
+        let set = fork_data(&ops, 4.0, &options(4.0, Some(Role::Editor))).unwrap();
         ops.fail(
             "remove_bucket eval-1",
             ErrorCode::ServerError,
@@ -577,7 +559,7 @@ mod tests {
     #[test]
     fn teardown_bound_is_respected() {
         let ops = FakeOps::new().with_bucket("data");
-        let set = block_on(create_forks(&ops, "data", n(20.0), &options(20.0, None))).unwrap();
+        let set = fork_data(&ops, 20.0, &options(20.0, None)).unwrap();
         ops.state.borrow_mut().peak_in_flight = 0;
         ops.delay("remove_bucket", 3);
         block_on(teardown_forks(&ops, &set, Some(n(5.0)))).unwrap();
@@ -636,8 +618,8 @@ mod tests {
                 .message,
             block_on(create_forks(
                 &c,
-                "data",
-                n(3.0),
+                &bucket("data"),
+                forks(3.0),
                 &options(3.0, Some(Role::Editor)),
             ))
             .unwrap_err()
@@ -657,7 +639,9 @@ mod tests {
         };
         messages.push(
             block_on(crate::workflows::coordination::setup_coordination(
-                &c, "data", &setup,
+                &c,
+                &bucket("data"),
+                &setup,
             ))
             .unwrap_err()
             .message,

@@ -1,9 +1,11 @@
 //! The nine agent-kit functions, written once against [`crate::ops::TigrisOps`].
 //!
-//! Each workflow validates its arguments before the first request (bucket names, counts, webhook
-//! options), then runs the exact call sequence of the original (docs/protocol.md §7) and
-//! renders failures into the original's single-line messages. The wasm glue (`src/api/`) only
-//! converts JS values into the option structs below and the results back.
+//! Each workflow takes its arguments validated before the first request — a bucket argument as a
+//! [`BucketName`], a count as a [`PositiveInt`], which the wasm glue (`src/api/`) builds from the
+//! JS values in the original's order of checks, through each module's own constructor so that a
+//! name error carries that workflow's message prefix — then checks what depends on several
+//! arguments (derived names, webhook options), runs the exact call sequence of the original
+//! (docs/protocol.md §7) and renders failures into the original's single-line messages.
 
 mod bucket_name;
 mod concurrency;
@@ -14,9 +16,10 @@ pub mod coordination;
 pub mod forks;
 pub mod workspace;
 
+pub use bucket_name::BucketName;
 pub use error::WorkflowError;
 
-use crate::ops::AccessKey;
+use crate::ops::{AccessKey, TigrisOps};
 use crate::secret::Secret;
 use std::num::NonZeroU32;
 
@@ -46,6 +49,36 @@ impl Credentials {
 /// The access-key name the original gives a bucket's scoped key: `${bucket}-key`.
 fn key_name(bucket: &str) -> String {
     format!("{bucket}-key")
+}
+
+/// Revokes the key of `credentials` (when there are any), then deletes `bucket` with force; both
+/// steps run. Returns a teardown's failure lines: `Failed to remove access key for "<bucket>": <m>`
+/// and `<delete_failed> "<bucket>": <m>`. An invalid name is one of those failures (no delete is
+/// sent for it), not a refusal of the whole teardown, as in the original.
+async fn remove_with_key<O: TigrisOps>(
+    ops: &O,
+    bucket: &str,
+    credentials: Option<&Credentials>,
+    delete_failed: &str,
+) -> Vec<String> {
+    let mut errors = Vec::new();
+    if let Some(credentials) = credentials {
+        if let Err(e) = ops.remove_access_key(&credentials.access_key_id).await {
+            errors.push(prefixed(
+                "Failed to remove access key for",
+                bucket,
+                &e.message,
+            ));
+        }
+    }
+    let removed = match BucketName::check(bucket) {
+        Ok(()) => ops.remove_bucket(bucket).await.map_err(|e| e.message),
+        Err(reason) => Err(reason),
+    };
+    if let Err(message) = removed {
+        errors.push(prefixed(delete_failed, bucket, &message));
+    }
+    errors
 }
 
 /// `Date.now()` as the original prints it in default names: an integer of milliseconds.
@@ -86,6 +119,13 @@ impl PositiveInt {
     pub fn count(self) -> usize {
         self.0.get() as usize
     }
+}
+
+/// `<phrase> "<subject>": <message>`: a workflow's message under its prefix (e.g. `Failed to
+/// checkpoint bucket "data": Not Found`), one function for all of them so that every prefix
+/// quotes and cuts alike.
+fn prefixed(phrase: &str, subject: &str, message: &str) -> String {
+    format!("{phrase} \"{}\": {message}", shown(subject))
 }
 
 /// A name as it appears inside quotes in messages: verbatim, except that absurdly long input

@@ -1,8 +1,8 @@
 //! `createWorkspace` / `teardownWorkspace`: a per-agent bucket with optional TTL, snapshots and a
 //! scoped key, and its teardown (docs/protocol.md §7).
 
-use super::bucket_name::check_bucket_name;
-use super::{key_name, shown, Credentials, PositiveInt, WorkflowError};
+use super::bucket_name::{bucket_in, BucketName};
+use super::{key_name, remove_with_key, Credentials, PositiveInt, WorkflowError};
 use crate::ops::{Access, CreateBucketOptions, Role, TigrisOps};
 
 /// `CreateWorkspaceOptions` (without `config`, which the glue turns into the client).
@@ -30,16 +30,24 @@ pub struct Workspace {
 /// The largest `ttl.days` accepted (about 2,700 years).
 pub const MAX_TTL_DAYS: f64 = 1_000_000.0;
 
+/// Every `createWorkspace` failure reads `Failed to create workspace bucket "<name>": …`.
+const CREATE_FAILED: &str = "Failed to create workspace bucket";
+
+/// The `name` of `createWorkspace`, validated: an invalid name fails as `Failed to create
+/// workspace bucket "<name>": Invalid bucket name "<name>": <rule>`.
+pub fn workspace_name(name: &str) -> Result<BucketName, WorkflowError> {
+    bucket_in(name, CREATE_FAILED, name)
+}
+
 /// Creates bucket `name` (with `access` and `enableSnapshots`), then sets its TTL and mints its
 /// key when asked. Only the bucket creation can fail the call (`Failed to create workspace bucket
 /// "<name>": <m>`); TTL and key failures leave a workspace without them, as the original does.
 pub async fn create_workspace<O: TigrisOps>(
     ops: &O,
-    name: &str,
+    name: &BucketName,
     options: &CreateWorkspaceOptions,
 ) -> Result<Workspace, WorkflowError> {
-    let context = || format!("Failed to create workspace bucket \"{}\"", shown(name));
-    check_bucket_name(name).map_err(|reason| WorkflowError::invalid_in(context(), &reason))?;
+    let name = name.as_str();
     let create = CreateBucketOptions {
         access: options.access,
         enable_snapshot: options.enable_snapshots,
@@ -47,7 +55,7 @@ pub async fn create_workspace<O: TigrisOps>(
     };
     ops.create_bucket(name, &create)
         .await
-        .map_err(|e| WorkflowError::operation(context(), &e))?;
+        .map_err(|e| WorkflowError::operation(CREATE_FAILED, name, &e))?;
     if let Some(days) = options.ttl_days {
         // The original ignores a TTL failure: the bucket exists and is returned.
         let _ = ops.set_bucket_ttl(name, days.get()).await;
@@ -72,28 +80,13 @@ pub async fn teardown_workspace<O: TigrisOps>(
     ops: &O,
     workspace: &Workspace,
 ) -> Result<(), WorkflowError> {
-    let bucket = shown(&workspace.bucket);
-    let mut errors = Vec::new();
-    if let Some(credentials) = &workspace.credentials {
-        if let Err(e) = ops.remove_access_key(&credentials.access_key_id).await {
-            errors.push(format!(
-                "Failed to remove access key for \"{bucket}\": {}",
-                e.message
-            ));
-        }
-    }
-    let removed = match check_bucket_name(&workspace.bucket) {
-        Ok(()) => ops
-            .remove_bucket(&workspace.bucket)
-            .await
-            .map_err(|e| e.message),
-        Err(reason) => Err(reason),
-    };
-    if let Err(message) = removed {
-        errors.push(format!(
-            "Failed to delete workspace \"{bucket}\": {message}"
-        ));
-    }
+    let errors = remove_with_key(
+        ops,
+        &workspace.bucket,
+        workspace.credentials.as_ref(),
+        "Failed to delete workspace",
+    )
+    .await;
     if errors.is_empty() {
         Ok(())
     } else {
@@ -109,7 +102,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::ops::ErrorCode;
-    use crate::workflows::fake::{block_on, FakeOps, SECRET};
+    use crate::workflows::fake::{block_on, bucket, FakeOps, SECRET};
 
     fn all_options() -> CreateWorkspaceOptions {
         CreateWorkspaceOptions {
@@ -125,7 +118,7 @@ mod tests {
         let ops = FakeOps::new();
         let ws = block_on(create_workspace(
             &ops,
-            "agent-run",
+            &bucket("agent-run"),
             &CreateWorkspaceOptions::default(),
         ))
         .unwrap();
@@ -142,7 +135,7 @@ mod tests {
     #[test]
     fn every_option_runs_bucket_then_ttl_then_key() {
         let ops = FakeOps::new();
-        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        let ws = block_on(create_workspace(&ops, &bucket("agent-run"), &all_options())).unwrap();
         assert_eq!(
             ops.calls(),
             [
@@ -165,7 +158,8 @@ mod tests {
             ErrorCode::BucketAlreadyExists,
             "Unable to create bucket taken",
         );
-        let err = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap_err();
+        let err =
+            block_on(create_workspace(&ops, &bucket("agent-run"), &all_options())).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to create workspace bucket \"agent-run\": Unable to create bucket taken"
@@ -183,7 +177,7 @@ mod tests {
             "TTL not supported",
         );
         ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
-        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        let ws = block_on(create_workspace(&ops, &bucket("agent-run"), &all_options())).unwrap();
         assert_eq!(
             ws,
             Workspace {
@@ -198,14 +192,13 @@ mod tests {
     fn a_key_without_secret_gives_no_credentials() {
         let ops = FakeOps::new();
         ops.state.borrow_mut().no_secret = true;
-        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        let ws = block_on(create_workspace(&ops, &bucket("agent-run"), &all_options())).unwrap();
         assert_eq!(ws.credentials, None);
     }
 
     #[test]
-    fn invalid_name_and_ttl_fail_before_any_request() {
-        let ops = FakeOps::new();
-        let err = block_on(create_workspace(&ops, "Bad_Name", &all_options())).unwrap_err();
+    fn invalid_names_and_ttls_carry_their_messages() {
+        let err = workspace_name("Bad_Name").unwrap_err();
         assert_eq!(
             err.message,
             "Failed to create workspace bucket \"Bad_Name\": Invalid bucket name \"Bad_Name\": may contain only lowercase letters, digits, dots and hyphens"
@@ -215,13 +208,13 @@ mod tests {
             let err = PositiveInt::from_js(days, MAX_TTL_DAYS, "options.ttl.days").unwrap_err();
             assert_eq!(err.message, "options.ttl.days must be a positive integer");
         }
-        assert!(ops.calls().is_empty());
+        assert_eq!(workspace_name("agent-run"), Ok(bucket("agent-run")));
     }
 
     #[test]
     fn teardown_revokes_the_key_then_deletes_with_force() {
         let ops = FakeOps::new();
-        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        let ws = block_on(create_workspace(&ops, &bucket("agent-run"), &all_options())).unwrap();
         block_on(teardown_workspace(&ops, &ws)).unwrap();
         assert_eq!(
             ops.calls()[3..],
@@ -236,7 +229,7 @@ mod tests {
     #[test]
     fn teardown_aggregates_every_failure() {
         let ops = FakeOps::new();
-        let ws = block_on(create_workspace(&ops, "agent-run", &all_options())).unwrap();
+        let ws = block_on(create_workspace(&ops, &bucket("agent-run"), &all_options())).unwrap();
         ops.fail("remove_access_key", ErrorCode::ServerError, "iam is down");
         ops.fail(
             "remove_bucket",
