@@ -360,3 +360,33 @@ fn rebase_moves_the_fork_point_and_keeps_the_forks_changes() {
     assert_eq!(body(&s, "fork", "c", None).as_deref(), Some("c1"));
     assert_eq!(s.rebase("base"), Err(StoreError::NotAFork("base".into())));
 }
+
+#[test]
+fn a_fork_chain_ten_thousand_deep_reads_and_lists_on_a_small_stack() {
+    let mut s = Store::new();
+    snap_bucket(&mut s, "chain-0");
+    s.put("chain-0", "root-key", obj("deep"), Event::CreatedPut)
+        .unwrap();
+    for i in 1..10_000 {
+        s.fork(
+            &format!("chain-{i}"),
+            "root",
+            &format!("chain-{}", i - 1),
+            None,
+        )
+        .unwrap();
+    }
+    // 256 KiB of stack: a recursive walk of the chain would overflow it.
+    let read = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            (
+                body(&s, "chain-9999", "root-key", None),
+                s.list("chain-9999", "", None).unwrap().len(),
+            )
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(read, (Some("deep".to_string()), 1));
+}
