@@ -43,6 +43,9 @@ pub enum SigError {
     Mismatch,
     /// A presigned URL past `X-Amz-Date + X-Amz-Expires`.
     Expired,
+    /// A header that changes what the request does (`x-amz-*`, `x-tigris-*`, `tigris-*`) is
+    /// present but not signed.
+    Unsigned(String),
 }
 
 impl SigError {
@@ -58,6 +61,7 @@ impl SigError {
             SigError::QueryMalformed(_) => "AuthorizationQueryParametersError",
             SigError::Mismatch => "SignatureDoesNotMatch",
             SigError::Expired => "AccessDenied",
+            SigError::Unsigned(_) => "AccessDenied",
         }
     }
 
@@ -73,6 +77,7 @@ impl SigError {
             SigError::Expired => "Request has expired".into(),
             SigError::Streaming(v) => format!("Streaming (aws-chunked) payloads are not implemented by tigris-local ({v}); send the whole body with its SHA-256 or UNSIGNED-PAYLOAD"),
             SigError::QueryMalformed(m) => format!("Query-string authentication requires {m}"),
+            SigError::Unsigned(h) => format!("There were headers present in the request which were not signed: {h}"),
         }
     }
 
@@ -313,6 +318,11 @@ pub fn verify(
         .trim()
         .to_string();
     let t = clock::parse_amz_date(&amz_date).ok_or(SigError::BadDate)?;
+    if !auth.signed_headers.iter().any(|h| h == "x-amz-date") {
+        return Err(SigError::Malformed(
+            "x-amz-date must be a signed header".into(),
+        ));
+    }
     if now_secs.is_some_and(|now| (now - t).abs() > MAX_SKEW_SECS) {
         return Err(SigError::Skewed);
     }
@@ -443,6 +453,17 @@ fn payload_hash(req: &RequestParts<'_>, declared: &str) -> Result<String, SigErr
     }
 }
 
+/// Whether a header present on the request must be in `SignedHeaders`: as S3 requires of
+/// `x-amz-*`, and of Tigris's `x-tigris-*` / `tigris-*`, since each changes what a request does.
+/// `x-amz-content-sha256` is covered either way: its value is the canonical request's last line.
+fn must_be_signed(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n != "x-amz-content-sha256"
+        && ["x-amz-", "x-tigris-", "tigris-"]
+            .iter()
+            .any(|p| n.starts_with(p))
+}
+
 /// The checks shared by header and query auth, then the signature comparison.
 fn check(
     req: &RequestParts<'_>,
@@ -457,8 +478,16 @@ fn check(
             "the credential date does not match x-amz-date".into(),
         ));
     }
-    if !auth.signed_headers.iter().any(|h| h == "host") {
+    let signed = |name: &str| auth.signed_headers.iter().any(|h| h == name);
+    if !signed("host") {
         return Err(SigError::Malformed("host must be a signed header".into()));
+    }
+    if let Some((name, _)) = req
+        .headers
+        .iter()
+        .find(|(n, _)| must_be_signed(n) && !signed(&n.to_ascii_lowercase()))
+    {
+        return Err(SigError::Unsigned(name.to_ascii_lowercase()));
     }
     let parts = RequestParts { query, ..*req };
     let canonical = canonical_request(&parts, &auth.signed_headers, payload_hash);
@@ -519,6 +548,64 @@ mod tests {
         };
         assert_eq!(verify(&req, &auth, SECRET, None), Ok(()));
         sig
+    }
+
+    /// A request signed over `signed` only (with `headers` sent), checked by [`verify`].
+    fn verify_signed_over(headers: &[(&str, &str)], signed: &str) -> Result<(), SigError> {
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let req = RequestParts {
+            method: "GET",
+            path: "/b",
+            query: "",
+            headers: &headers,
+            body: b"",
+        };
+        let signed: Vec<String> = signed.split(';').map(String::from).collect();
+        let canonical = canonical_request(&req, &signed, &sha256_hex(b""));
+        let sts = string_to_sign(
+            "20260101T000000Z",
+            "20260101/auto/s3/aws4_request",
+            &canonical,
+        );
+        let auth = Authorization {
+            key_id: "AKIDEXAMPLE".into(),
+            date: "20260101".into(),
+            region: "auto".into(),
+            service: "s3".into(),
+            signed_headers: signed,
+            signature: sign(SECRET, "20260101", "auto", "s3", &sts),
+        };
+        verify(&req, &auth, SECRET, None)
+    }
+
+    #[test]
+    fn host_x_amz_date_and_every_tigris_or_amz_header_must_be_signed() {
+        let date = ("x-amz-date", "20260101T000000Z");
+        let host = ("host", "h");
+        assert_eq!(verify_signed_over(&[host, date], "host;x-amz-date"), Ok(()));
+        assert!(matches!(
+            verify_signed_over(&[host, date], "host"),
+            Err(SigError::Malformed(m)) if m.contains("x-amz-date")
+        ));
+        assert!(matches!(
+            verify_signed_over(&[host, date], "x-amz-date"),
+            Err(SigError::Malformed(m)) if m.contains("host")
+        ));
+        for extra in ["x-amz-acl", "X-Tigris-Rebase", "tigris-force-delete"] {
+            assert_eq!(
+                verify_signed_over(&[host, date, (extra, "true")], "host;x-amz-date"),
+                Err(SigError::Unsigned(extra.to_ascii_lowercase())),
+                "{extra}"
+            );
+        }
+        // Other unsigned headers (user-agent, accept, …) are allowed, as in S3.
+        assert_eq!(
+            verify_signed_over(&[host, date, ("user-agent", "x")], "host;x-amz-date"),
+            Ok(())
+        );
     }
 
     #[test]

@@ -56,6 +56,8 @@ enum Tamper {
     WrongService,
     /// Signed this many seconds away from now (positive = future), otherwise correct.
     Shift(i64),
+    /// Signed correctly, then this header (name, value) added unsigned.
+    AddedAfterSigning(&'static str, &'static str),
 }
 
 #[derive(Clone)]
@@ -143,6 +145,7 @@ impl Signer {
                 date.1.replace_range(13..15, &moved);
             }
             Tamper::BodyChanged => body.extend_from_slice(b"-tampered"),
+            Tamper::AddedAfterSigning(name, value) => headers.push((name.into(), value.into())),
             _ => {}
         }
         (headers, body)
@@ -717,6 +720,25 @@ async fn every_route_refuses_bad_signatures_dates_and_unknown_keys() {
             "unknown key",
         )
         .await;
+        for (name, value) in [
+            ("x-amz-copy-source", "/alpha/seed.txt"),
+            ("x-amz-acl", "public-read"),
+            ("x-tigris-fork-source-bucket", "alpha"),
+            ("tigris-force-delete", "true"),
+        ] {
+            if r.headers.iter().any(|(n, _)| n == name) {
+                continue; // signed by this route already: a second value is a mismatch
+            }
+            refused(
+                &w,
+                &w.root,
+                &r,
+                Tamper::AddedAfterSigning(name, value),
+                &["AccessDenied"],
+                name,
+            )
+            .await;
+        }
         // A scoped key's signature mis-signed the same ways.
         refused(
             &w,
