@@ -178,6 +178,7 @@ mod tests {
             max_attempts: 1,
             backoff: Duration::from_millis(10),
             allowed_hosts: vec![],
+            own_addr: std::sync::OnceLock::new(),
         });
         let queues = Arc::new(Queues::default());
         let change = |i: u64| Change {

@@ -79,6 +79,7 @@ impl Server {
                 max_attempts: config.webhook_max_attempts.max(1),
                 backoff: Duration::from_millis(100),
                 allowed_hosts: config.allow_webhook_host.clone(),
+                own_addr: std::sync::OnceLock::new(),
             }),
             queues: Arc::new(Queues::default()),
         })
@@ -368,6 +369,9 @@ pub async fn spawn(config: Config) -> std::io::Result<(SocketAddr, Arc<Server>)>
 }
 
 async fn run(server: Arc<Server>, listener: TcpListener) {
+    if let Ok(own) = listener.local_addr() {
+        let _ = server.policy.own_addr.set(own);
+    }
     let ttl = server.clone();
     tokio::spawn(async move {
         let every = Duration::from_nanos((ttl.day_ns / 100).clamp(100_000_000, 60_000_000_000));

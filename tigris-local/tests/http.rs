@@ -499,3 +499,57 @@ async fn delete_objects_copy_and_ranges() {
     assert_eq!(head.header("content-length"), Some("10"));
     assert_eq!(head.header("content-type"), Some("text/plain"));
 }
+
+/// A bucket named `name` created by `root`.
+async fn bucket(root: &Client, name: &str, snapshots: bool) {
+    let headers: &[(&str, &str)] = if snapshots {
+        &[("x-tigris-enable-snapshot", "true")]
+    } else {
+        &[]
+    };
+    let r = root.send("PUT", &format!("/{name}/"), headers, "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn webhook_configs_that_would_inject_headers_or_call_this_server_are_refused() {
+    let root = start().await;
+    bucket(&root, "hooked", false).await;
+    let json = [("content-type", "application/json")];
+    for cfg in [
+        r#"{"object_notifications":{"web_hook":"http://127.0.0.1:9/h\r\nX-Injected: 1"}}"#,
+        r#"{"object_notifications":{"web_hook":"http://127.0.0.1:9/h","auth":{"token":"t\r\nX-Injected: 1"}}}"#,
+    ] {
+        let r = root.send("PATCH", "/hooked", &json, cfg).await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (400, "InvalidArgument"),
+            "{cfg}: {}",
+            r.body
+        );
+    }
+    let info = root
+        .send(
+            "GET",
+            "/hooked?metadata",
+            &[("accept", "application/json")],
+            "",
+        )
+        .await;
+    assert!(!info.body.contains("X-Injected"), "{}", info.body);
+
+    // A webhook at this server's own test hooks is accepted as a config but never delivered.
+    let own = format!(
+        r#"{{"object_notifications":{{"web_hook":"http://{}/_local/reset"}}}}"#,
+        root.addr
+    );
+    assert_eq!(root.send("PATCH", "/hooked", &json, &own).await.status, 200);
+    assert_eq!(root.send("PUT", "/hooked/k", &[], "v").await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let got = root.send("GET", "/hooked/k", &[], "").await;
+    assert_eq!(
+        (got.status, got.body.as_str()),
+        (200, "v"),
+        "the reset never ran"
+    );
+}

@@ -257,6 +257,7 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
                     "object_notifications.web_hook must be an http(s) URL",
                 ));
             }
+            crate::webhook::check_config(n).map_err(bad_json)?;
             let filter = obj.get("filter").and_then(Value::as_str).unwrap_or("");
             crate::filter::parse(filter)
                 .map_err(|e| bad_json(format!("Invalid notification filter: {e}")))?;
