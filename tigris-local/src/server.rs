@@ -171,16 +171,24 @@ impl Server {
             .get("origin")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let respond = |r: Reply| Ok(to_response(r, origin.as_deref()));
+        if req.uri().path().starts_with("/_local/") {
+            let reply = match hooks_caller_allowed(req.headers()) {
+                Ok(()) => match read_request(req).await {
+                    Ok(req) => self.local(&req),
+                    Err(reply) => reply,
+                },
+                Err(why) => ApiError::new(403, "AccessDenied", why)
+                    .reply(ErrorFormat::Json, req.uri().path()),
+            };
+            return Ok(to_response(reply, None));
+        }
+        let respond = |r: Reply| Ok(to_response(r, Some(origin.as_deref())));
         let req = match read_request(req).await {
             Ok(r) => r,
             Err(reply) => return respond(reply),
         };
         if req.method == "OPTIONS" {
             return respond(preflight(&req));
-        }
-        if req.path.starts_with("/_local/") {
-            return respond(self.local(&req));
         }
         let (seq, fault) = {
             let mut hooks = self.hooks();
@@ -332,19 +340,48 @@ fn preflight(req: &Request) -> Reply {
     }
 }
 
-fn to_response(r: Reply, origin: Option<&str>) -> hyper::Response<Full<Bytes>> {
+/// Whether a `/_local/` request may be served: only from this machine's own pages or tools —
+/// a loopback `Host` (no DNS rebinding) and, when a browser says where it comes from, the same
+/// origin (no other site's page can read the log or reset the data).
+fn hooks_caller_allowed(headers: &hyper::HeaderMap) -> Result<(), &'static str> {
+    let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+    let host = get("host").unwrap_or("");
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        return Err("Test hooks answer only requests addressed to a loopback host");
+    }
+    let same_origin = get("origin").is_none_or(|o| o == format!("http://{host}"))
+        && get("sec-fetch-site").is_none_or(|s| s == "same-origin" || s == "none");
+    if !same_origin {
+        return Err("Test hooks answer only same-origin requests");
+    }
+    Ok(())
+}
+
+/// The hyper response; `cors` is the request's `Origin` for routes that answer CORS (`None`:
+/// no CORS headers, as for the test hooks).
+fn to_response(r: Reply, cors: Option<Option<&str>>) -> hyper::Response<Full<Bytes>> {
     let mut builder = hyper::Response::builder().status(r.status);
     for (n, v) in &r.headers {
         builder = builder.header(n.as_str(), v.as_str());
     }
-    builder = builder
-        .header("Access-Control-Allow-Origin", origin.unwrap_or("*"))
-        .header(
-            "Access-Control-Expose-Headers",
-            "X-Tigris-Snapshot-Version, ETag",
-        )
-        .header("Vary", "Origin")
-        .header("x-amz-request-id", "tigris-local");
+    if let Some(origin) = cors {
+        builder = builder
+            .header("Access-Control-Allow-Origin", origin.unwrap_or("*"))
+            .header(
+                "Access-Control-Expose-Headers",
+                "X-Tigris-Snapshot-Version, ETag",
+            )
+            .header("Vary", "Origin");
+    }
+    builder = builder.header("x-amz-request-id", "tigris-local");
     builder.body(Full::new(r.body)).unwrap_or_else(|e| {
         let mut fallback = hyper::Response::new(Full::new(Bytes::from(format!(
             "cannot build response: {e}"

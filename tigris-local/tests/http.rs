@@ -553,3 +553,72 @@ async fn webhook_configs_that_would_inject_headers_or_call_this_server_are_refus
         "the reset never ran"
     );
 }
+
+#[tokio::test]
+async fn test_hooks_answer_only_same_origin_loopback_requests_and_never_cors() {
+    let root = start().await;
+    let a = root.addr;
+    let h = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let own_origin = format!("http://{a}");
+    let ok = raw(
+        a,
+        "GET",
+        "/_local/requests",
+        &h(&[("origin", &own_origin)]),
+        b"",
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.header("access-control-allow-origin"), None);
+    let rebound = format!("rebind.example:{}", a.port());
+    for (method, path, headers) in [
+        (
+            "GET",
+            "/_local/requests",
+            h(&[("origin", "http://evil.example")]),
+        ),
+        ("POST", "/_local/reset", h(&[("origin", "null")])),
+        (
+            "POST",
+            "/_local/reset",
+            h(&[("sec-fetch-site", "cross-site")]),
+        ),
+        (
+            "OPTIONS",
+            "/_local/reset",
+            h(&[("origin", "http://evil.example")]),
+        ),
+        ("GET", "/_local/state", h(&[("host", &rebound)])),
+    ] {
+        let r = raw(a, method, path, &headers, b"").await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (403, "AccessDenied"),
+            "{method} {path} {headers:?}"
+        );
+        assert_eq!(
+            r.header("access-control-allow-origin"),
+            None,
+            "{method} {path}"
+        );
+    }
+    // The S3 routes keep their CORS.
+    let s3 = raw(
+        a,
+        "OPTIONS",
+        "/b/k",
+        &h(&[("origin", "http://app.example")]),
+        b"",
+    )
+    .await;
+    assert_eq!(s3.status, 204);
+    assert_eq!(
+        s3.header("access-control-allow-origin"),
+        Some("http://app.example")
+    );
+}
