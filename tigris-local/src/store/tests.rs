@@ -390,3 +390,28 @@ fn a_fork_chain_ten_thousand_deep_reads_and_lists_on_a_small_stack() {
         .unwrap();
     assert_eq!(read, (Some("deep".to_string()), 1));
 }
+
+#[test]
+fn snapshots_cannot_be_turned_off_while_a_snapshot_is_listed() {
+    let mut s = Store::new();
+    snap_bucket(&mut s, "snapped");
+    s.put("snapped", "k", obj("old"), Event::CreatedPut)
+        .unwrap();
+    let v = s.snapshot("snapped", None).unwrap();
+    let refused = s.set_type("snapped", BucketType::Regular).unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::Invalid(m) if m.contains("has snapshots")),
+        "{refused:?}"
+    );
+    s.put("snapped", "k", obj("new"), Event::CreatedPut)
+        .unwrap();
+    s.set_type("snapped", BucketType::SnapshotEnabled).unwrap();
+    assert_eq!(body(&s, "snapped", "k", Some(v)).as_deref(), Some("old"));
+    s.fork("from-snap", "root", "snapped", Some(v)).unwrap();
+    assert_eq!(body(&s, "from-snap", "k", None).as_deref(), Some("old"));
+    // With its snapshots deleted (and no forks) the switch is allowed.
+    snap_bucket(&mut s, "unsnapped");
+    let w = s.snapshot("unsnapped", None).unwrap();
+    s.delete_snapshot("unsnapped", w).unwrap();
+    s.set_type("unsnapped", BucketType::Regular).unwrap();
+}
