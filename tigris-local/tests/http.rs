@@ -622,3 +622,43 @@ async fn test_hooks_answer_only_same_origin_loopback_requests_and_never_cors() {
         Some("http://app.example")
     );
 }
+
+#[tokio::test]
+async fn webhook_secrets_in_bucket_info_are_masked_for_keys_other_than_admin() {
+    let root = start().await;
+    bucket(&root, "secretive", false).await;
+    let cfg = r#"{"object_notifications":{"web_hook":"http://u:hunter2@127.0.0.1:9/h?sig=qv-secret","auth":{"token":"tok-secret"}}}"#;
+    let r = root
+        .send(
+            "PATCH",
+            "/secretive",
+            &[("content-type", "application/json")],
+            cfg,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let reader = mint(
+        &root,
+        "reader",
+        r#"[{"bucket":"secretive","role":"ReadOnly"}]"#,
+        "u-reader",
+    )
+    .await;
+    let accept = [("accept", "application/json")];
+    let seen = reader.send("GET", "/secretive?metadata", &accept, "").await;
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    for secret in ["hunter2", "qv-secret", "tok-secret"] {
+        assert!(!seen.body.contains(secret), "{secret} shown: {}", seen.body);
+    }
+    let v: Value = serde_json::from_str(&seen.body).unwrap();
+    assert_eq!(v["object_notifications"]["auth"]["token"], "******");
+    // The root key reads them back whole (the SDK merges settings by read-modify-write).
+    let full = root.send("GET", "/secretive?metadata", &accept, "").await;
+    for secret in ["hunter2", "qv-secret", "tok-secret"] {
+        assert!(
+            full.body.contains(secret),
+            "{secret} missing: {}",
+            full.body
+        );
+    }
+}
