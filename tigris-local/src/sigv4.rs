@@ -292,8 +292,8 @@ pub fn sign(secret: &str, date: &str, region: &str, service: &str, sts: &str) ->
     hex::encode(hmac(&k, sts.as_bytes()))
 }
 
-/// Constant-time comparison of two strings.
-fn ct_eq(a: &str, b: &str) -> bool {
+/// Constant-time comparison of two strings (of equal length; the length itself is not secret).
+pub fn ct_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

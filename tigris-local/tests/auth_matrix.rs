@@ -54,6 +54,8 @@ enum Tamper {
     DateFuture,
     /// The signature is computed with service `sqs` (a scope the server refuses).
     WrongService,
+    /// The signature is computed with service `iam` (accepted on the IAM actions only).
+    IamService,
     /// Signed this many seconds away from now (positive = future), otherwise correct.
     Shift(i64),
     /// Signed correctly, then this header (name, value) added unsigned.
@@ -93,10 +95,10 @@ impl Signer {
             Tamper::Shift(secs) => SystemTime::now() + Duration::from_secs(secs.unsigned_abs()),
             _ => SystemTime::now(),
         };
-        let service = if tamper == Tamper::WrongService {
-            "sqs"
-        } else {
-            "s3"
+        let service = match tamper {
+            Tamper::WrongService => "sqs",
+            Tamper::IamService => "iam",
+            _ => "s3",
         };
         let params = v4::SigningParams::builder()
             .identity(&identity)
@@ -720,6 +722,17 @@ async fn every_route_refuses_bad_signatures_dates_and_unknown_keys() {
             "unknown key",
         )
         .await;
+        if !r.target.contains("Action=") {
+            refused(
+                &w,
+                &w.root,
+                &r,
+                Tamper::IamService,
+                &["AuthorizationHeaderMalformed"],
+                "service iam on an S3 route",
+            )
+            .await;
+        }
         for (name, value) in [
             ("x-amz-copy-source", "/alpha/seed.txt"),
             ("x-amz-acl", "public-read"),

@@ -1,20 +1,20 @@
 //! Who is calling: session token (docs/protocol.md §3.4) or strict SigV4 (header auth, or a presigned URL)
 //! against the root or a minted key.
 
-use super::{Api, ApiError, Request};
+use super::{Api, ApiError, Op, Request};
 use crate::clock;
 use crate::keys::Principal;
 use crate::sigv4;
 
 impl Api {
-    /// Checks the signature (or session token) and returns the caller.
+    /// Checks the signature (or session token) for `op` and returns the caller.
     /// The signature is verified without holding the data lock.
-    pub fn authenticate(&self, req: &Request) -> Result<Principal, ApiError> {
+    pub fn authenticate(&self, req: &Request, op: &Op) -> Result<Principal, ApiError> {
         if let (Some(expected), Some(given)) = (
             &self.config.session_token,
             req.header("x-amz-security-token"),
         ) {
-            if !expected.0.is_empty() && given == expected.0 {
+            if !expected.0.is_empty() && sigv4::ct_eq(given, &expected.0) {
                 return Ok(Principal::Admin);
             }
             return Err(ApiError::new(
@@ -35,8 +35,9 @@ impl Api {
         if auth.region != "auto" {
             return Err(ApiError::new(400, "AuthorizationHeaderMalformed", format!("The authorization header is malformed; the region '{}' is wrong; expecting 'auto'", auth.region)));
         }
-        if auth.service != "s3" && auth.service != "iam" {
-            return Err(ApiError::new(400, "AuthorizationHeaderMalformed", format!("The authorization header is malformed; the service '{}' is wrong; expecting 's3' or 'iam'", auth.service)));
+        let services = op.services();
+        if !services.contains(&auth.service.as_str()) {
+            return Err(ApiError::new(400, "AuthorizationHeaderMalformed", format!("The authorization header is malformed; the service '{}' is wrong; expecting '{}'", auth.service, services.join("' or '"))));
         }
         let (secret, principal) = self.key(&auth.key_id)?;
         let parts = sigv4::RequestParts {

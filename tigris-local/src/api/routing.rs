@@ -70,7 +70,7 @@ impl Api {
     pub fn handle(&self, req: &Request, op: &Op) -> Outcome {
         let (access, format) = op.rule();
         let mut notes = Vec::new();
-        let result = self.authenticate(req).and_then(|p| {
+        let result = self.authenticate(req, op).and_then(|p| {
             if let Some(access) = access {
                 need(&p, access)?;
             }
