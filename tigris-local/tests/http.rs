@@ -422,7 +422,7 @@ async fn error_formats_follow_the_route_family() {
             "PATCH",
             "/plain-one",
             &[("content-type", "application/json")],
-            r#"{"custom":{"a":1}}"#,
+            r#"{"website":{"domain_name":"a.example"}}"#,
         )
         .await;
     assert_eq!(
@@ -431,7 +431,7 @@ async fn error_formats_follow_the_route_family() {
     );
     let info: Value =
         serde_json::from_str(&root.send("GET", "/plain-one?metadata", &[], "").await.body).unwrap();
-    assert_eq!(info["custom"]["a"], 1);
+    assert_eq!(info["website"]["domain_name"], "a.example");
     assert_eq!(info["type"], 0);
     let unsigned = raw(root.addr, "GET", "/", &[], b"").await;
     assert_eq!(
@@ -661,4 +661,49 @@ async fn webhook_secrets_in_bucket_info_are_masked_for_keys_other_than_admin() {
             full.body
         );
     }
+}
+
+#[tokio::test]
+async fn patch_accepts_only_the_documented_settings_and_bounded() {
+    let root = start().await;
+    bucket(&root, "settled", false).await;
+    let json = [("content-type", "application/json")];
+    let junk = format!(r#"{{"cache_control":"{}"}}"#, "x".repeat(70 * 1024));
+    for body in [
+        r#"{"name":"other"}"#.to_string(),
+        r#"{"estimated_size":1}"#.to_string(),
+        r#"{"ForkInfo":{"HasChildren":true}}"#.to_string(),
+        junk,
+    ] {
+        let r = root.send("PATCH", "/settled", &json, &body).await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (400, "InvalidArgument"),
+            "{}",
+            r.body
+        );
+    }
+    let ok = root
+        .send(
+            "PATCH",
+            "/settled",
+            &json,
+            r#"{"cache_control":"no-cache"}"#,
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let info = root
+        .send(
+            "GET",
+            "/settled?metadata",
+            &[("accept", "application/json")],
+            "",
+        )
+        .await;
+    let v: Value = serde_json::from_str(&info.body).unwrap();
+    assert_eq!(
+        (v["name"].as_str(), v["cache_control"].as_str()),
+        (Some("settled"), Some("no-cache"))
+    );
+    assert_eq!(v["ForkInfo"]["HasChildren"], false);
 }
