@@ -41,6 +41,8 @@ pub struct Server {
     day_ns: u64,
     policy: Arc<Policy>,
     queues: Arc<Queues>,
+    header_timeout: Duration,
+    connections: Arc<tokio::sync::Semaphore>,
 }
 
 /// Marker error: close the connection without answering.
@@ -82,6 +84,8 @@ impl Server {
                 own_addr: std::sync::OnceLock::new(),
             }),
             queues: Arc::new(Queues::default()),
+            header_timeout: Duration::from_millis(config.header_timeout_ms.max(1)),
+            connections: Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1))),
         })
     }
 
@@ -419,6 +423,10 @@ async fn run(server: Arc<Server>, listener: TcpListener) {
         }
     });
     loop {
+        // A permit per open connection; without one, wait (clients queue in the listen backlog).
+        let Ok(permit) = server.connections.clone().acquire_owned().await else {
+            return;
+        };
         let (stream, _) = match listener.accept().await {
             Ok(s) => s,
             Err(e) => {
@@ -429,9 +437,13 @@ async fn run(server: Arc<Server>, listener: TcpListener) {
         };
         let _ = stream.set_nodelay(true);
         let server = server.clone();
+        let header_timeout = server.header_timeout;
         tokio::spawn(async move {
+            let _permit = permit;
             let service = service_fn(move |req| server.clone().handle(req));
             if let Err(e) = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
                 .max_header_size(MAX_HEADER_BYTES)
                 .serve_connection(TokioIo::new(stream), service)
                 .await

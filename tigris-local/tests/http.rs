@@ -707,3 +707,33 @@ async fn patch_accepts_only_the_documented_settings_and_bounded() {
     );
     assert_eq!(v["ForkInfo"]["HasChildren"], false);
 }
+
+#[tokio::test]
+async fn clients_that_never_finish_their_headers_are_closed_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = Config::for_tests();
+    config.header_timeout_ms = 300;
+    config.max_connections = 4;
+    let (addr, _) = server::spawn(config).await.unwrap();
+    // Four slow sockets take every connection slot.
+    let mut slow = Vec::new();
+    for _ in 0..4 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nhost: x\r\nx-slow: ")
+            .await
+            .unwrap();
+        slow.push(s);
+    }
+    // A normal client is served once the slow ones are cut off.
+    let served = raw(addr, "GET", "/", &[], b"").await;
+    assert_eq!(served.status, 403, "{}", served.body);
+    for mut s in slow {
+        let mut buf = [0u8; 256];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut buf))
+            .await
+            .expect("closed by the server")
+            .unwrap_or(0);
+        let head = String::from_utf8_lossy(&buf[..n]);
+        assert!(n == 0 || head.starts_with("HTTP/1.1 408"), "{head}");
+    }
+}
