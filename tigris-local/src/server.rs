@@ -24,8 +24,12 @@ use crate::webhook::Policy;
 
 /// Largest accepted request body.
 const MAX_BODY: usize = 1 << 30;
-/// Bodies above this size are handled on the blocking pool.
+/// Bodies above this size are handled on the blocking pool, and their signature is checked
+/// (against the declared payload hash) before they are read.
 const BLOCKING_BODY: usize = 1 << 20;
+/// Request body memory, in MiB, that large requests may hold at once across all connections; a
+/// large body waits for its share before it is read.
+const BODY_MEMORY_MIB: u32 = 256;
 /// Largest accepted request head (start line + headers); larger heads get `431`.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// Request headers a browser client may send (CORS preflight).
@@ -43,6 +47,7 @@ pub struct Server {
     queues: Arc<Queues>,
     header_timeout: Duration,
     connections: Arc<tokio::sync::Semaphore>,
+    body_memory: Arc<tokio::sync::Semaphore>,
 }
 
 /// Marker error: close the connection without answering.
@@ -86,6 +91,7 @@ impl Server {
             queues: Arc::new(Queues::default()),
             header_timeout: Duration::from_millis(config.header_timeout_ms.max(1)),
             connections: Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1))),
+            body_memory: Arc::new(tokio::sync::Semaphore::new(BODY_MEMORY_MIB as usize)),
         })
     }
 
@@ -187,6 +193,10 @@ impl Server {
             return Ok(to_response(reply, None));
         }
         let respond = |r: Reply| Ok(to_response(r, Some(origin.as_deref())));
+        let _memory = match self.admit_body(&req).await {
+            Ok(permit) => permit,
+            Err(reply) => return respond(reply),
+        };
         let req = match read_request(req).await {
             Ok(r) => r,
             Err(reply) => return respond(reply),
@@ -238,6 +248,37 @@ impl Server {
         respond(reply)
     }
 
+    /// Before a large (or unsized) body is read: refuses it when too large or when the head's
+    /// signature is wrong, then waits for its share of the body memory (released when dropped).
+    async fn admit_body(
+        &self,
+        req: &hyper::Request<Incoming>,
+    ) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Reply> {
+        let declared = req
+            .headers()
+            .get(hyper::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let streamed =
+            declared.is_none() && req.headers().contains_key(hyper::header::TRANSFER_ENCODING);
+        if !streamed && declared.is_none_or(|n| n <= BLOCKING_BODY as u64) {
+            return Ok(None);
+        }
+        let head = head_of(req, Bytes::new());
+        if declared.is_some_and(|n| n > MAX_BODY as u64) {
+            return Err(too_large().reply(ErrorFormat::Xml, &head.path));
+        }
+        let op = self.api.resolve(&head);
+        if let Err(e) = self.api.authenticate_head(&head, &op) {
+            return Err(e.reply(op.error_format(), &head.path));
+        }
+        let mib = declared.map_or(u64::from(BODY_MEMORY_MIB), |n| {
+            n.div_ceil(1 << 20).min(u64::from(BODY_MEMORY_MIB))
+        });
+        let mib = u32::try_from(mib).unwrap_or(BODY_MEMORY_MIB);
+        Ok(self.body_memory.clone().acquire_many_owned(mib).await.ok())
+    }
+
     /// Runs the API on `req` — on the blocking pool when the body is large (hashing it takes a
     /// while) — and turns a panicking handler into a 500 instead of losing the server.
     async fn run_api(self: &Arc<Self>, req: Request) -> (Reply, Vec<Notification>) {
@@ -268,6 +309,35 @@ impl Server {
     }
 }
 
+/// `413 EntityTooLarge` for a body over [`MAX_BODY`].
+fn too_large() -> ApiError {
+    ApiError::new(
+        413,
+        "EntityTooLarge",
+        format!("Your proposed upload exceeds the maximum allowed size ({MAX_BODY} bytes)."),
+    )
+}
+
+/// The API request for a hyper request's head, with `body`.
+fn head_of<B>(req: &hyper::Request<B>, body: Bytes) -> Request {
+    Request {
+        method: req.method().as_str().to_string(),
+        path: req.uri().path().to_string(),
+        query: req.uri().query().unwrap_or("").to_string(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    }
+}
+
 /// Reads the whole request; an unreadable or oversized body becomes the error reply.
 async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
     let (parts, body) = req.into_parts();
@@ -275,13 +345,7 @@ async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
         Ok(b) => b.to_bytes(),
         Err(e) => {
             let err = if e.is::<http_body_util::LengthLimitError>() {
-                ApiError::new(
-                    413,
-                    "EntityTooLarge",
-                    format!(
-                        "Your proposed upload exceeds the maximum allowed size ({MAX_BODY} bytes)."
-                    ),
-                )
+                too_large()
             } else {
                 ApiError::new(
                     400,
@@ -292,22 +356,7 @@ async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
             return Err(err.reply(ErrorFormat::Xml, parts.uri.path()));
         }
     };
-    Ok(Request {
-        method: parts.method.as_str().to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().unwrap_or("").to_string(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body,
-    })
+    Ok(head_of(&hyper::Request::from_parts(parts, ()), body))
 }
 
 /// The reply of a `{"status", "body"}` fault; the content type follows the body's first character.

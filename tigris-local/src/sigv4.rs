@@ -46,6 +46,9 @@ pub enum SigError {
     /// A header that changes what the request does (`x-amz-*`, `x-tigris-*`, `tigris-*`) is
     /// present but not signed.
     Unsigned(String),
+    /// A large body whose `x-amz-content-sha256` is not declared (it cannot be checked before
+    /// the body is read).
+    PayloadHashMissing,
 }
 
 impl SigError {
@@ -62,6 +65,7 @@ impl SigError {
             SigError::Mismatch => "SignatureDoesNotMatch",
             SigError::Expired => "AccessDenied",
             SigError::Unsigned(_) => "AccessDenied",
+            SigError::PayloadHashMissing => "InvalidRequest",
         }
     }
 
@@ -77,6 +81,7 @@ impl SigError {
             SigError::Expired => "Request has expired".into(),
             SigError::Streaming(v) => format!("Streaming (aws-chunked) payloads are not implemented by tigris-local ({v}); send the whole body with its SHA-256 or UNSIGNED-PAYLOAD"),
             SigError::QueryMalformed(m) => format!("Query-string authentication requires {m}"),
+            SigError::PayloadHashMissing => "Missing required header for this request: x-amz-content-sha256".into(),
             SigError::Unsigned(h) => format!("There were headers present in the request which were not signed: {h}"),
         }
     }
@@ -84,7 +89,10 @@ impl SigError {
     /// The HTTP status that goes with the code.
     pub fn status(&self) -> u16 {
         match self {
-            SigError::Malformed(_) | SigError::PayloadMismatch | SigError::QueryMalformed(_) => 400,
+            SigError::Malformed(_)
+            | SigError::PayloadMismatch
+            | SigError::QueryMalformed(_)
+            | SigError::PayloadHashMissing => 400,
             SigError::Streaming(_) => 501,
             _ => 403,
         }
@@ -310,6 +318,42 @@ pub fn verify(
     secret: &str,
     now_secs: Option<i64>,
 ) -> Result<(), SigError> {
+    verify_header_auth(req, auth, secret, now_secs, Body::Read)
+}
+
+/// Whether the body is at hand when the signature is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// `req.body` is the whole body: a declared hash must equal its hash.
+    Read,
+    /// Not read yet: the signature is checked against the declared payload hash as is, so a
+    /// large upload with a wrong signature is refused before it costs memory (the body's hash is
+    /// checked once it has arrived). A body whose hash is not declared is refused.
+    Pending,
+}
+
+/// [`verify`] or [`verify_presigned`] (whichever `presigned` says) before the body is read: see
+/// [`Body::Pending`].
+pub fn verify_before_body(
+    req: &RequestParts<'_>,
+    auth: &Authorization,
+    presigned: Option<&Presigned>,
+    secret: &str,
+    now_secs: Option<i64>,
+) -> Result<(), SigError> {
+    match presigned {
+        Some(p) => verify_query_auth(req, p, secret, now_secs, Body::Pending),
+        None => verify_header_auth(req, auth, secret, now_secs, Body::Pending),
+    }
+}
+
+fn verify_header_auth(
+    req: &RequestParts<'_>,
+    auth: &Authorization,
+    secret: &str,
+    now_secs: Option<i64>,
+    body: Body,
+) -> Result<(), SigError> {
     refuse_streaming(req, req.values("x-amz-content-sha256").next())?;
     let amz_date = req
         .values("x-amz-date")
@@ -326,9 +370,10 @@ pub fn verify(
     if now_secs.is_some_and(|now| (now - t).abs() > MAX_SKEW_SECS) {
         return Err(SigError::Skewed);
     }
-    let payload_hash = match req.values("x-amz-content-sha256").next() {
-        Some(declared) => payload_hash(req, declared)?,
-        None => sha256_hex(req.body),
+    let payload_hash = match (req.values("x-amz-content-sha256").next(), body) {
+        (Some(declared), _) => payload_hash(req, declared, body)?,
+        (None, Body::Read) => sha256_hex(req.body),
+        (None, Body::Pending) => return Err(SigError::PayloadHashMissing),
     };
     check(req, req.query, auth, secret, &amz_date, &payload_hash)
 }
@@ -390,6 +435,16 @@ pub fn verify_presigned(
     secret: &str,
     now_secs: Option<i64>,
 ) -> Result<(), SigError> {
+    verify_query_auth(req, p, secret, now_secs, Body::Read)
+}
+
+fn verify_query_auth(
+    req: &RequestParts<'_>,
+    p: &Presigned,
+    secret: &str,
+    now_secs: Option<i64>,
+    body: Body,
+) -> Result<(), SigError> {
     let t = clock::parse_amz_date(&p.amz_date).ok_or(SigError::BadDate)?;
     if let Some(now) = now_secs {
         if now > t + p.expires {
@@ -419,7 +474,7 @@ pub fn verify_presigned(
         });
     refuse_streaming(req, declared.as_deref())?;
     let payload_hash = match declared {
-        Some(d) => payload_hash(req, &d)?,
+        Some(d) => payload_hash(req, &d, body)?,
         None => UNSIGNED_PAYLOAD.to_string(),
     };
     check(req, &query, &p.auth, secret, &p.amz_date, &payload_hash)
@@ -445,9 +500,10 @@ fn refuse_streaming(req: &RequestParts<'_>, declared: Option<&str>) -> Result<()
 
 /// The payload hash to sign for a declared value: `UNSIGNED-PAYLOAD` as is, else a hash that
 /// must equal the body's.
-fn payload_hash(req: &RequestParts<'_>, declared: &str) -> Result<String, SigError> {
+fn payload_hash(req: &RequestParts<'_>, declared: &str, body: Body) -> Result<String, SigError> {
     match declared.trim() {
         UNSIGNED_PAYLOAD => Ok(UNSIGNED_PAYLOAD.into()),
+        h if body == Body::Pending => Ok(h.to_string()),
         h if h == sha256_hex(req.body) => Ok(h.to_string()),
         _ => Err(SigError::PayloadMismatch),
     }

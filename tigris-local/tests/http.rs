@@ -737,3 +737,40 @@ async fn clients_that_never_finish_their_headers_are_closed_after_the_header_tim
         assert!(n == 0 || head.starts_with("HTTP/1.1 408"), "{head}");
     }
 }
+
+#[tokio::test]
+async fn large_bodies_are_refused_before_they_are_read_unless_signed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let root = start().await;
+    bucket(&root, "uploads", false).await;
+    // Heads only: the server answers without waiting for the 64 MiB (or 2 GiB) announced.
+    for (length, auth, status) in [
+        (64u64 << 20, "", 403),
+        (
+            64 << 20,
+            "authorization: AWS4-HMAC-SHA256 Credential=tid_local/20260101/auto/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00\r\nx-amz-date: 20260101T000000Z\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\n",
+            403,
+        ),
+        (2 << 30, "", 413),
+    ] {
+        let mut s = tokio::net::TcpStream::connect(root.addr).await.unwrap();
+        let head = format!(
+            "PUT /uploads/big HTTP/1.1\r\nhost: {}\r\n{auth}content-length: {length}\r\n\r\n",
+            root.addr
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let mut buf = [0u8; 64];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(5), s.read(&mut buf))
+            .await
+            .expect("answered before the body")
+            .unwrap();
+        let line = String::from_utf8_lossy(&buf[..n]);
+        assert!(line.starts_with(&format!("HTTP/1.1 {status}")), "{length}: {line}");
+    }
+    // A signed large body is still accepted.
+    let body = "x".repeat(3 << 20);
+    let put = root.send("PUT", "/uploads/big", &[], &body).await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let got = root.send("HEAD", "/uploads/big", &[], "").await;
+    assert_eq!(got.header("content-length"), Some("3145728"));
+}

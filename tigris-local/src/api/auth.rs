@@ -10,6 +10,21 @@ impl Api {
     /// Checks the signature (or session token) for `op` and returns the caller.
     /// The signature is verified without holding the data lock.
     pub fn authenticate(&self, req: &Request, op: &Op) -> Result<Principal, ApiError> {
+        self.authenticate_with(req, op, sigv4::Body::Read)
+    }
+
+    /// [`Api::authenticate`] from the request head alone, before a large body is read (see
+    /// [`sigv4::Body::Pending`]); `req.body` is ignored.
+    pub fn authenticate_head(&self, req: &Request, op: &Op) -> Result<Principal, ApiError> {
+        self.authenticate_with(req, op, sigv4::Body::Pending)
+    }
+
+    fn authenticate_with(
+        &self,
+        req: &Request,
+        op: &Op,
+        body: sigv4::Body,
+    ) -> Result<Principal, ApiError> {
         if let (Some(expected), Some(given)) = (
             &self.config.session_token,
             req.header("x-amz-security-token"),
@@ -48,9 +63,12 @@ impl Api {
             body: &req.body,
         };
         let now = Some(clock::now_secs());
-        match &presigned {
-            Some(p) => sigv4::verify_presigned(&parts, p, &secret, now)?,
-            None => sigv4::verify(&parts, &auth, &secret, now)?,
+        match (&presigned, body) {
+            (_, sigv4::Body::Pending) => {
+                sigv4::verify_before_body(&parts, &auth, presigned.as_ref(), &secret, now)?
+            }
+            (Some(p), sigv4::Body::Read) => sigv4::verify_presigned(&parts, p, &secret, now)?,
+            (None, sigv4::Body::Read) => sigv4::verify(&parts, &auth, &secret, now)?,
         }
         Ok(principal)
     }
