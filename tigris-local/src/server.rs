@@ -15,7 +15,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::api::{Api, ApiConfig, ApiError, ErrorFormat, Notification, Reply, Request};
+use crate::api::{Api, ApiConfig, ApiError, ErrorFormat, Notification, Op, Reply, Request};
 use crate::batching::Queues;
 use crate::config::Config;
 use crate::hooks::{mask_json, DropWhen, FaultAction, FaultSpec, Hooks};
@@ -207,7 +207,13 @@ impl Server {
         let (seq, fault) = {
             let mut hooks = self.hooks();
             (
-                self.test_hooks.then(|| hooks.record(&req)),
+                self.test_hooks.then(|| {
+                    let object_data = matches!(
+                        self.api.resolve(&req),
+                        Op::PutObject { .. } | Op::UploadPart { .. }
+                    );
+                    hooks.record(&req, object_data)
+                }),
                 hooks.check(&req),
             )
         };
