@@ -179,6 +179,7 @@ mod tests {
             backoff: Duration::from_millis(10),
             allowed_hosts: vec![],
             own_addr: std::sync::OnceLock::new(),
+            outgoing: Arc::new(tokio::sync::Semaphore::new(crate::webhook::MAX_OUTGOING)),
         });
         let queues = Arc::new(Queues::default());
         let change = |i: u64| Change {

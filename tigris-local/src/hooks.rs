@@ -378,7 +378,10 @@ impl Hooks {
         let seq = self.dropped + self.log.len() + 1;
         let entry = log_entry(seq as u64, req, object_data);
         let size = 512
-            + entry.get("body").and_then(Value::as_str).map_or(0, str::len)
+            + entry
+                .get("body")
+                .and_then(Value::as_str)
+                .map_or(0, str::len)
             + req.query.len()
             + req
                 .headers

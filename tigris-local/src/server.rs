@@ -87,6 +87,7 @@ impl Server {
                 backoff: Duration::from_millis(100),
                 allowed_hosts: config.allow_webhook_host.clone(),
                 own_addr: std::sync::OnceLock::new(),
+                outgoing: Arc::new(tokio::sync::Semaphore::new(crate::webhook::MAX_OUTGOING)),
             }),
             queues: Arc::new(Queues::default()),
             header_timeout: Duration::from_millis(config.header_timeout_ms.max(1)),

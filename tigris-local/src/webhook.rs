@@ -29,7 +29,14 @@ pub struct Policy {
     /// The server's own listening address (set once bound): never a webhook destination, so a
     /// bucket's webhook cannot call this server (its test hooks included).
     pub own_addr: std::sync::OnceLock<SocketAddr>,
+    /// Outgoing webhook connections open at once, over all destinations (each destination's
+    /// queue holds one at a time); further attempts wait for a slot, so a slow or dead receiver
+    /// can never exhaust the server's file descriptors.
+    pub outgoing: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Most outgoing webhook connections open at once.
+pub const MAX_OUTGOING: usize = 32;
 
 /// Longest status line (and headers before it) read from a receiver.
 const MAX_STATUS_LINE: usize = 8 * 1024;
@@ -324,7 +331,10 @@ pub async fn deliver(policy: &Policy, t: &Target, body: &str) -> u32 {
     };
     let mut delay = policy.backoff;
     for n in 1..=policy.max_attempts.max(1) {
-        let outcome = tokio::time::timeout(policy.timeout, attempt(&addrs, t, body)).await;
+        let outcome = match policy.outgoing.acquire().await {
+            Ok(_slot) => tokio::time::timeout(policy.timeout, attempt(&addrs, t, body)).await,
+            Err(_) => return n,
+        };
         match outcome {
             Ok(Ok(status)) if (200..300).contains(&status) => return n,
             Ok(Ok(status)) => crate::log!("webhook {} answered {status} (attempt {n})", t.url),
@@ -375,6 +385,7 @@ mod tests {
             backoff: Duration::from_millis(10),
             allowed_hosts: vec![],
             own_addr: std::sync::OnceLock::new(),
+            outgoing: Arc::new(tokio::sync::Semaphore::new(MAX_OUTGOING)),
         }
     }
 
@@ -490,6 +501,33 @@ mod tests {
         let addrs = resolve(&policy(), &t).await.unwrap();
         let err = attempt(&addrs, &t, &body()).await.unwrap_err();
         assert!(err.contains("no status line within 8192 bytes"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn outgoing_connections_are_capped_over_all_destinations() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let open = Arc::new(AtomicU32::new(0));
+        let counter = open.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((s, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
+                held.push(s); // never answers
+            }
+        });
+        let mut p = policy();
+        p.timeout = Duration::from_secs(3);
+        p.max_attempts = 1;
+        let p = Arc::new(p);
+        for i in 0..(MAX_OUTGOING + 20) {
+            let t = Target::build(&format!("http://{addr}/dest-{i}"), &json!({})).unwrap();
+            let p = p.clone();
+            tokio::spawn(async move { deliver(&p, &t, &body()).await });
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let n = open.load(Ordering::SeqCst);
+        assert_eq!(n as usize, MAX_OUTGOING, "{n} connections open at once");
     }
 
     #[test]
