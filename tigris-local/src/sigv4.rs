@@ -587,23 +587,27 @@ mod tests {
             body: body.as_bytes(),
         };
         let signed: Vec<String> = signed.split(';').map(String::from).collect();
-        let canonical = canonical_request(&req, &signed, &sha256_hex(body.as_bytes()));
+        let auth = signed_over(&req, signed, &sha256_hex(body.as_bytes()));
+        assert_eq!(verify(&req, &auth, SECRET, None), Ok(()));
+        auth.signature
+    }
+
+    /// `req` signed with [`SECRET`] (scope 2026-01-01, `auto`, `s3`) over `signed` only.
+    fn signed_over(req: &RequestParts<'_>, signed: Vec<String>, payload: &str) -> Authorization {
+        let canonical = canonical_request(req, &signed, payload);
         let sts = string_to_sign(
             "20260101T000000Z",
             "20260101/auto/s3/aws4_request",
             &canonical,
         );
-        let sig = sign(SECRET, "20260101", "auto", "s3", &sts);
-        let auth = Authorization {
+        Authorization {
             key_id: "AKIDEXAMPLE".into(),
             date: "20260101".into(),
             region: "auto".into(),
             service: "s3".into(),
             signed_headers: signed,
-            signature: sig.clone(),
-        };
-        assert_eq!(verify(&req, &auth, SECRET, None), Ok(()));
-        sig
+            signature: sign(SECRET, "20260101", "auto", "s3", &sts),
+        }
     }
 
     /// A request signed over `signed` only (with `headers` sent), checked by [`verify`].
@@ -620,20 +624,7 @@ mod tests {
             body: b"",
         };
         let signed: Vec<String> = signed.split(';').map(String::from).collect();
-        let canonical = canonical_request(&req, &signed, &sha256_hex(b""));
-        let sts = string_to_sign(
-            "20260101T000000Z",
-            "20260101/auto/s3/aws4_request",
-            &canonical,
-        );
-        let auth = Authorization {
-            key_id: "AKIDEXAMPLE".into(),
-            date: "20260101".into(),
-            region: "auto".into(),
-            service: "s3".into(),
-            signed_headers: signed,
-            signature: sign(SECRET, "20260101", "auto", "s3", &sts),
-        };
+        let auth = signed_over(&req, signed, &sha256_hex(b""));
         verify(&req, &auth, SECRET, None)
     }
 

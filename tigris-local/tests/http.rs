@@ -511,6 +511,19 @@ async fn bucket(root: &Client, name: &str, snapshots: bool) {
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
+/// A JSON `PATCH` of `path` with `body` that must answer 400 `InvalidArgument`.
+async fn patch_refused(root: &Client, path: &str, body: &str) {
+    let r = root
+        .send("PATCH", path, &[("content-type", "application/json")], body)
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "InvalidArgument"),
+        "{body}: {}",
+        r.body
+    );
+}
+
 #[tokio::test]
 async fn webhook_configs_that_would_inject_headers_or_call_this_server_are_refused() {
     let root = start().await;
@@ -520,13 +533,7 @@ async fn webhook_configs_that_would_inject_headers_or_call_this_server_are_refus
         r#"{"object_notifications":{"web_hook":"http://127.0.0.1:9/h\r\nX-Injected: 1"}}"#,
         r#"{"object_notifications":{"web_hook":"http://127.0.0.1:9/h","auth":{"token":"t\r\nX-Injected: 1"}}}"#,
     ] {
-        let r = root.send("PATCH", "/hooked", &json, cfg).await;
-        assert_eq!(
-            (r.status, r.code().as_str()),
-            (400, "InvalidArgument"),
-            "{cfg}: {}",
-            r.body
-        );
+        patch_refused(&root, "/hooked", cfg).await;
     }
     let info = root
         .send(
@@ -675,13 +682,7 @@ async fn patch_accepts_only_the_documented_settings_and_bounded() {
         r#"{"ForkInfo":{"HasChildren":true}}"#.to_string(),
         junk,
     ] {
-        let r = root.send("PATCH", "/settled", &json, &body).await;
-        assert_eq!(
-            (r.status, r.code().as_str()),
-            (400, "InvalidArgument"),
-            "{}",
-            r.body
-        );
+        patch_refused(&root, "/settled", &body).await;
     }
     let ok = root
         .send(
