@@ -775,3 +775,47 @@ async fn large_bodies_are_refused_before_they_are_read_unless_signed() {
     let got = root.send("HEAD", "/uploads/big", &[], "").await;
     assert_eq!(got.header("content-length"), Some("3145728"));
 }
+
+#[tokio::test]
+async fn deeply_nested_xml_bodies_are_malformed_xml_and_the_server_lives_on() {
+    let root = start().await;
+    bucket(&root, "nested", false).await;
+    let depth = 50_000;
+    let deep = format!("{}{}", "<Delete>".repeat(depth), "</Delete>".repeat(depth));
+    let r = root.send("POST", "/nested?delete", &[], &deep).await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "MalformedXML"),
+        "{}",
+        r.body
+    );
+    let upload = root.send("POST", "/nested/k?uploads", &[], "").await;
+    let id = upload
+        .body
+        .split("<UploadId>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let deep = format!(
+        "{}{}",
+        "<CompleteMultipartUpload>".repeat(depth),
+        "</CompleteMultipartUpload>".repeat(depth)
+    );
+    let r = root
+        .send("POST", &format!("/nested/k?uploadId={id}"), &[], &deep)
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "MalformedXML"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        root.send("HEAD", "/nested/", &[], "").await.status,
+        200,
+        "still serving"
+    );
+}
