@@ -5,18 +5,19 @@
 //   2. the whole fault matrix (every workflow × request × fault, timeouts included);
 //   3. load: 64 simulated agents for 30 s, zero errors and leaks, throughput and peak RSS;
 //   4. a secret scan of every output (this process, each tigris-local's stdout/stderr and log).
-// Options: --calls N, --seed S, --agents N, --seconds S, --only fuzz,faults,load
+// Options: --calls N, --seed S, --agents N, --seconds S, --only fuzz,faults,load,hardening
 import { startServer } from './lib/server.mjs';
 import { runFuzz, normalWorkflow } from './lib/fuzz.mjs';
 import { cells, runCell } from './lib/faults.mjs';
 import { runLoad, formatLoad } from './load.mjs';
+import { runHardening } from './hardening.mjs';
 import { captureOutput, outputReport, serverLeaks, secretCount } from './lib/canary.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const only = arg('only', 'fuzz,faults,load').split(',');
+const only = arg('only', 'fuzz,faults,load,hardening').split(',');
 captureOutput();
 const kit = await import('../pkg/node.mjs');
 const failures = [];
@@ -82,11 +83,18 @@ await phase('load', async (srv) => {
   if (r.leaks.buckets.length || r.leaks.keys.length) failures.push(`load: leaked ${JSON.stringify(r.leaks)}`);
 });
 
+await phase('hardening', async () => {
+  const r = await runHardening(startServer);
+  summary.hardening = r.figures;
+  failures.push(...r.failures.map((f) => `hardening: ${f}`));
+});
+
 const out = outputReport();
 if (out.leaks.length) failures.push(`this process printed secrets: ${JSON.stringify(out.leaks.slice(0, 3))}`);
 console.log(`\n== summary (${((Date.now() - started) / 1000).toFixed(0)} s; ${secretCount()} secrets watched, ${out.scannedChars} output chars scanned)`);
 if (summary.fuzz) console.log(`fuzz: ${summary.fuzz.calls} calls (${summary.fuzz.data} data, ${summary.fuzz.errors} errors), ${summary.fuzz.validConfig} with a valid config, ${summary.fuzz.reachedServer} reached tigris-local, ${(summary.fuzz.ms / 1000).toFixed(0)} s`);
 if (summary.faults) console.log(`faults: ${summary.faults.passed}/${summary.faults.cells} cells passed (${summary.faults.timeoutCells} timeout cells)`);
 if (summary.load) console.log(formatLoad(summary.load));
+if (summary.hardening) console.log(`hardening: ${JSON.stringify(summary.hardening)}`);
 console.log(failures.length ? `\n${failures.length} FAILURE(S):\n${failures.join('\n')}` : '\nall stress checks passed');
 process.exitCode = failures.length ? 1 : 0;

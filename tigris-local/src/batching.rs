@@ -178,6 +178,8 @@ mod tests {
             max_attempts: 1,
             backoff: Duration::from_millis(10),
             allowed_hosts: vec![],
+            own_addr: std::sync::OnceLock::new(),
+            outgoing: Arc::new(tokio::sync::Semaphore::new(crate::webhook::MAX_OUTGOING)),
         });
         let queues = Arc::new(Queues::default());
         let change = |i: u64| Change {

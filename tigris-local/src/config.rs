@@ -52,6 +52,13 @@ pub struct Config {
     /// restarts (default: in memory only).
     #[arg(long, env = "TIGRIS_LOCAL_DATA_DIR")]
     pub data_dir: Option<std::path::PathBuf>,
+    /// Close a connection whose request head is not complete this long after it started (or
+    /// after its previous answer): slow or stalled clients cannot hold connections forever.
+    #[arg(long, env = "TIGRIS_LOCAL_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+    /// Most client connections open at once; further clients wait in the listen backlog.
+    #[arg(long, env = "TIGRIS_LOCAL_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
     /// Exit when stdin reaches end-of-file (so a test harness that dies, even by SIGKILL, never
     /// leaves the server running: spawn it with a stdin pipe).
     #[arg(long, env = "TIGRIS_LOCAL_EXIT_ON_STDIN_EOF")]
@@ -92,6 +99,8 @@ impl Config {
             allow_webhook_host: Vec::new(),
             exit_on_stdin_eof: false,
             data_dir: None,
+            header_timeout_ms: 10_000,
+            max_connections: 1024,
         }
     }
 }

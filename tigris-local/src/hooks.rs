@@ -9,21 +9,34 @@ use crate::api::Request;
 const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
 /// Query parameters (presigned URLs) whose values never appear in the log.
 const SECRET_PARAMS: [&str; 2] = ["X-Amz-Signature", "X-Amz-Security-Token"];
-/// JSON keys whose values are masked in logged bodies (and in the state dump).
-pub const SECRET_FIELDS: [&str; 5] = [
+/// JSON keys whose values are masked in logged bodies (and in the state dump), compared
+/// case-insensitively (`Token`, `TOKEN`, `secretaccesskey` …).
+pub const SECRET_FIELDS: [&str; 9] = [
     "SecretAccessKey",
     "token",
     "basic_pass",
     "secret_key",
     "password",
+    "bearer",
+    "authorization",
+    "session_token",
+    "SessionToken",
 ];
+
+/// Whether a JSON key or form field holds a secret.
+fn is_secret_field(name: &str) -> bool {
+    SECRET_FIELDS.iter().any(|f| f.eq_ignore_ascii_case(name))
+}
 /// JSON keys holding webhook URLs, whose user-info password and query values are masked (a
 /// webhook credential is often carried there).
 const URL_FIELDS: [&str; 3] = ["web_hook", "webhook", "url"];
 /// The log keeps at most this many entries (oldest dropped first) so long runs stay bounded.
 const MAX_LOG_ENTRIES: usize = 20_000;
-/// Logged bodies are cut at this many bytes.
+/// Logged bodies are cut at this many bytes (after masking).
 const MAX_LOGGED_BODY: usize = 64 * 1024;
+/// The log keeps at most about this many bytes of entries (oldest dropped first), so
+/// unauthenticated traffic cannot grow it without bound.
+const MAX_LOG_BYTES: usize = 32 * 1024 * 1024;
 
 /// Replaces the values of secret JSON keys with `******`, recursively. Returns whether anything changed.
 pub fn mask_json(v: &mut Value) -> bool {
@@ -31,7 +44,7 @@ pub fn mask_json(v: &mut Value) -> bool {
     match v {
         Value::Object(map) => {
             for (k, val) in map.iter_mut() {
-                if SECRET_FIELDS.contains(&k.as_str()) && !val.is_null() {
+                if is_secret_field(k) && !val.is_null() {
                     *val = json!("******");
                     changed = true;
                 } else if let (true, Value::String(url)) = (URL_FIELDS.contains(&k.as_str()), &*val)
@@ -89,14 +102,31 @@ pub fn mask_url(url: &str) -> Option<String> {
     (masked != url).then_some(masked)
 }
 
-fn mask_body(body: &[u8]) -> String {
+/// A logged body: object data as its length and SHA-256 only, anything else with its secrets
+/// masked, then cut at [`MAX_LOGGED_BODY`].
+fn mask_body(body: &[u8], object_data: bool) -> String {
+    if object_data && !body.is_empty() {
+        return format!(
+            "<{} bytes, sha256 {}>",
+            body.len(),
+            crate::sigv4::sha256_hex(body)
+        );
+    }
     let Ok(text) = std::str::from_utf8(body) else {
         return format!("<{} bytes of binary data>", body.len());
     };
+    cut(mask_text(text, body))
+}
+
+/// `text` with secret values masked: JSON, form bodies (with a JSON `Req=`), and otherwise
+/// (malformed JSON) every `"<secret field>": "…"` pair found in the text.
+fn mask_text(text: &str, body: &[u8]) -> String {
     if let Ok(mut v) = serde_json::from_str::<Value>(text) {
-        if mask_json(&mut v) {
-            return v.to_string();
-        }
+        return if mask_json(&mut v) {
+            v.to_string()
+        } else {
+            text.to_string()
+        };
     }
     // Form bodies (IAM) may carry a JSON `Req=`; mask inside it too.
     if text.contains('=') && !text.contains(' ') {
@@ -105,7 +135,7 @@ fn mask_body(body: &[u8]) -> String {
         let masked: Vec<(String, String)> = pairs
             .into_iter()
             .map(|(k, v)| {
-                if SECRET_FIELDS.contains(&k.as_str()) {
+                if is_secret_field(&k) {
                     changed = true;
                     return (k, "******".to_string());
                 }
@@ -118,7 +148,7 @@ fn mask_body(body: &[u8]) -> String {
                             (k, v)
                         }
                     }
-                    Err(_) => (k, v),
+                    Err(_) => (k, mask_loose(&v)),
                 }
             })
             .collect();
@@ -128,18 +158,71 @@ fn mask_body(body: &[u8]) -> String {
                 .finish();
         }
     }
-    if text.len() > MAX_LOGGED_BODY {
-        let mut cut = MAX_LOGGED_BODY;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
+    mask_loose(text)
+}
+
+/// Masks the string value after every `"<secret field>"` key in text that is not valid JSON.
+fn mask_loose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(q) = rest.find('"') {
+        let (before, from_quote) = rest.split_at(q);
+        out.push_str(before);
+        let after_quote = from_quote.get(1..).unwrap_or("");
+        let Some(end) = after_quote.find('"') else {
+            out.push_str(from_quote);
+            return out;
+        };
+        let key = after_quote.get(..end).unwrap_or("");
+        let tail = after_quote.get(end + 1..).unwrap_or("");
+        out.push('"');
+        out.push_str(key);
+        out.push('"');
+        rest = tail;
+        if !is_secret_field(key) {
+            continue;
         }
-        return format!(
-            "{}…<{} bytes in total>",
-            text.get(..cut).unwrap_or(""),
-            text.len()
-        );
+        let value = tail.trim_start();
+        let Some(value) = value.strip_prefix(':').map(str::trim_start) else {
+            continue;
+        };
+        let Some(inner) = value.strip_prefix('"') else {
+            continue;
+        };
+        // The value runs to the next unescaped quote (or the end of a cut document).
+        let mut len = inner.len();
+        let mut escaped = false;
+        for (i, c) in inner.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    len = i;
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        out.push_str(":\"******\"");
+        rest = inner.get(len + 1..).unwrap_or("");
     }
-    text.to_string()
+    out.push_str(rest);
+    out
+}
+
+/// `text` cut at [`MAX_LOGGED_BODY`] bytes (on a character boundary), with the total length.
+fn cut(text: String) -> String {
+    if text.len() <= MAX_LOGGED_BODY {
+        return text;
+    }
+    let mut at = MAX_LOGGED_BODY;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    format!(
+        "{}…<{} bytes in total>",
+        text.get(..at).unwrap_or(""),
+        text.len()
+    )
 }
 
 /// The raw query with presigned-URL credentials replaced by `******`.
@@ -156,8 +239,9 @@ fn mask_query(query: &str) -> String {
         .join("&")
 }
 
-/// One logged request.
-pub fn log_entry(seq: u64, req: &Request) -> Value {
+/// One logged request; `object_data` when its body is an object's content (logged as length
+/// and hash only).
+pub fn log_entry(seq: u64, req: &Request, object_data: bool) -> Value {
     let mut headers = serde_json::Map::new();
     for (n, v) in &req.headers {
         let v = if SECRET_HEADERS.contains(&n.as_str()) {
@@ -182,7 +266,7 @@ pub fn log_entry(seq: u64, req: &Request) -> Value {
         "path": req.path,
         "query": mask_query(&req.query),
         "headers": headers,
-        "body": mask_body(&req.body),
+        "body": mask_body(&req.body, object_data),
         "status": null,
         "fault": null,
     })
@@ -279,6 +363,9 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Hooks {
     log: std::collections::VecDeque<Value>,
+    /// Approximate size of each entry in `log` (its body and query), and their sum.
+    sizes: std::collections::VecDeque<usize>,
+    bytes: usize,
     /// Entries dropped from the front of `log`.
     dropped: usize,
     faults: Vec<Fault>,
@@ -287,13 +374,29 @@ pub struct Hooks {
 
 impl Hooks {
     /// Appends a request; returns its sequence number (1-based, never reused until a reset).
-    pub fn record(&mut self, req: &Request) -> usize {
-        if self.log.len() == MAX_LOG_ENTRIES {
+    pub fn record(&mut self, req: &Request, object_data: bool) -> usize {
+        let seq = self.dropped + self.log.len() + 1;
+        let entry = log_entry(seq as u64, req, object_data);
+        let size = 512
+            + entry
+                .get("body")
+                .and_then(Value::as_str)
+                .map_or(0, str::len)
+            + req.query.len()
+            + req
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len())
+                .sum::<usize>();
+        self.log.push_back(entry);
+        self.sizes.push_back(size);
+        self.bytes += size;
+        while self.log.len() > MAX_LOG_ENTRIES || (self.bytes > MAX_LOG_BYTES && self.log.len() > 1)
+        {
             self.log.pop_front();
+            self.bytes -= self.sizes.pop_front().unwrap_or(0);
             self.dropped += 1;
         }
-        let seq = self.dropped + self.log.len() + 1;
-        self.log.push_back(log_entry(seq as u64, req));
         seq
     }
 
@@ -357,6 +460,8 @@ impl Hooks {
     /// Forgets the log and all faults.
     pub fn clear(&mut self) {
         self.log.clear();
+        self.sizes.clear();
+        self.bytes = 0;
         self.dropped = 0;
         self.faults.clear();
     }
@@ -427,7 +532,7 @@ mod tests {
     #[test]
     fn secrets_are_masked_in_order() {
         let body = r#"{"object_notifications":{"enabled":true,"web_hook":"http://x","filter":"","auth":{"token":"tok"}}}"#;
-        let e = log_entry(1, &req("PATCH", "/b", body));
+        let e = log_entry(1, &req("PATCH", "/b", body), false);
         assert_eq!(
             e["body"],
             r#"{"object_notifications":{"enabled":true,"web_hook":"http://x","filter":"","auth":{"token":"******"}}}"#
@@ -438,7 +543,59 @@ mod tests {
             "a=1&X-Amz-Signature=******&x-amz-security-token=******"
         );
         assert_eq!(e["headers"]["x-a"], "1");
-        let plain = log_entry(2, &req("PATCH", "/b", r#"{"object_notifications":{}}"#));
+        let plain = log_entry(
+            2,
+            &req("PATCH", "/b", r#"{"object_notifications":{}}"#),
+            false,
+        );
         assert_eq!(plain["body"], r#"{"object_notifications":{}}"#);
+    }
+
+    #[test]
+    fn secrets_in_malformed_json_and_other_spellings_are_masked_and_bodies_cut_after() {
+        for (body, secret) in [
+            (r#"{"auth":{"token":"tok-1"}"#, "tok-1"),
+            (r#"{"auth":{"Token" : "tok-2", "x": 1}} trailing"#, "tok-2"),
+            (r#"{"Authorization":"bearer tok-3"}"#, "tok-3"),
+            (r#"{"BEARER":"tok-4"}"#, "tok-4"),
+        ] {
+            let e = log_entry(1, &req("PATCH", "/b", body), false);
+            let logged = e["body"].as_str().unwrap();
+            assert!(!logged.contains(secret), "{body} → {logged}");
+            assert!(logged.contains("******"), "{logged}");
+        }
+        // A huge JSON body holding a secret is masked and then cut.
+        let big = format!(r#"{{"token":"tok-5","pad":"{}"}}"#, "x".repeat(1 << 20));
+        let e = log_entry(1, &req("PATCH", "/b", &big), false);
+        let logged = e["body"].as_str().unwrap();
+        assert!(logged.len() < MAX_LOGGED_BODY + 100, "{}", logged.len());
+        assert!(!logged.contains("tok-5"));
+        // Object data is logged as its length and hash.
+        let e = log_entry(1, &req("PUT", "/b/k", r#"{"token":"tok-6"}"#), true);
+        assert_eq!(
+            e["body"],
+            format!(
+                "<17 bytes, sha256 {}>",
+                crate::sigv4::sha256_hex(br#"{"token":"tok-6"}"#)
+            )
+        );
+    }
+
+    #[test]
+    fn the_log_is_bounded_by_bytes() {
+        let mut h = Hooks::default();
+        let body = "y".repeat(MAX_LOGGED_BODY);
+        for _ in 0..2_000 {
+            h.record(&req("PUT", "/b", &body), false);
+        }
+        assert!(h.bytes <= MAX_LOG_BYTES, "{}", h.bytes);
+        let logged: usize = h.log.iter().map(|e| e.to_string().len()).sum();
+        assert!(logged < MAX_LOG_BYTES + (1 << 20), "{logged}");
+        assert!(h.log.len() < 2_000 && h.log.len() > 100, "{}", h.log.len());
+        assert_eq!(
+            h.record(&req("GET", "/b", ""), false),
+            2_001,
+            "sequence numbers go on"
+        );
     }
 }

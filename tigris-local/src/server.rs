@@ -15,7 +15,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::api::{Api, ApiConfig, ApiError, ErrorFormat, Notification, Reply, Request};
+use crate::api::{Api, ApiConfig, ApiError, ErrorFormat, Notification, Op, Reply, Request};
 use crate::batching::Queues;
 use crate::config::Config;
 use crate::hooks::{mask_json, DropWhen, FaultAction, FaultSpec, Hooks};
@@ -24,8 +24,12 @@ use crate::webhook::Policy;
 
 /// Largest accepted request body.
 const MAX_BODY: usize = 1 << 30;
-/// Bodies above this size are handled on the blocking pool.
+/// Bodies above this size are handled on the blocking pool, and their signature is checked
+/// (against the declared payload hash) before they are read.
 const BLOCKING_BODY: usize = 1 << 20;
+/// Request body memory, in MiB, that large requests may hold at once across all connections; a
+/// large body waits for its share before it is read.
+const BODY_MEMORY_MIB: u32 = 256;
 /// Largest accepted request head (start line + headers); larger heads get `431`.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// Request headers a browser client may send (CORS preflight).
@@ -41,6 +45,9 @@ pub struct Server {
     day_ns: u64,
     policy: Arc<Policy>,
     queues: Arc<Queues>,
+    header_timeout: Duration,
+    connections: Arc<tokio::sync::Semaphore>,
+    body_memory: Arc<tokio::sync::Semaphore>,
 }
 
 /// Marker error: close the connection without answering.
@@ -79,8 +86,13 @@ impl Server {
                 max_attempts: config.webhook_max_attempts.max(1),
                 backoff: Duration::from_millis(100),
                 allowed_hosts: config.allow_webhook_host.clone(),
+                own_addr: std::sync::OnceLock::new(),
+                outgoing: Arc::new(tokio::sync::Semaphore::new(crate::webhook::MAX_OUTGOING)),
             }),
             queues: Arc::new(Queues::default()),
+            header_timeout: Duration::from_millis(config.header_timeout_ms.max(1)),
+            connections: Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1))),
+            body_memory: Arc::new(tokio::sync::Semaphore::new(BODY_MEMORY_MIB as usize)),
         })
     }
 
@@ -170,7 +182,22 @@ impl Server {
             .get("origin")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let respond = |r: Reply| Ok(to_response(r, origin.as_deref()));
+        if req.uri().path().starts_with("/_local/") {
+            let reply = match hooks_caller_allowed(req.headers()) {
+                Ok(()) => match read_request(req).await {
+                    Ok(req) => self.local(&req),
+                    Err(reply) => reply,
+                },
+                Err(why) => ApiError::new(403, "AccessDenied", why)
+                    .reply(ErrorFormat::Json, req.uri().path()),
+            };
+            return Ok(to_response(reply, None));
+        }
+        let respond = |r: Reply| Ok(to_response(r, Some(origin.as_deref())));
+        let _memory = match self.admit_body(&req).await {
+            Ok(permit) => permit,
+            Err(reply) => return respond(reply),
+        };
         let req = match read_request(req).await {
             Ok(r) => r,
             Err(reply) => return respond(reply),
@@ -178,13 +205,16 @@ impl Server {
         if req.method == "OPTIONS" {
             return respond(preflight(&req));
         }
-        if req.path.starts_with("/_local/") {
-            return respond(self.local(&req));
-        }
         let (seq, fault) = {
             let mut hooks = self.hooks();
             (
-                self.test_hooks.then(|| hooks.record(&req)),
+                self.test_hooks.then(|| {
+                    let object_data = matches!(
+                        self.api.resolve(&req),
+                        Op::PutObject { .. } | Op::UploadPart { .. }
+                    );
+                    hooks.record(&req, object_data)
+                }),
                 hooks.check(&req),
             )
         };
@@ -225,6 +255,37 @@ impl Server {
         respond(reply)
     }
 
+    /// Before a large (or unsized) body is read: refuses it when too large or when the head's
+    /// signature is wrong, then waits for its share of the body memory (released when dropped).
+    async fn admit_body(
+        &self,
+        req: &hyper::Request<Incoming>,
+    ) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Reply> {
+        let declared = req
+            .headers()
+            .get(hyper::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let streamed =
+            declared.is_none() && req.headers().contains_key(hyper::header::TRANSFER_ENCODING);
+        if !streamed && declared.is_none_or(|n| n <= BLOCKING_BODY as u64) {
+            return Ok(None);
+        }
+        let head = head_of(req, Bytes::new());
+        if declared.is_some_and(|n| n > MAX_BODY as u64) {
+            return Err(too_large().reply(ErrorFormat::Xml, &head.path));
+        }
+        let op = self.api.resolve(&head);
+        if let Err(e) = self.api.authenticate_head(&head, &op) {
+            return Err(e.reply(op.error_format(), &head.path));
+        }
+        let mib = declared.map_or(u64::from(BODY_MEMORY_MIB), |n| {
+            n.div_ceil(1 << 20).min(u64::from(BODY_MEMORY_MIB))
+        });
+        let mib = u32::try_from(mib).unwrap_or(BODY_MEMORY_MIB);
+        Ok(self.body_memory.clone().acquire_many_owned(mib).await.ok())
+    }
+
     /// Runs the API on `req` — on the blocking pool when the body is large (hashing it takes a
     /// while) — and turns a panicking handler into a 500 instead of losing the server.
     async fn run_api(self: &Arc<Self>, req: Request) -> (Reply, Vec<Notification>) {
@@ -255,6 +316,35 @@ impl Server {
     }
 }
 
+/// `413 EntityTooLarge` for a body over [`MAX_BODY`].
+fn too_large() -> ApiError {
+    ApiError::new(
+        413,
+        "EntityTooLarge",
+        format!("Your proposed upload exceeds the maximum allowed size ({MAX_BODY} bytes)."),
+    )
+}
+
+/// The API request for a hyper request's head, with `body`.
+fn head_of<B>(req: &hyper::Request<B>, body: Bytes) -> Request {
+    Request {
+        method: req.method().as_str().to_string(),
+        path: req.uri().path().to_string(),
+        query: req.uri().query().unwrap_or("").to_string(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    }
+}
+
 /// Reads the whole request; an unreadable or oversized body becomes the error reply.
 async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
     let (parts, body) = req.into_parts();
@@ -262,13 +352,7 @@ async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
         Ok(b) => b.to_bytes(),
         Err(e) => {
             let err = if e.is::<http_body_util::LengthLimitError>() {
-                ApiError::new(
-                    413,
-                    "EntityTooLarge",
-                    format!(
-                        "Your proposed upload exceeds the maximum allowed size ({MAX_BODY} bytes)."
-                    ),
-                )
+                too_large()
             } else {
                 ApiError::new(
                     400,
@@ -279,22 +363,7 @@ async fn read_request(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
             return Err(err.reply(ErrorFormat::Xml, parts.uri.path()));
         }
     };
-    Ok(Request {
-        method: parts.method.as_str().to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().unwrap_or("").to_string(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body,
-    })
+    Ok(head_of(&hyper::Request::from_parts(parts, ()), body))
 }
 
 /// The reply of a `{"status", "body"}` fault; the content type follows the body's first character.
@@ -331,19 +400,48 @@ fn preflight(req: &Request) -> Reply {
     }
 }
 
-fn to_response(r: Reply, origin: Option<&str>) -> hyper::Response<Full<Bytes>> {
+/// Whether a `/_local/` request may be served: only from this machine's own pages or tools —
+/// a loopback `Host` (no DNS rebinding) and, when a browser says where it comes from, the same
+/// origin (no other site's page can read the log or reset the data).
+fn hooks_caller_allowed(headers: &hyper::HeaderMap) -> Result<(), &'static str> {
+    let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+    let host = get("host").unwrap_or("");
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        return Err("Test hooks answer only requests addressed to a loopback host");
+    }
+    let same_origin = get("origin").is_none_or(|o| o == format!("http://{host}"))
+        && get("sec-fetch-site").is_none_or(|s| s == "same-origin" || s == "none");
+    if !same_origin {
+        return Err("Test hooks answer only same-origin requests");
+    }
+    Ok(())
+}
+
+/// The hyper response; `cors` is the request's `Origin` for routes that answer CORS (`None`:
+/// no CORS headers, as for the test hooks).
+fn to_response(r: Reply, cors: Option<Option<&str>>) -> hyper::Response<Full<Bytes>> {
     let mut builder = hyper::Response::builder().status(r.status);
     for (n, v) in &r.headers {
         builder = builder.header(n.as_str(), v.as_str());
     }
-    builder = builder
-        .header("Access-Control-Allow-Origin", origin.unwrap_or("*"))
-        .header(
-            "Access-Control-Expose-Headers",
-            "X-Tigris-Snapshot-Version, ETag",
-        )
-        .header("Vary", "Origin")
-        .header("x-amz-request-id", "tigris-local");
+    if let Some(origin) = cors {
+        builder = builder
+            .header("Access-Control-Allow-Origin", origin.unwrap_or("*"))
+            .header(
+                "Access-Control-Expose-Headers",
+                "X-Tigris-Snapshot-Version, ETag",
+            )
+            .header("Vary", "Origin");
+    }
+    builder = builder.header("x-amz-request-id", "tigris-local");
     builder.body(Full::new(r.body)).unwrap_or_else(|e| {
         let mut fallback = hyper::Response::new(Full::new(Bytes::from(format!(
             "cannot build response: {e}"
@@ -368,6 +466,9 @@ pub async fn spawn(config: Config) -> std::io::Result<(SocketAddr, Arc<Server>)>
 }
 
 async fn run(server: Arc<Server>, listener: TcpListener) {
+    if let Ok(own) = listener.local_addr() {
+        let _ = server.policy.own_addr.set(own);
+    }
     let ttl = server.clone();
     tokio::spawn(async move {
         let every = Duration::from_nanos((ttl.day_ns / 100).clamp(100_000_000, 60_000_000_000));
@@ -378,6 +479,10 @@ async fn run(server: Arc<Server>, listener: TcpListener) {
         }
     });
     loop {
+        // A permit per open connection; without one, wait (clients queue in the listen backlog).
+        let Ok(permit) = server.connections.clone().acquire_owned().await else {
+            return;
+        };
         let (stream, _) = match listener.accept().await {
             Ok(s) => s,
             Err(e) => {
@@ -388,9 +493,13 @@ async fn run(server: Arc<Server>, listener: TcpListener) {
         };
         let _ = stream.set_nodelay(true);
         let server = server.clone();
+        let header_timeout = server.header_timeout;
         tokio::spawn(async move {
+            let _permit = permit;
             let service = service_fn(move |req| server.clone().handle(req));
             if let Err(e) = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
                 .max_header_size(MAX_HEADER_BYTES)
                 .serve_connection(TokioIo::new(stream), service)
                 .await

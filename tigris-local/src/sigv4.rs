@@ -43,6 +43,12 @@ pub enum SigError {
     Mismatch,
     /// A presigned URL past `X-Amz-Date + X-Amz-Expires`.
     Expired,
+    /// A header that changes what the request does (`x-amz-*`, `x-tigris-*`, `tigris-*`) is
+    /// present but not signed.
+    Unsigned(String),
+    /// A large body whose `x-amz-content-sha256` is not declared (it cannot be checked before
+    /// the body is read).
+    PayloadHashMissing,
 }
 
 impl SigError {
@@ -58,6 +64,8 @@ impl SigError {
             SigError::QueryMalformed(_) => "AuthorizationQueryParametersError",
             SigError::Mismatch => "SignatureDoesNotMatch",
             SigError::Expired => "AccessDenied",
+            SigError::Unsigned(_) => "AccessDenied",
+            SigError::PayloadHashMissing => "InvalidRequest",
         }
     }
 
@@ -73,13 +81,18 @@ impl SigError {
             SigError::Expired => "Request has expired".into(),
             SigError::Streaming(v) => format!("Streaming (aws-chunked) payloads are not implemented by tigris-local ({v}); send the whole body with its SHA-256 or UNSIGNED-PAYLOAD"),
             SigError::QueryMalformed(m) => format!("Query-string authentication requires {m}"),
+            SigError::PayloadHashMissing => "Missing required header for this request: x-amz-content-sha256".into(),
+            SigError::Unsigned(h) => format!("There were headers present in the request which were not signed: {h}"),
         }
     }
 
     /// The HTTP status that goes with the code.
     pub fn status(&self) -> u16 {
         match self {
-            SigError::Malformed(_) | SigError::PayloadMismatch | SigError::QueryMalformed(_) => 400,
+            SigError::Malformed(_)
+            | SigError::PayloadMismatch
+            | SigError::QueryMalformed(_)
+            | SigError::PayloadHashMissing => 400,
             SigError::Streaming(_) => 501,
             _ => 403,
         }
@@ -287,8 +300,8 @@ pub fn sign(secret: &str, date: &str, region: &str, service: &str, sts: &str) ->
     hex::encode(hmac(&k, sts.as_bytes()))
 }
 
-/// Constant-time comparison of two strings.
-fn ct_eq(a: &str, b: &str) -> bool {
+/// Constant-time comparison of two strings (of equal length; the length itself is not secret).
+pub fn ct_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -305,6 +318,42 @@ pub fn verify(
     secret: &str,
     now_secs: Option<i64>,
 ) -> Result<(), SigError> {
+    verify_header_auth(req, auth, secret, now_secs, Body::Read)
+}
+
+/// Whether the body is at hand when the signature is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// `req.body` is the whole body: a declared hash must equal its hash.
+    Read,
+    /// Not read yet: the signature is checked against the declared payload hash as is, so a
+    /// large upload with a wrong signature is refused before it costs memory (the body's hash is
+    /// checked once it has arrived). A body whose hash is not declared is refused.
+    Pending,
+}
+
+/// [`verify`] or [`verify_presigned`] (whichever `presigned` says) before the body is read: see
+/// [`Body::Pending`].
+pub fn verify_before_body(
+    req: &RequestParts<'_>,
+    auth: &Authorization,
+    presigned: Option<&Presigned>,
+    secret: &str,
+    now_secs: Option<i64>,
+) -> Result<(), SigError> {
+    match presigned {
+        Some(p) => verify_query_auth(req, p, secret, now_secs, Body::Pending),
+        None => verify_header_auth(req, auth, secret, now_secs, Body::Pending),
+    }
+}
+
+fn verify_header_auth(
+    req: &RequestParts<'_>,
+    auth: &Authorization,
+    secret: &str,
+    now_secs: Option<i64>,
+    body: Body,
+) -> Result<(), SigError> {
     refuse_streaming(req, req.values("x-amz-content-sha256").next())?;
     let amz_date = req
         .values("x-amz-date")
@@ -313,12 +362,18 @@ pub fn verify(
         .trim()
         .to_string();
     let t = clock::parse_amz_date(&amz_date).ok_or(SigError::BadDate)?;
+    if !auth.signed_headers.iter().any(|h| h == "x-amz-date") {
+        return Err(SigError::Malformed(
+            "x-amz-date must be a signed header".into(),
+        ));
+    }
     if now_secs.is_some_and(|now| (now - t).abs() > MAX_SKEW_SECS) {
         return Err(SigError::Skewed);
     }
-    let payload_hash = match req.values("x-amz-content-sha256").next() {
-        Some(declared) => payload_hash(req, declared)?,
-        None => sha256_hex(req.body),
+    let payload_hash = match (req.values("x-amz-content-sha256").next(), body) {
+        (Some(declared), _) => payload_hash(req, declared, body)?,
+        (None, Body::Read) => sha256_hex(req.body),
+        (None, Body::Pending) => return Err(SigError::PayloadHashMissing),
     };
     check(req, req.query, auth, secret, &amz_date, &payload_hash)
 }
@@ -380,6 +435,16 @@ pub fn verify_presigned(
     secret: &str,
     now_secs: Option<i64>,
 ) -> Result<(), SigError> {
+    verify_query_auth(req, p, secret, now_secs, Body::Read)
+}
+
+fn verify_query_auth(
+    req: &RequestParts<'_>,
+    p: &Presigned,
+    secret: &str,
+    now_secs: Option<i64>,
+    body: Body,
+) -> Result<(), SigError> {
     let t = clock::parse_amz_date(&p.amz_date).ok_or(SigError::BadDate)?;
     if let Some(now) = now_secs {
         if now > t + p.expires {
@@ -409,7 +474,7 @@ pub fn verify_presigned(
         });
     refuse_streaming(req, declared.as_deref())?;
     let payload_hash = match declared {
-        Some(d) => payload_hash(req, &d)?,
+        Some(d) => payload_hash(req, &d, body)?,
         None => UNSIGNED_PAYLOAD.to_string(),
     };
     check(req, &query, &p.auth, secret, &p.amz_date, &payload_hash)
@@ -435,12 +500,24 @@ fn refuse_streaming(req: &RequestParts<'_>, declared: Option<&str>) -> Result<()
 
 /// The payload hash to sign for a declared value: `UNSIGNED-PAYLOAD` as is, else a hash that
 /// must equal the body's.
-fn payload_hash(req: &RequestParts<'_>, declared: &str) -> Result<String, SigError> {
+fn payload_hash(req: &RequestParts<'_>, declared: &str, body: Body) -> Result<String, SigError> {
     match declared.trim() {
         UNSIGNED_PAYLOAD => Ok(UNSIGNED_PAYLOAD.into()),
+        h if body == Body::Pending => Ok(h.to_string()),
         h if h == sha256_hex(req.body) => Ok(h.to_string()),
         _ => Err(SigError::PayloadMismatch),
     }
+}
+
+/// Whether a header present on the request must be in `SignedHeaders`: as S3 requires of
+/// `x-amz-*`, and of Tigris's `x-tigris-*` / `tigris-*`, since each changes what a request does.
+/// `x-amz-content-sha256` is covered either way: its value is the canonical request's last line.
+fn must_be_signed(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n != "x-amz-content-sha256"
+        && ["x-amz-", "x-tigris-", "tigris-"]
+            .iter()
+            .any(|p| n.starts_with(p))
 }
 
 /// The checks shared by header and query auth, then the signature comparison.
@@ -457,8 +534,16 @@ fn check(
             "the credential date does not match x-amz-date".into(),
         ));
     }
-    if !auth.signed_headers.iter().any(|h| h == "host") {
+    let signed = |name: &str| auth.signed_headers.iter().any(|h| h == name);
+    if !signed("host") {
         return Err(SigError::Malformed("host must be a signed header".into()));
+    }
+    if let Some((name, _)) = req
+        .headers
+        .iter()
+        .find(|(n, _)| must_be_signed(n) && !signed(&n.to_ascii_lowercase()))
+    {
+        return Err(SigError::Unsigned(name.to_ascii_lowercase()));
     }
     let parts = RequestParts { query, ..*req };
     let canonical = canonical_request(&parts, &auth.signed_headers, payload_hash);
@@ -502,23 +587,72 @@ mod tests {
             body: body.as_bytes(),
         };
         let signed: Vec<String> = signed.split(';').map(String::from).collect();
-        let canonical = canonical_request(&req, &signed, &sha256_hex(body.as_bytes()));
+        let auth = signed_over(&req, signed, &sha256_hex(body.as_bytes()));
+        assert_eq!(verify(&req, &auth, SECRET, None), Ok(()));
+        auth.signature
+    }
+
+    /// `req` signed with [`SECRET`] (scope 2026-01-01, `auto`, `s3`) over `signed` only.
+    fn signed_over(req: &RequestParts<'_>, signed: Vec<String>, payload: &str) -> Authorization {
+        let canonical = canonical_request(req, &signed, payload);
         let sts = string_to_sign(
             "20260101T000000Z",
             "20260101/auto/s3/aws4_request",
             &canonical,
         );
-        let sig = sign(SECRET, "20260101", "auto", "s3", &sts);
-        let auth = Authorization {
+        Authorization {
             key_id: "AKIDEXAMPLE".into(),
             date: "20260101".into(),
             region: "auto".into(),
             service: "s3".into(),
             signed_headers: signed,
-            signature: sig.clone(),
+            signature: sign(SECRET, "20260101", "auto", "s3", &sts),
+        }
+    }
+
+    /// A request signed over `signed` only (with `headers` sent), checked by [`verify`].
+    fn verify_signed_over(headers: &[(&str, &str)], signed: &str) -> Result<(), SigError> {
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let req = RequestParts {
+            method: "GET",
+            path: "/b",
+            query: "",
+            headers: &headers,
+            body: b"",
         };
-        assert_eq!(verify(&req, &auth, SECRET, None), Ok(()));
-        sig
+        let signed: Vec<String> = signed.split(';').map(String::from).collect();
+        let auth = signed_over(&req, signed, &sha256_hex(b""));
+        verify(&req, &auth, SECRET, None)
+    }
+
+    #[test]
+    fn host_x_amz_date_and_every_tigris_or_amz_header_must_be_signed() {
+        let date = ("x-amz-date", "20260101T000000Z");
+        let host = ("host", "h");
+        assert_eq!(verify_signed_over(&[host, date], "host;x-amz-date"), Ok(()));
+        assert!(matches!(
+            verify_signed_over(&[host, date], "host"),
+            Err(SigError::Malformed(m)) if m.contains("x-amz-date")
+        ));
+        assert!(matches!(
+            verify_signed_over(&[host, date], "x-amz-date"),
+            Err(SigError::Malformed(m)) if m.contains("host")
+        ));
+        for extra in ["x-amz-acl", "X-Tigris-Rebase", "tigris-force-delete"] {
+            assert_eq!(
+                verify_signed_over(&[host, date, (extra, "true")], "host;x-amz-date"),
+                Err(SigError::Unsigned(extra.to_ascii_lowercase())),
+                "{extra}"
+            );
+        }
+        // Other unsigned headers (user-agent, accept, …) are allowed, as in S3.
+        assert_eq!(
+            verify_signed_over(&[host, date, ("user-agent", "x")], "host;x-amz-date"),
+            Ok(())
+        );
     }
 
     #[test]

@@ -26,6 +26,58 @@ pub struct Policy {
     pub backoff: Duration,
     /// Host names or addresses allowed besides loopback.
     pub allowed_hosts: Vec<String>,
+    /// The server's own listening address (set once bound): never a webhook destination, so a
+    /// bucket's webhook cannot call this server (its test hooks included).
+    pub own_addr: std::sync::OnceLock<SocketAddr>,
+    /// Outgoing webhook connections open at once, over all destinations (each destination's
+    /// queue holds one at a time); further attempts wait for a slot, so a slow or dead receiver
+    /// can never exhaust the server's file descriptors.
+    pub outgoing: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// Most outgoing webhook connections open at once.
+pub const MAX_OUTGOING: usize = 32;
+
+/// Longest status line (and headers before it) read from a receiver.
+const MAX_STATUS_LINE: usize = 8 * 1024;
+
+/// Whether `s` can be written into a request line or header value as is: visible ASCII only
+/// (and spaces where `spaces`), so no CR, LF or other control character.
+fn header_safe(s: &str, spaces: bool) -> bool {
+    s.bytes()
+        .all(|b| (0x21..=0x7e).contains(&b) || (spaces && b == b' '))
+}
+
+/// Refuses a webhook URL that could not go into the request line as is.
+fn check_url(url: &str) -> Result<(), String> {
+    if header_safe(url, false) {
+        Ok(())
+    } else {
+        Err("object_notifications.web_hook must be made of visible ASCII characters (no spaces, CR, LF or other control characters)".into())
+    }
+}
+
+/// Refuses webhook credentials that could not go into an `Authorization` header as is.
+fn check_auth(auth: Option<&Value>) -> Result<(), String> {
+    let Some(auth) = auth.and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for (name, v) in auth {
+        let ok = v.as_str().is_none_or(|s| header_safe(s, name != "token"));
+        if !ok {
+            return Err(format!("object_notifications.auth.{name} must be made of visible ASCII characters (no CR, LF or other control characters)"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks an `object_notifications` config before it is stored: its URL and credentials must be
+/// safe to write into a request (checked again before every delivery).
+pub fn check_config(v: &Value) -> Result<(), String> {
+    if let Some(url) = v.get("web_hook").and_then(Value::as_str) {
+        check_url(url)?;
+    }
+    check_auth(v.get("auth"))
 }
 
 /// A resolved notification target of one bucket.
@@ -102,6 +154,8 @@ impl Target {
     }
 
     fn build(url: &str, v: &Value) -> Result<Target, String> {
+        check_url(url)?;
+        check_auth(v.get("auth"))?;
         let (host, port, path) = split_url(url)?;
         let auth = v.get("auth");
         let s = |k: &str| {
@@ -192,6 +246,18 @@ async fn resolve(policy: &Policy, t: &Target) -> Result<Vec<SocketAddr>, String>
         .await
         .map_err(|e| format!("cannot resolve {}: {e}", t.host))?
         .collect();
+    if let Some(own) = policy.own_addr.get() {
+        let is_self = |a: &SocketAddr| {
+            a.port() == own.port()
+                && (a.ip() == own.ip() || a.ip().is_loopback() || own.ip().is_unspecified())
+        };
+        if addrs.iter().any(is_self) {
+            return Err(format!(
+                "refused webhook delivery to {}: that is this server's own address",
+                t.url
+            ));
+        }
+    }
     if !allowed && addrs.iter().any(|a| !a.ip().is_loopback()) {
         return Err(format!(
             "refused webhook delivery to {}: it resolves outside loopback",
@@ -222,9 +288,11 @@ async fn attempt(addrs: &[SocketAddr], t: &Target, body: &str) -> Result<u16, St
         .write_all(req.as_bytes())
         .await
         .map_err(|e| format!("write: {e}"))?;
+    // Read up to the end of the status line, at most MAX_STATUS_LINE bytes, scanning each byte
+    // once (a receiver streaming bytes without a line end costs a bounded buffer, no CPU loop).
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
-    while !buf.windows(2).any(|w| w == b"\r\n") {
+    let line_end = loop {
         let n = stream
             .read(&mut chunk)
             .await
@@ -232,9 +300,19 @@ async fn attempt(addrs: &[SocketAddr], t: &Target, body: &str) -> Result<u16, St
         if n == 0 {
             return Err("connection closed before a status line".into());
         }
+        let from = buf.len().saturating_sub(1);
         buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
-    }
-    let line = String::from_utf8_lossy(&buf);
+        if let Some(i) = buf
+            .get(from..)
+            .and_then(|b| b.windows(2).position(|w| w == b"\r\n"))
+        {
+            break from + i;
+        }
+        if buf.len() > MAX_STATUS_LINE {
+            return Err(format!("no status line within {MAX_STATUS_LINE} bytes"));
+        }
+    };
+    let line = String::from_utf8_lossy(buf.get(..line_end).unwrap_or(&[]));
     line.split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
@@ -253,7 +331,10 @@ pub async fn deliver(policy: &Policy, t: &Target, body: &str) -> u32 {
     };
     let mut delay = policy.backoff;
     for n in 1..=policy.max_attempts.max(1) {
-        let outcome = tokio::time::timeout(policy.timeout, attempt(&addrs, t, body)).await;
+        let outcome = match policy.outgoing.acquire().await {
+            Ok(_slot) => tokio::time::timeout(policy.timeout, attempt(&addrs, t, body)).await,
+            Err(_) => return n,
+        };
         match outcome {
             Ok(Ok(status)) if (200..300).contains(&status) => return n,
             Ok(Ok(status)) => crate::log!("webhook {} answered {status} (attempt {n})", t.url),
@@ -303,6 +384,8 @@ mod tests {
             max_attempts: 4,
             backoff: Duration::from_millis(10),
             allowed_hosts: vec![],
+            own_addr: std::sync::OnceLock::new(),
+            outgoing: Arc::new(tokio::sync::Semaphore::new(MAX_OUTGOING)),
         }
     }
 
@@ -358,6 +441,93 @@ mod tests {
     async fn non_loopback_is_refused_without_an_attempt() {
         let t = Target::build("http://192.0.2.1:9/x", &json!({})).unwrap();
         assert_eq!(deliver(&policy(), &t, &body()).await, 0);
+    }
+
+    #[test]
+    fn crlf_or_control_characters_in_the_url_or_credentials_are_refused() {
+        for (url, cfg) in [
+            ("http://127.0.0.1:1/h\r\nX-Injected: 1", json!({})),
+            ("http://127.0.0.1:1/h HTTP/1.1\r\n\r\nGET /", json!({})),
+            (
+                "http://127.0.0.1:1/h",
+                json!({"auth": {"token": "t\r\nX-Injected: 1"}}),
+            ),
+            ("http://127.0.0.1:1/h", json!({"auth": {"token": "t x"}})),
+            (
+                "http://127.0.0.1:1/h",
+                json!({"auth": {"basic_user": "u\n", "basic_pass": "p"}}),
+            ),
+        ] {
+            let mut full = cfg.clone();
+            full["web_hook"] = json!(url);
+            assert!(check_config(&full).is_err(), "{url} {cfg}");
+            assert!(Target::build(url, &cfg).is_err(), "{url} {cfg}");
+        }
+        let fine =
+            json!({"web_hook": "https://example.com/h?a=b", "auth": {"token": "abc.DEF-_~+/="}});
+        assert_eq!(check_config(&fine), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn the_servers_own_address_is_never_a_destination() {
+        let (url, seen) = receiver(0).await;
+        let p = policy();
+        let own: SocketAddr = url
+            .trim_start_matches("http://")
+            .trim_end_matches("/hook")
+            .parse()
+            .unwrap();
+        p.own_addr.set(own).unwrap();
+        for u in [url.clone(), url.replace("127.0.0.1", "localhost")] {
+            let t = Target::build(&format!("{u}/../_local/reset"), &json!({})).unwrap();
+            assert_eq!(deliver(&p, &t, &body()).await, 0, "{u}");
+        }
+        assert_eq!(seen.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_receiver_streaming_without_a_line_end_fails_the_attempt() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let chunk = [b'x'; 4096];
+                    while s.write_all(&chunk).await.is_ok() {}
+                });
+            }
+        });
+        let t = Target::build(&url, &json!({})).unwrap();
+        let addrs = resolve(&policy(), &t).await.unwrap();
+        let err = attempt(&addrs, &t, &body()).await.unwrap_err();
+        assert!(err.contains("no status line within 8192 bytes"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn outgoing_connections_are_capped_over_all_destinations() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let open = Arc::new(AtomicU32::new(0));
+        let counter = open.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((s, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
+                held.push(s); // never answers
+            }
+        });
+        let mut p = policy();
+        p.timeout = Duration::from_secs(3);
+        p.max_attempts = 1;
+        let p = Arc::new(p);
+        for i in 0..(MAX_OUTGOING + 20) {
+            let t = Target::build(&format!("http://{addr}/dest-{i}"), &json!({})).unwrap();
+            let p = p.clone();
+            tokio::spawn(async move { deliver(&p, &t, &body()).await });
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let n = open.load(Ordering::SeqCst);
+        assert_eq!(n as usize, MAX_OUTGOING, "{n} connections open at once");
     }
 
     #[test]

@@ -55,7 +55,12 @@ fn local(name: &str) -> String {
     name.rsplit(':').next().unwrap_or(name).to_string()
 }
 
-/// Parses a well-formed document (declaration, comments and attributes tolerated).
+/// Deepest element nesting accepted: S3's request documents are three levels deep, and a bound
+/// keeps a hostile document from costing unbounded stack when the tree is dropped.
+pub const MAX_DEPTH: usize = 32;
+
+/// Parses a well-formed document (declaration, comments and attributes tolerated), at most
+/// [`MAX_DEPTH`] elements deep.
 pub fn parse(doc: &str) -> Result<Element, String> {
     let mut stack: Vec<Element> = Vec::new();
     let mut root = None;
@@ -130,6 +135,10 @@ pub fn parse(doc: &str) -> Result<Element, String> {
                 Some(parent) => parent.children.push(el),
                 None => root = Some(el),
             }
+        } else if stack.len() >= MAX_DEPTH {
+            return Err(format!(
+                "elements are nested deeper than {MAX_DEPTH} levels"
+            ));
         } else {
             stack.push(el);
         }
@@ -174,5 +183,15 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert_eq!(escape("<&>\"'"), "&lt;&amp;&gt;&quot;&apos;");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_building_the_tree() {
+        let depth = 50_000;
+        let doc = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        let err = parse(&doc).unwrap_err();
+        assert!(err.contains("nested deeper than 32"), "{err}");
+        let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
     }
 }

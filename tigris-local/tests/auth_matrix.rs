@@ -54,8 +54,12 @@ enum Tamper {
     DateFuture,
     /// The signature is computed with service `sqs` (a scope the server refuses).
     WrongService,
+    /// The signature is computed with service `iam` (accepted on the IAM actions only).
+    IamService,
     /// Signed this many seconds away from now (positive = future), otherwise correct.
     Shift(i64),
+    /// Signed correctly, then this header (name, value) added unsigned.
+    AddedAfterSigning(&'static str, &'static str),
 }
 
 #[derive(Clone)]
@@ -91,10 +95,10 @@ impl Signer {
             Tamper::Shift(secs) => SystemTime::now() + Duration::from_secs(secs.unsigned_abs()),
             _ => SystemTime::now(),
         };
-        let service = if tamper == Tamper::WrongService {
-            "sqs"
-        } else {
-            "s3"
+        let service = match tamper {
+            Tamper::WrongService => "sqs",
+            Tamper::IamService => "iam",
+            _ => "s3",
         };
         let params = v4::SigningParams::builder()
             .identity(&identity)
@@ -143,6 +147,7 @@ impl Signer {
                 date.1.replace_range(13..15, &moved);
             }
             Tamper::BodyChanged => body.extend_from_slice(b"-tampered"),
+            Tamper::AddedAfterSigning(name, value) => headers.push((name.into(), value.into())),
             _ => {}
         }
         (headers, body)
@@ -717,6 +722,36 @@ async fn every_route_refuses_bad_signatures_dates_and_unknown_keys() {
             "unknown key",
         )
         .await;
+        if !r.target.contains("Action=") {
+            refused(
+                &w,
+                &w.root,
+                &r,
+                Tamper::IamService,
+                &["AuthorizationHeaderMalformed"],
+                "service iam on an S3 route",
+            )
+            .await;
+        }
+        for (name, value) in [
+            ("x-amz-copy-source", "/alpha/seed.txt"),
+            ("x-amz-acl", "public-read"),
+            ("x-tigris-fork-source-bucket", "alpha"),
+            ("tigris-force-delete", "true"),
+        ] {
+            if r.headers.iter().any(|(n, _)| n == name) {
+                continue; // signed by this route already: a second value is a mismatch
+            }
+            refused(
+                &w,
+                &w.root,
+                &r,
+                Tamper::AddedAfterSigning(name, value),
+                &["AccessDenied"],
+                name,
+            )
+            .await;
+        }
         // A scoped key's signature mis-signed the same ways.
         refused(
             &w,

@@ -157,6 +157,20 @@ fn check_case(case: &Path, kind: &str, secret: &str, region: &str) -> Option<Out
     // a session token left out of the signed query. S3 signs the path as sent and the token.
     let token_unsigned =
         req.query.contains("X-Amz-Security-Token") && !canonical.contains("X-Amz-Security-Token");
+    // S3 refuses any x-amz-* header left out of SignedHeaders, the session token included.
+    let token_header_unsigned = req.headers.iter().any(|(n, _)| n == "x-amz-security-token")
+        && !auth
+            .signed_headers
+            .iter()
+            .any(|h| h == "x-amz-security-token");
+    if token_header_unsigned {
+        assert_eq!(
+            result,
+            Err(SigError::Unsigned("x-amz-security-token".into())),
+            "{name} ({kind}): unsigned session token header"
+        );
+        return Some(Outcome::NonS3Refused);
+    }
     if expected_uri == req.path && !token_unsigned {
         assert_eq!(ours, canonical, "{name} ({kind}): canonical request");
         assert_eq!(result, Ok(()), "{name} ({kind})");

@@ -422,7 +422,7 @@ async fn error_formats_follow_the_route_family() {
             "PATCH",
             "/plain-one",
             &[("content-type", "application/json")],
-            r#"{"custom":{"a":1}}"#,
+            r#"{"website":{"domain_name":"a.example"}}"#,
         )
         .await;
     assert_eq!(
@@ -431,7 +431,7 @@ async fn error_formats_follow_the_route_family() {
     );
     let info: Value =
         serde_json::from_str(&root.send("GET", "/plain-one?metadata", &[], "").await.body).unwrap();
-    assert_eq!(info["custom"]["a"], 1);
+    assert_eq!(info["website"]["domain_name"], "a.example");
     assert_eq!(info["type"], 0);
     let unsigned = raw(root.addr, "GET", "/", &[], b"").await;
     assert_eq!(
@@ -498,4 +498,324 @@ async fn delete_objects_copy_and_ranges() {
     let head = root.send("HEAD", "/multi/copied", &[], "").await;
     assert_eq!(head.header("content-length"), Some("10"));
     assert_eq!(head.header("content-type"), Some("text/plain"));
+}
+
+/// A bucket named `name` created by `root`.
+async fn bucket(root: &Client, name: &str, snapshots: bool) {
+    let headers: &[(&str, &str)] = if snapshots {
+        &[("x-tigris-enable-snapshot", "true")]
+    } else {
+        &[]
+    };
+    let r = root.send("PUT", &format!("/{name}/"), headers, "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+/// A JSON `PATCH` of `path` with `body` that must answer 400 `InvalidArgument`.
+async fn patch_refused(root: &Client, path: &str, body: &str) {
+    let r = root
+        .send("PATCH", path, &[("content-type", "application/json")], body)
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "InvalidArgument"),
+        "{body}: {}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn webhook_configs_that_would_inject_headers_or_call_this_server_are_refused() {
+    let root = start().await;
+    bucket(&root, "hooked", false).await;
+    let json = [("content-type", "application/json")];
+    for cfg in [
+        r#"{"object_notifications":{"web_hook":"http://127.0.0.1:9/h\r\nX-Injected: 1"}}"#,
+        r#"{"object_notifications":{"web_hook":"http://127.0.0.1:9/h","auth":{"token":"t\r\nX-Injected: 1"}}}"#,
+    ] {
+        patch_refused(&root, "/hooked", cfg).await;
+    }
+    let info = root
+        .send(
+            "GET",
+            "/hooked?metadata",
+            &[("accept", "application/json")],
+            "",
+        )
+        .await;
+    assert!(!info.body.contains("X-Injected"), "{}", info.body);
+
+    // A webhook at this server's own test hooks is accepted as a config but never delivered.
+    let own = format!(
+        r#"{{"object_notifications":{{"web_hook":"http://{}/_local/reset"}}}}"#,
+        root.addr
+    );
+    assert_eq!(root.send("PATCH", "/hooked", &json, &own).await.status, 200);
+    assert_eq!(root.send("PUT", "/hooked/k", &[], "v").await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let got = root.send("GET", "/hooked/k", &[], "").await;
+    assert_eq!(
+        (got.status, got.body.as_str()),
+        (200, "v"),
+        "the reset never ran"
+    );
+}
+
+#[tokio::test]
+async fn test_hooks_answer_only_same_origin_loopback_requests_and_never_cors() {
+    let root = start().await;
+    let a = root.addr;
+    let h = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let own_origin = format!("http://{a}");
+    let ok = raw(
+        a,
+        "GET",
+        "/_local/requests",
+        &h(&[("origin", &own_origin)]),
+        b"",
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.header("access-control-allow-origin"), None);
+    let rebound = format!("rebind.example:{}", a.port());
+    for (method, path, headers) in [
+        (
+            "GET",
+            "/_local/requests",
+            h(&[("origin", "http://evil.example")]),
+        ),
+        ("POST", "/_local/reset", h(&[("origin", "null")])),
+        (
+            "POST",
+            "/_local/reset",
+            h(&[("sec-fetch-site", "cross-site")]),
+        ),
+        (
+            "OPTIONS",
+            "/_local/reset",
+            h(&[("origin", "http://evil.example")]),
+        ),
+        ("GET", "/_local/state", h(&[("host", &rebound)])),
+    ] {
+        let r = raw(a, method, path, &headers, b"").await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (403, "AccessDenied"),
+            "{method} {path} {headers:?}"
+        );
+        assert_eq!(
+            r.header("access-control-allow-origin"),
+            None,
+            "{method} {path}"
+        );
+    }
+    // The S3 routes keep their CORS.
+    let s3 = raw(
+        a,
+        "OPTIONS",
+        "/b/k",
+        &h(&[("origin", "http://app.example")]),
+        b"",
+    )
+    .await;
+    assert_eq!(s3.status, 204);
+    assert_eq!(
+        s3.header("access-control-allow-origin"),
+        Some("http://app.example")
+    );
+}
+
+#[tokio::test]
+async fn webhook_secrets_in_bucket_info_are_masked_for_keys_other_than_admin() {
+    let root = start().await;
+    bucket(&root, "secretive", false).await;
+    let cfg = r#"{"object_notifications":{"web_hook":"http://u:hunter2@127.0.0.1:9/h?sig=qv-secret","auth":{"token":"tok-secret"}}}"#;
+    let r = root
+        .send(
+            "PATCH",
+            "/secretive",
+            &[("content-type", "application/json")],
+            cfg,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let reader = mint(
+        &root,
+        "reader",
+        r#"[{"bucket":"secretive","role":"ReadOnly"}]"#,
+        "u-reader",
+    )
+    .await;
+    let accept = [("accept", "application/json")];
+    let seen = reader.send("GET", "/secretive?metadata", &accept, "").await;
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    for secret in ["hunter2", "qv-secret", "tok-secret"] {
+        assert!(!seen.body.contains(secret), "{secret} shown: {}", seen.body);
+    }
+    let v: Value = serde_json::from_str(&seen.body).unwrap();
+    assert_eq!(v["object_notifications"]["auth"]["token"], "******");
+    // The root key reads them back whole (the SDK merges settings by read-modify-write).
+    let full = root.send("GET", "/secretive?metadata", &accept, "").await;
+    for secret in ["hunter2", "qv-secret", "tok-secret"] {
+        assert!(
+            full.body.contains(secret),
+            "{secret} missing: {}",
+            full.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn patch_accepts_only_the_documented_settings_and_bounded() {
+    let root = start().await;
+    bucket(&root, "settled", false).await;
+    let json = [("content-type", "application/json")];
+    let junk = format!(r#"{{"cache_control":"{}"}}"#, "x".repeat(70 * 1024));
+    for body in [
+        r#"{"name":"other"}"#.to_string(),
+        r#"{"estimated_size":1}"#.to_string(),
+        r#"{"ForkInfo":{"HasChildren":true}}"#.to_string(),
+        junk,
+    ] {
+        patch_refused(&root, "/settled", &body).await;
+    }
+    let ok = root
+        .send(
+            "PATCH",
+            "/settled",
+            &json,
+            r#"{"cache_control":"no-cache"}"#,
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let info = root
+        .send(
+            "GET",
+            "/settled?metadata",
+            &[("accept", "application/json")],
+            "",
+        )
+        .await;
+    let v: Value = serde_json::from_str(&info.body).unwrap();
+    assert_eq!(
+        (v["name"].as_str(), v["cache_control"].as_str()),
+        (Some("settled"), Some("no-cache"))
+    );
+    assert_eq!(v["ForkInfo"]["HasChildren"], false);
+}
+
+#[tokio::test]
+async fn clients_that_never_finish_their_headers_are_closed_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = Config::for_tests();
+    config.header_timeout_ms = 300;
+    config.max_connections = 4;
+    let (addr, _) = server::spawn(config).await.unwrap();
+    // Four slow sockets take every connection slot.
+    let mut slow = Vec::new();
+    for _ in 0..4 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nhost: x\r\nx-slow: ")
+            .await
+            .unwrap();
+        slow.push(s);
+    }
+    // A normal client is served once the slow ones are cut off.
+    let served = raw(addr, "GET", "/", &[], b"").await;
+    assert_eq!(served.status, 403, "{}", served.body);
+    for mut s in slow {
+        let mut buf = [0u8; 256];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut buf))
+            .await
+            .expect("closed by the server")
+            .unwrap_or(0);
+        let head = String::from_utf8_lossy(&buf[..n]);
+        assert!(n == 0 || head.starts_with("HTTP/1.1 408"), "{head}");
+    }
+}
+
+#[tokio::test]
+async fn large_bodies_are_refused_before_they_are_read_unless_signed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let root = start().await;
+    bucket(&root, "uploads", false).await;
+    // Heads only: the server answers without waiting for the 64 MiB (or 2 GiB) announced.
+    for (length, auth, status) in [
+        (64u64 << 20, "", 403),
+        (
+            64 << 20,
+            "authorization: AWS4-HMAC-SHA256 Credential=tid_local/20260101/auto/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00\r\nx-amz-date: 20260101T000000Z\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\n",
+            403,
+        ),
+        (2 << 30, "", 413),
+    ] {
+        let mut s = tokio::net::TcpStream::connect(root.addr).await.unwrap();
+        let head = format!(
+            "PUT /uploads/big HTTP/1.1\r\nhost: {}\r\n{auth}content-length: {length}\r\n\r\n",
+            root.addr
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let mut buf = [0u8; 64];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(5), s.read(&mut buf))
+            .await
+            .expect("answered before the body")
+            .unwrap();
+        let line = String::from_utf8_lossy(&buf[..n]);
+        assert!(line.starts_with(&format!("HTTP/1.1 {status}")), "{length}: {line}");
+    }
+    // A signed large body is still accepted.
+    let body = "x".repeat(3 << 20);
+    let put = root.send("PUT", "/uploads/big", &[], &body).await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let got = root.send("HEAD", "/uploads/big", &[], "").await;
+    assert_eq!(got.header("content-length"), Some("3145728"));
+}
+
+#[tokio::test]
+async fn deeply_nested_xml_bodies_are_malformed_xml_and_the_server_lives_on() {
+    let root = start().await;
+    bucket(&root, "nested", false).await;
+    let depth = 50_000;
+    let deep = format!("{}{}", "<Delete>".repeat(depth), "</Delete>".repeat(depth));
+    let r = root.send("POST", "/nested?delete", &[], &deep).await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "MalformedXML"),
+        "{}",
+        r.body
+    );
+    let upload = root.send("POST", "/nested/k?uploads", &[], "").await;
+    let id = upload
+        .body
+        .split("<UploadId>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let deep = format!(
+        "{}{}",
+        "<CompleteMultipartUpload>".repeat(depth),
+        "</CompleteMultipartUpload>".repeat(depth)
+    );
+    let r = root
+        .send("POST", &format!("/nested/k?uploadId={id}"), &[], &deep)
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "MalformedXML"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        root.send("HEAD", "/nested/", &[], "").await.status,
+        200,
+        "still serving"
+    );
 }

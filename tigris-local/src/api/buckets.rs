@@ -185,9 +185,37 @@ pub fn bucket_info(store: &Store, name: &str) -> Result<Value, ApiError> {
     Ok(Value::Object(info))
 }
 
+/// The settings a PATCH may set: those the official SDK sends (`updateBucket`, `setBucketTtl`,
+/// `setBucketNotifications`, `setBucketCors`, `setBucketMigration`, `shareBucket`, the type
+/// switch). Anything else, such as the fields `?metadata` computes, is refused.
+const PATCH_SETTINGS: &[&str] = &[
+    "type",
+    "lifecycle_rules",
+    "object_notifications",
+    "cors",
+    "acl_settings",
+    "object_regions",
+    "cache_control",
+    "website",
+    "storage_class",
+    "protection",
+    "soft_delete",
+    "additional_http_headers",
+    "shadow_bucket",
+    "shares",
+];
+
+/// Largest PATCH body: the settings above fit many times over.
+const MAX_PATCH_BYTES: usize = 64 * 1024;
+
 /// Validates and merges a PATCH body into the bucket settings.
 pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result<(), ApiError> {
     let bucket = store.bucket(name)?;
+    if body.len() > MAX_PATCH_BYTES {
+        return Err(bad_json(format!(
+            "Bucket settings are limited to {MAX_PATCH_BYTES} bytes of JSON"
+        )));
+    }
     let v: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
             400,
@@ -202,6 +230,9 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
             "The request body must be a JSON object",
         ));
     };
+    if let Some(unknown) = patch.keys().find(|k| !PATCH_SETTINGS.contains(&k.as_str())) {
+        return Err(bad_json(format!("Unknown bucket setting {unknown:?}")));
+    }
     let mut kind = bucket.kind;
     if let Some(t) = patch.get("type") {
         kind = match t.as_u64() {
@@ -257,6 +288,7 @@ pub(super) fn patch_bucket(store: &mut Store, name: &str, body: &[u8]) -> Result
                     "object_notifications.web_hook must be an http(s) URL",
                 ));
             }
+            crate::webhook::check_config(n).map_err(bad_json)?;
             let filter = obj.get("filter").and_then(Value::as_str).unwrap_or("");
             crate::filter::parse(filter)
                 .map_err(|e| bad_json(format!("Invalid notification filter: {e}")))?;

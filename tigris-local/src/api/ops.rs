@@ -239,6 +239,16 @@ impl Op {
         }
     }
 
+    /// The SigV4 scope services a signature for this operation may name: `s3` for every S3 and
+    /// Tigris route, and also `iam` for the IAM actions (so an IAM-scoped signature never
+    /// authorises an S3 request).
+    pub fn services(&self) -> &'static [&'static str] {
+        match self {
+            Op::Iam => &["s3", "iam"],
+            _ => &["s3"],
+        }
+    }
+
     /// How this operation's errors are rendered.
     pub fn error_format(&self) -> ErrorFormat {
         self.rule().1

@@ -70,7 +70,7 @@ impl Api {
     pub fn handle(&self, req: &Request, op: &Op) -> Outcome {
         let (access, format) = op.rule();
         let mut notes = Vec::new();
-        let result = self.authenticate(req).and_then(|p| {
+        let result = self.authenticate(req, op).and_then(|p| {
             if let Some(access) = access {
                 need(&p, access)?;
             }
@@ -138,7 +138,15 @@ impl Api {
             }
             Op::HeadBucket { bucket } => head_bucket(&self.data().store, bucket),
             Op::BucketInfo { bucket } => {
-                Ok(Reply::json(200, &bucket_info(&self.data().store, bucket)?))
+                let mut info = bucket_info(&self.data().store, bucket)?;
+                // Only admin keys see webhook credentials (the SDK's read-merge-write of the
+                // settings needs them); other roles see them as `******`.
+                if !p.allows(&Access::Admin) {
+                    if let Some(n) = info.get_mut("object_notifications") {
+                        crate::hooks::mask_json(n);
+                    }
+                }
+                Ok(Reply::json(200, &info))
             }
             Op::BucketLocation { bucket } => {
                 self.data().store.bucket(bucket)?;

@@ -303,6 +303,12 @@ impl Store {
                 "Bucket {bucket} is part of a fork tree and must stay snapshot-enabled"
             )));
         }
+        // A regular bucket keeps no history, so its listed snapshots would lose their content.
+        if kind == BucketType::Regular && !b.snapshots.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "Bucket {bucket} has snapshots and must stay snapshot-enabled; delete its snapshots first"
+            )));
+        }
         b.kind = kind;
         Ok(())
     }

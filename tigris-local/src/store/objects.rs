@@ -8,17 +8,29 @@ use super::object::Version;
 use super::{Bucket, Change, Event, Listed, Object, Store, StoreError, Ts};
 
 impl Store {
-    fn lookup(&self, bucket: &Bucket, key: &str, at: Ts) -> Option<Arc<Object>> {
-        if let Some(v) = bucket
-            .versions
-            .get(key)
-            .and_then(|vs| vs.iter().rev().find(|v| v.ts <= at))
-        {
-            return v.obj.clone();
+    /// The bucket's fork chain from itself up to its root, each with the time it is read at;
+    /// walked in a loop (no recursion), so a chain of any depth costs no stack.
+    fn chain<'a>(&'a self, bucket: &'a Bucket, at: Ts) -> Vec<(&'a Bucket, Ts)> {
+        let mut out = vec![(bucket, at)];
+        let (mut b, mut at) = (bucket, at);
+        while let Some(p) = &b.parent {
+            let Some(parent) = self.buckets.get(&p.bucket) else {
+                break;
+            };
+            at = at.min(p.snapshot);
+            b = parent;
+            out.push((b, at));
         }
-        let p = bucket.parent.as_ref()?;
-        let parent = self.buckets.get(&p.bucket)?;
-        self.lookup(parent, key, at.min(p.snapshot))
+        out
+    }
+
+    fn lookup(&self, bucket: &Bucket, key: &str, at: Ts) -> Option<Arc<Object>> {
+        self.chain(bucket, at).into_iter().find_map(|(b, at)| {
+            b.versions
+                .get(key)
+                .and_then(|vs| vs.iter().rev().find(|v| v.ts <= at))
+                .map(|v| v.obj.clone())
+        })?
     }
 
     /// Reads `key` as of `at` (a snapshot version or any ns timestamp), or the live state.
@@ -117,22 +129,20 @@ impl Store {
         at: Ts,
         out: &mut BTreeMap<String, Arc<Object>>,
     ) {
-        if let Some(p) = &bucket.parent {
-            if let Some(parent) = self.buckets.get(&p.bucket) {
-                self.view_into(parent, prefix, at.min(p.snapshot), out);
-            }
-        }
-        for (k, vs) in bucket.versions.range(prefix.to_string()..) {
-            if !k.starts_with(prefix) {
-                break;
-            }
-            if let Some(v) = vs.iter().rev().find(|v| v.ts <= at) {
-                match &v.obj {
-                    Some(o) => {
-                        out.insert(k.clone(), o.clone());
-                    }
-                    None => {
-                        out.remove(k);
+        // Oldest ancestor first, so each fork's own versions override what it inherits.
+        for (b, at) in self.chain(bucket, at).into_iter().rev() {
+            for (k, vs) in b.versions.range(prefix.to_string()..) {
+                if !k.starts_with(prefix) {
+                    break;
+                }
+                if let Some(v) = vs.iter().rev().find(|v| v.ts <= at) {
+                    match &v.obj {
+                        Some(o) => {
+                            out.insert(k.clone(), o.clone());
+                        }
+                        None => {
+                            out.remove(k);
+                        }
                     }
                 }
             }

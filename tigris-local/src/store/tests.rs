@@ -360,3 +360,58 @@ fn rebase_moves_the_fork_point_and_keeps_the_forks_changes() {
     assert_eq!(body(&s, "fork", "c", None).as_deref(), Some("c1"));
     assert_eq!(s.rebase("base"), Err(StoreError::NotAFork("base".into())));
 }
+
+#[test]
+fn a_fork_chain_ten_thousand_deep_reads_and_lists_on_a_small_stack() {
+    let mut s = Store::new();
+    snap_bucket(&mut s, "chain-0");
+    s.put("chain-0", "root-key", obj("deep"), Event::CreatedPut)
+        .unwrap();
+    for i in 1..10_000 {
+        s.fork(
+            &format!("chain-{i}"),
+            "root",
+            &format!("chain-{}", i - 1),
+            None,
+        )
+        .unwrap();
+    }
+    // 256 KiB of stack: a recursive walk of the chain would overflow it.
+    let read = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            (
+                body(&s, "chain-9999", "root-key", None),
+                s.list("chain-9999", "", None).unwrap().len(),
+            )
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(read, (Some("deep".to_string()), 1));
+}
+
+#[test]
+fn snapshots_cannot_be_turned_off_while_a_snapshot_is_listed() {
+    let mut s = Store::new();
+    snap_bucket(&mut s, "snapped");
+    s.put("snapped", "k", obj("old"), Event::CreatedPut)
+        .unwrap();
+    let v = s.snapshot("snapped", None).unwrap();
+    let refused = s.set_type("snapped", BucketType::Regular).unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::Invalid(m) if m.contains("has snapshots")),
+        "{refused:?}"
+    );
+    s.put("snapped", "k", obj("new"), Event::CreatedPut)
+        .unwrap();
+    s.set_type("snapped", BucketType::SnapshotEnabled).unwrap();
+    assert_eq!(body(&s, "snapped", "k", Some(v)).as_deref(), Some("old"));
+    s.fork("from-snap", "root", "snapped", Some(v)).unwrap();
+    assert_eq!(body(&s, "from-snap", "k", None).as_deref(), Some("old"));
+    // With its snapshots deleted (and no forks) the switch is allowed.
+    snap_bucket(&mut s, "unsnapped");
+    let w = s.snapshot("unsnapped", None).unwrap();
+    s.delete_snapshot("unsnapped", w).unwrap();
+    s.set_type("unsnapped", BucketType::Regular).unwrap();
+}
