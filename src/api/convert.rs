@@ -1,9 +1,11 @@
 //! JS values in, option structs out (and results back). Total: any JS value — `undefined`,
 //! `null`, numbers, Symbols, 1 MB strings, objects whose getters throw, Proxies that throw on
 //! every trap — becomes either a value or a clear message such as
-//! `options.ttl.days must be a positive integer`. Unknown keys are ignored.
+//! `options.ttl.days must be a positive integer`. Unknown keys are ignored, and so are inherited
+//! ones: every field is read as an own property (a polluted `Object.prototype` changes nothing).
 
 use crate::config::ConfigInput;
+use crate::js::own;
 use crate::ops::{Access, Role};
 use crate::secret::Secret;
 use crate::workflows::checkpoint::{Checkpoint, CheckpointPage};
@@ -28,10 +30,10 @@ fn is_nullish(value: &JsValue) -> bool {
     value.is_undefined() || value.is_null()
 }
 
-/// Reads `target[key]` (a throwing getter or Proxy trap becomes an error naming `path.key`).
+/// Reads the own property `target[key]` (inherited ones are `undefined`; a throwing getter or
+/// Proxy trap becomes an error naming `path.key`).
 fn read(target: &JsValue, path: &str, key: &str) -> Result<JsValue, Invalid> {
-    Reflect::get(target, &JsValue::from_str(key))
-        .map_err(|_| format!("{path}.{key} could not be read"))
+    own(target, &JsValue::from_str(key)).map_err(|_| format!("{path}.{key} could not be read"))
 }
 
 /// An object-valued argument or option: `None` when falsy (`undefined`, `null`, `false`, `0`, `""`
@@ -291,7 +293,8 @@ pub(crate) fn fork_set_arg(value: &JsValue) -> Result<Forks, Invalid> {
     let mut forks = Vec::with_capacity(length as usize);
     for i in 0..length as u32 {
         let path = format!("{path}.forks[{i}]");
-        let entry = Reflect::get_u32(&list, i).map_err(|_| format!("{path} could not be read"))?;
+        let entry =
+            own(&list, &JsValue::from(i)).map_err(|_| format!("{path} could not be read"))?;
         let fork = object(&entry, &path)?.ok_or_else(|| format!("{path} must be an object"))?;
         let bucket = read(&fork, &path, "bucket")?
             .as_string()

@@ -5,7 +5,12 @@
 //!
 //! Every import that can throw is declared `catch`, and every property read goes through
 //! `Reflect` (which returns `Err` for a throwing getter or Proxy trap): no JS exception can unwind
-//! through Rust frames, and nothing here can panic.
+//! through Rust frames, and nothing here can panic. Values the caller hands in are read as own
+//! properties only ([`own`]), so a polluted `Object.prototype` changes nothing.
+//!
+//! Against a hostile or broken endpoint the transport answers as the AWS SDK does: redirects are
+//! never followed (a 3xx is an error answer and nothing is sent to its `Location`), and a body is
+//! read as a stream and refused as soon as it passes [`MAX_BODY_BYTES`].
 
 use crate::config::Environment;
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
@@ -49,6 +54,15 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key)).ok()
 }
 
+/// Reads `target[key]` when `key` is an own property of `target`, else `undefined`: an inherited
+/// value (a polluted `Object.prototype.endpoint`, say) is never used. `Err` when the read throws.
+pub(crate) fn own(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
+    if Reflect::get_own_property_descriptor(target.unchecked_ref::<Object>(), key)?.is_undefined() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    Reflect::get(target, key)
+}
+
 /// Sets `target[key] = value` on an object this module created.
 fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
@@ -75,6 +89,11 @@ fn describe_network_error(error: &JsValue) -> String {
         Some(cause) if !cause.is_empty() && cause != message => format!("{message} ({cause})"),
         _ => message,
     }
+}
+
+/// A rejection or exception of `fetch` or of its body stream, as a network error.
+fn network_error(error: JsValue) -> TransportError {
+    TransportError::Network(describe_network_error(&error))
 }
 
 /// A JS timer as a future; the timer is cleared when the future is dropped, so a finished
@@ -124,11 +143,17 @@ impl JsRuntime {
     }
 }
 
+/// The largest response body read (16 MiB). No answer this package reads comes near it; a
+/// hostile or broken endpoint cannot make the host buffer more than this.
+const MAX_BODY_BYTES: usize = 16 << 20;
+
 /// Builds the `fetch` init: method, headers (without the browser-forbidden `host` and
-/// `content-length`; the signature covers the URL's host), body and abort signal.
+/// `content-length`; the signature covers the URL's host), body, abort signal and
+/// `redirect: "manual"`. The init has no prototype, so `fetch` sees only what is set here.
 fn request_init(request: &HttpRequest, signal: Option<&JsValue>) -> Object {
-    let init = Object::new();
+    let init = Object::create(JsValue::NULL.unchecked_ref());
     set(&init, "method", &JsValue::from_str(request.method));
+    set(&init, "redirect", &JsValue::from_str("manual"));
     let headers = Array::new();
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
@@ -149,12 +174,98 @@ fn request_init(request: &HttpRequest, signal: Option<&JsValue>) -> Object {
     init
 }
 
-/// Reads a `fetch` `Response` into an [`HttpResponse`] (the body is awaited too).
-async fn read_response(response: JsValue) -> Result<HttpResponse, TransportError> {
+/// Cancels the exchange's connection (its deadline passed, or its answer is refused).
+fn abort(controller: Option<&AbortController>) {
+    if let Some(controller) = controller {
+        if let Some(abort) = get(controller, "abort").and_then(|f| f.dyn_into::<Function>().ok()) {
+            let _ = abort.call0(controller);
+        }
+    }
+}
+
+/// An answer the transport refuses, given to the client as an error answer it codes
+/// `ServerError`: not 2xx, not retried, `message` both as the S3 `<Message>` and as the status
+/// text the JSON answers fall back to.
+fn refused(status: u16, message: String) -> HttpResponse {
+    HttpResponse {
+        status,
+        body: format!("<Error><Message>{message}</Message></Error>").into_bytes(),
+        status_text: message,
+        headers: Vec::new(),
+    }
+}
+
+/// Awaits a JS value as a promise; a rejection becomes a network error.
+async fn settle(value: &JsValue) -> Result<JsValue, TransportError> {
+    JsFuture::from(promise_resolve(value).map_err(network_error)?)
+        .await
+        .map_err(network_error)
+}
+
+/// Reads `response.body` chunk by chunk into one buffer: `None` as soon as it passes
+/// [`MAX_BODY_BYTES`] (the rest is never read). A response without a body stream is empty.
+async fn read_body(response: &JsValue) -> Result<Option<Vec<u8>>, TransportError> {
+    let mut body = Vec::new();
+    let stream = get(response, "body").unwrap_or(JsValue::NULL);
+    if stream.is_null() || stream.is_undefined() {
+        return Ok(Some(body));
+    }
+    let no_reader = || TransportError::Network("the response has no body reader".to_owned());
+    let method = |target: &JsValue, name: &str| {
+        get(target, name)
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or_else(no_reader)
+    };
+    let reader = method(&stream, "getReader")?
+        .call0(&stream)
+        .map_err(network_error)?;
+    let read = method(&reader, "read")?;
+    let (done, value) = (JsValue::from_str("done"), JsValue::from_str("value"));
+    loop {
+        let step = settle(&read.call0(&reader).map_err(network_error)?).await?;
+        if Reflect::get(&step, &done).is_ok_and(|d| d.is_truthy()) {
+            return Ok(Some(body));
+        }
+        let chunk = Reflect::get(&step, &value)
+            .ok()
+            .and_then(|c| c.dyn_into::<Uint8Array>().ok())
+            .ok_or_else(no_reader)?;
+        let start = body.len();
+        let end = start.saturating_add(chunk.length() as usize);
+        if end > MAX_BODY_BYTES {
+            return Ok(None);
+        }
+        body.resize(end, 0);
+        if let Some(slot) = body.get_mut(start..) {
+            chunk.copy_to(slot);
+        }
+    }
+}
+
+/// Reads a `fetch` `Response` into an [`HttpResponse`] (the body is awaited too). A redirect (a
+/// 3xx, or the browsers' status-0 `opaqueredirect`) and a body over [`MAX_BODY_BYTES`] are
+/// refused, and their connection cancelled.
+async fn read_response(
+    response: JsValue,
+    controller: Option<&AbortController>,
+) -> Result<HttpResponse, TransportError> {
     let status = get(&response, "status")
         .and_then(|s| s.as_f64())
         .filter(|s| (0.0..=999.0).contains(s))
         .map_or(0, |s| s as u16);
+    if (300..400).contains(&status)
+        || (status == 0
+            && get(&response, "type")
+                .and_then(|t| t.as_string())
+                .as_deref()
+                == Some("opaqueredirect"))
+    {
+        abort(controller);
+        return Ok(refused(
+            status,
+            format!("Redirect (status {status}) not followed"),
+        ));
+    }
     let status_text = get(&response, "statusText")
         .and_then(|s| s.as_string())
         .unwrap_or_default();
@@ -170,20 +281,21 @@ async fn read_response(response: JsValue) -> Result<HttpResponse, TransportError
             }
         }
     }
-    let array_buffer = get(&response, "arrayBuffer")
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(|| TransportError::Network("the response has no body reader".to_owned()))?;
-    let body_promise = array_buffer
-        .call0(&response)
-        .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
-    let body = JsFuture::from(Promise::from(body_promise))
-        .await
-        .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
+    let Some(body) = read_body(&response).await? else {
+        abort(controller);
+        return Ok(refused(
+            0,
+            format!(
+                "Response body exceeds the {} MiB limit",
+                MAX_BODY_BYTES >> 20
+            ),
+        ));
+    };
     Ok(HttpResponse {
         status,
         status_text,
         headers,
-        body: Uint8Array::new(&body).to_vec(),
+        body,
     })
 }
 
@@ -197,12 +309,9 @@ impl Runtime for JsRuntime {
         let signal = controller.as_ref().and_then(|c| get(c, "signal"));
         let init = request_init(&request, signal.as_ref());
         let exchange = async {
-            let promise = global_fetch(&request.url, &init)
-                .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
-            let response = JsFuture::from(promise)
-                .await
-                .map_err(|e| TransportError::Network(describe_network_error(&e)))?;
-            read_response(response).await
+            let promise = global_fetch(&request.url, &init).map_err(network_error)?;
+            let response = JsFuture::from(promise).await.map_err(network_error)?;
+            read_response(response, controller.as_ref()).await
         };
         let mut exchange = pin!(exchange);
         let mut timer = Timer::start(deadline_ms);
@@ -222,14 +331,8 @@ impl Runtime for JsRuntime {
         match outcome {
             Some(result) => result,
             None => {
-                // Cancel the connection; the exchange future is dropped with it.
-                if let Some(controller) = &controller {
-                    if let Some(abort) =
-                        get(controller, "abort").and_then(|f| f.dyn_into::<Function>().ok())
-                    {
-                        let _ = abort.call0(controller);
-                    }
-                }
+                // The exchange future is dropped with its connection.
+                abort(controller.as_ref());
                 Err(TransportError::Timeout)
             }
         }
@@ -280,7 +383,7 @@ async fn call_provider(provider: &Function) -> Result<KeyPair, String> {
     if !value.is_object() {
         return Err(invalid());
     }
-    let field = |key: &str| get(&value, key).ok_or_else(invalid);
+    let field = |key: &str| own(&value, &JsValue::from_str(key)).map_err(|_| invalid());
     let access_key_id = field("accessKeyId")?
         .as_string()
         .filter(|s| !s.is_empty())
