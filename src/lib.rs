@@ -11,13 +11,14 @@
 //!        └─ ops::TigrisOps         the Tigris calls the workflows need (one per SDK call)
 //!             └─ client            the wire implementation: config → auth plan → request →
 //!                  │               signed attempts with retries → answer or coded error
-//!                  ├─ requests, parse, signing, retry
+//!                  ├─ requests, parse, signing (over sigv4), retry
 //!                  └─ runtime::Runtime   what the host provides (HTTP, clock, random, sleep,
 //!                                        credential provider)
 //! ```
 //!
 //! - [`config`]: config resolution (explicit > environment > defaults) and validation.
-//! - [`requests`] builds each call's exact request, [`signing`] signs it, [`retry`] repeats
+//! - [`requests`] builds each call's exact request, [`signing`] signs it (with [`sigv4`]'s
+//!   canonicalisation and key cache over `aws-sigv4`'s key derivation and HMAC), [`retry`] repeats
 //!   transient failures as each request's [`retry::Idempotency`] allows, [`parse`] reads the
 //!   answers; [`client`] ties them into [`client::TigrisClient`], which implements
 //!   [`ops::TigrisOps`].

@@ -1,7 +1,7 @@
 //! `signOnce(accessKeyId, secret, body, nowMs)`: builds the bench request
 //! (`PUT https://t3.storage.dev/bench-bucket`, `content-type`, `x-tigris-enable-snapshot`) and
 //! signs it with `tigris_agent_kit::signing::sign_request`, as the package does for every call.
-//! Returns the signature's length (0 on error) so nothing large crosses the boundary.
+//! Returns the `authorization` header's length (0 on error) so nothing large crosses the boundary.
 //! `signMany(n, …)` does n signatures in one call (no boundary crossing per signature).
 
 use tigris_agent_kit::runtime::HttpRequest;
@@ -19,7 +19,10 @@ fn sign(keys: &KeyPair, body: &[u8], now_ms: f64) -> u32 {
         ],
         body: body.to_vec(),
     };
-    sign_request(&mut req, keys, now_ms).map_or(0, |s| s.len() as u32)
+    match sign_request(&mut req, keys, now_ms) {
+        Ok(()) => req.headers.last().map_or(0, |(_, v)| v.len() as u32),
+        Err(_) => 0,
+    }
 }
 
 fn keys(access_key_id: String, secret: String) -> KeyPair {

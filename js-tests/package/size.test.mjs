@@ -1,14 +1,17 @@
 // The size gate: what a Worker or a browser ships (the .wasm plus its minified web glue), gzip -9.
-// Fails above 119 KB (the aim is 110 KB). `npm run bench` reports the exact figures.
+// Fails above 90,794 B: the measured 78,794 B (nine exports, signing over the in-crate sigv4
+// canonicalisation) plus 12,000 B, the budget of the exports still to come this round (fork
+// lifecycle, edge loop, users' issue). The gate only moves down. `npm run bench` reports the
+// exact figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSize } from '../../scripts/gzip-size.mjs';
 
-/** The gate: what the original ships at its smallest, 119 KB gzip. */
-const CEILING = 119 * 1000;
+/** The gate: min(100,000 B, measured 78,794 B + 12,000 B). */
+const CEILING = 90_794;
 /** The aim, printed for reference. */
-const AIM = 110 * 1000;
+const AIM = 70 * 1000;
 
 test(`wasm + web glue gzip to at most ${CEILING} bytes`, () => {
   const gz = (f) => gzipSize(readFileSync(new URL(`../../pkg/${f}`, import.meta.url)));

@@ -81,7 +81,7 @@ impl RequestAuth {
         r.headers.extend(self.extra_headers.iter().cloned());
         if let Some(keys) = &self.keys {
             sign_request(&mut r, keys, now_ms)
-                .map_err(|e| errors.error(ErrorCode::InvalidArgument, &e.0))?;
+                .map_err(|e| errors.error(ErrorCode::InvalidArgument, e.message()))?;
         }
         Ok(r)
     }

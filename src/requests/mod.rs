@@ -10,6 +10,7 @@ pub mod settings;
 pub mod virtual_hosting;
 
 use crate::runtime::HttpRequest;
+use crate::sigv4::encode_component;
 
 /// Why a request could not be built (bad endpoint, header value fetch would refuse). Permanent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,37 +115,20 @@ impl Endpoint {
         if virtual_hosting::is_virtual_hostable(bucket) && !self.is_ip_literal() {
             format!("{}://{bucket}.{}/", self.scheme, self.authority())
         } else {
-            format!("{}/{}/", self.origin(), encode_path_segment(bucket))
+            format!("{}/{}/", self.origin(), encode_component(bucket))
         }
     }
-}
-
-/// Percent-encodes with the RFC 3986 unreserved set kept (`A-Za-z0-9-._~`), upper-case hex.
-pub fn encode_path_segment(s: &str) -> String {
-    encode(
-        s,
-        |b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'),
-        false,
-    )
 }
 
 /// `application/x-www-form-urlencoded` as `URLSearchParams` writes it: alphanumerics and
 /// `*-._` kept, space → `+`, everything else `%XX` of the UTF-8 bytes.
 pub fn form_encode(s: &str) -> String {
-    encode(
-        s,
-        |b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_'),
-        true,
-    )
-}
-
-fn encode(s: &str, keep: impl Fn(u8) -> bool, plus_for_space: bool) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if keep(b) {
+        if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') {
             out.push(char::from(b));
-        } else if plus_for_space && b == b' ' {
+        } else if b == b' ' {
             out.push('+');
         } else {
             out.push('%');
@@ -239,10 +223,6 @@ mod tests {
 
     #[test]
     fn encodings_and_uuid() {
-        assert_eq!(
-            encode_path_segment("dir/my file (1).txt"),
-            "dir%2Fmy%20file%20%281%29.txt"
-        );
         assert_eq!(form_encode("a b*~\"é"), "a+b*%7E%22%C3%A9");
         assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
         assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");

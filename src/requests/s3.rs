@@ -4,6 +4,7 @@
 use super::{check_headers, BuildError, Endpoint};
 use crate::ops::{Access, CreateBucketOptions};
 use crate::runtime::HttpRequest;
+use crate::sigv4::encode_component;
 
 /// The 186-byte `CreateBucketConfiguration` body sent with every bucket/snapshot/fork create.
 pub const CREATE_BUCKET_BODY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>auto</LocationConstraint></CreateBucketConfiguration>";
@@ -95,7 +96,7 @@ pub fn list_snapshots(
     let mut query = String::new();
     if let Some(token) = continuation_token.filter(|t| !t.is_empty()) {
         query.push_str("continuation-token=");
-        query.push_str(&super::encode_path_segment(token));
+        query.push_str(&encode_component(token));
         query.push('&');
     }
     if let Some(limit) = limit {

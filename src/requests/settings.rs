@@ -2,10 +2,11 @@
 //! `PATCH`, always path-style on the S3 endpoint host, with the exact JSON bodies (key order
 //! included) and the SDK's merge with the existing settings.
 
-use super::{encode_path_segment, Endpoint};
+use super::Endpoint;
 use crate::ops::{NotificationConfig, WebhookAuth};
 use crate::parse::json::Value;
 use crate::runtime::HttpRequest;
+use crate::sigv4::encode_component;
 
 fn h(name: &str, value: &str) -> (String, String) {
     (name.to_owned(), value.to_owned())
@@ -19,7 +20,7 @@ pub fn bucket_info(endpoint: &Endpoint, bucket: &str) -> HttpRequest {
         url: format!(
             "{}/{}?metadata&with-size=true",
             endpoint.origin(),
-            encode_path_segment(bucket)
+            encode_component(bucket)
         ),
         headers: vec![
             h("Content-Type", "application/json"),
@@ -33,7 +34,7 @@ pub fn bucket_info(endpoint: &Endpoint, bucket: &str) -> HttpRequest {
 pub fn patch(endpoint: &Endpoint, bucket: &str, body: &str) -> HttpRequest {
     HttpRequest {
         method: "PATCH",
-        url: format!("{}/{}", endpoint.origin(), encode_path_segment(bucket)),
+        url: format!("{}/{}", endpoint.origin(), encode_component(bucket)),
         headers: vec![h("Content-Type", "application/json")],
         body: body.as_bytes().to_vec(),
     }

@@ -115,8 +115,19 @@ pub(crate) fn push_canonical_component(out: &mut String, raw: &str) {
 /// escaped, and `a//b` keeps its empty segment). The signer signs a URL's path as it is, so a
 /// key must be encoded with this before it goes into a URL.
 pub fn encode_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + key.len() / 2);
-    push_uri_encoded(&mut out, key.as_bytes(), true);
+    uri_encoded(key, true)
+}
+
+/// One URL path segment or query component (a bucket name, a continuation token): as
+/// [`encode_key`] but `/` is escaped too (`%2F`). Already canonical, so signed as it is.
+pub fn encode_component(s: &str) -> String {
+    uri_encoded(s, false)
+}
+
+/// `s` URI-encoded (see [`push_uri_encoded`]).
+fn uri_encoded(s: &str, keep_slash: bool) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    push_uri_encoded(&mut out, s.as_bytes(), keep_slash);
     out
 }
 
@@ -133,6 +144,10 @@ mod tests {
         assert_eq!(
             encode_key("a b/ü+%?#~._-/"),
             "a%20b/%C3%BC%2B%25%3F%23~._-/"
+        );
+        assert_eq!(
+            encode_component("dir/my file (1).txt"),
+            "dir%2Fmy%20file%20%281%29.txt"
         );
     }
 

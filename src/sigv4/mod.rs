@@ -4,8 +4,7 @@
 //! cryptography is `aws_sigv4::sign::v4`'s key derivation and HMAC signature plus one SHA-256 of
 //! the canonical request; derived keys are cached per credential and day (`key_cache.rs`).
 //!
-//! Signing a built request (what `signing::sign_request` does today, same headers in the same
-//! order, byte for byte):
+//! Signing a built request (what [`crate::signing::sign_request`] does for every call):
 //!
 //! ```
 //! use tigris_agent_kit::sigv4::{Credentials, Payload, Request, Scope, Signer, SigningTime};
@@ -47,7 +46,7 @@ use canonical::{
 use encode::{push_hex, push_uri_encoded};
 use key_cache::{KeyCache, KeyScope};
 
-pub use encode::encode_key;
+pub use encode::{encode_component, encode_key};
 pub use key_cache::KEY_CACHE_CAPACITY;
 pub use time::SigningTime;
 
