@@ -12,7 +12,7 @@ import { gzipSize } from '../../scripts/gzip-size.mjs';
 import { repo, benchDir } from './util.mjs';
 
 const outRoot = join(repo, '.tmp', 'bench-size');
-// GNU gzip -9 (as the size gate and the anchors measure; zlib level 9 is ≈ 3 % larger on the wasm)
+// GNU gzip -9 (as the size gate measures; zlib level 9 is ≈ 3 % larger on the wasm)
 const gzip = (b) => gzipSize(b);
 const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
 
