@@ -634,7 +634,7 @@ async fn test_hooks_answer_only_same_origin_loopback_requests_and_never_cors() {
 async fn webhook_secrets_in_bucket_info_are_masked_for_keys_other_than_admin() {
     let root = start().await;
     bucket(&root, "secretive", false).await;
-    let cfg = r#"{"object_notifications":{"web_hook":"http://u:hunter2@127.0.0.1:9/h?sig=qv-secret","auth":{"token":"tok-secret"}}}"#;
+    let cfg = r#"{"object_notifications":{"web_hook":"http://u:hunter2@127.0.0.1:9/h?sig=qv-secret","auth":{"token":"tok-secret"}},"shadow_bucket":{"name":"s","secret_key":"shadow-secret"}}"#;
     let r = root
         .send(
             "PATCH",
@@ -654,14 +654,14 @@ async fn webhook_secrets_in_bucket_info_are_masked_for_keys_other_than_admin() {
     let accept = [("accept", "application/json")];
     let seen = reader.send("GET", "/secretive?metadata", &accept, "").await;
     assert_eq!(seen.status, 200, "{}", seen.body);
-    for secret in ["hunter2", "qv-secret", "tok-secret"] {
+    for secret in ["hunter2", "qv-secret", "tok-secret", "shadow-secret"] {
         assert!(!seen.body.contains(secret), "{secret} shown: {}", seen.body);
     }
     let v: Value = serde_json::from_str(&seen.body).unwrap();
     assert_eq!(v["object_notifications"]["auth"]["token"], "******");
     // The root key reads them back whole (the SDK merges settings by read-modify-write).
     let full = root.send("GET", "/secretive?metadata", &accept, "").await;
-    for secret in ["hunter2", "qv-secret", "tok-secret"] {
+    for secret in ["hunter2", "qv-secret", "tok-secret", "shadow-secret"] {
         assert!(
             full.body.contains(secret),
             "{secret} missing: {}",

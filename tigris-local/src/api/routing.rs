@@ -139,12 +139,11 @@ impl Api {
             Op::HeadBucket { bucket } => head_bucket(&self.data().store, bucket),
             Op::BucketInfo { bucket } => {
                 let mut info = bucket_info(&self.data().store, bucket)?;
-                // Only admin keys see webhook credentials (the SDK's read-merge-write of the
-                // settings needs them); other roles see them as `******`.
+                // Only admin keys see the settings' secrets (webhook credentials, a shadow
+                // bucket's secret key: the SDK's read-merge-write needs them); other roles see
+                // them as `******`.
                 if !p.allows(&Access::Admin) {
-                    if let Some(n) = info.get_mut("object_notifications") {
-                        crate::hooks::mask_json(n);
-                    }
+                    crate::hooks::mask_json(&mut info);
                 }
                 Ok(Reply::json(200, &info))
             }
