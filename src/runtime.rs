@@ -24,11 +24,17 @@ pub struct HttpResponse {
     pub status: u16,
     /// Reason phrase (`statusText`), empty when the runtime does not give one.
     pub status_text: String,
-    /// Header names (lower-case) and values.
+    /// Header names (lower-case) and values. A runtime may return only the
+    /// [`RESPONSE_HEADERS`], the ones the core reads.
     pub headers: Vec<(String, String)>,
     /// Raw body bytes.
     pub body: Vec<u8>,
 }
+
+/// The only response headers the core reads (lower-case). Reading just these, instead of
+/// iterating every header the server sent, saves the JS glue a crossing and two strings per
+/// header on every call.
+pub const RESPONSE_HEADERS: [&str; 2] = ["content-type", "x-tigris-snapshot-version"];
 
 /// Why an HTTP exchange produced no response at all. Both kinds are transient: a retry can help.
 #[derive(Clone, Debug, PartialEq, Eq)]

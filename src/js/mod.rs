@@ -13,9 +13,9 @@
 //! read as a stream and refused as soon as it passes [`MAX_BODY_BYTES`].
 
 use crate::config::Environment;
-use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
+use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError, RESPONSE_HEADERS};
 use crate::secret::{KeyPair, Secret};
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::pin::{pin, Pin};
@@ -149,20 +149,18 @@ const MAX_BODY_BYTES: usize = 16 << 20;
 
 /// Builds the `fetch` init: method, headers (without the browser-forbidden `host` and
 /// `content-length`; the signature covers the URL's host), body, abort signal and
-/// `redirect: "manual"`. The init has no prototype, so `fetch` sees only what is set here.
+/// `redirect: "manual"`. The init and its headers record have no prototype, so `fetch` sees only
+/// what is set here; a record costs one object and its strings, where pairs cost an array each.
 fn request_init(request: &HttpRequest, signal: Option<&JsValue>) -> Object {
     let init = Object::create(JsValue::NULL.unchecked_ref());
     set(&init, "method", &JsValue::from_str(request.method));
     set(&init, "redirect", &JsValue::from_str("manual"));
-    let headers = Array::new();
+    let headers = Object::create(JsValue::NULL.unchecked_ref());
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
             continue;
         }
-        headers.push(&Array::of2(
-            &JsValue::from_str(name),
-            &JsValue::from_str(value),
-        ));
+        set(&headers, name, &JsValue::from_str(value));
     }
     set(&init, "headers", &headers);
     if !request.body.is_empty() {
@@ -202,24 +200,45 @@ async fn settle(value: &JsValue) -> Result<JsValue, TransportError> {
         .map_err(network_error)
 }
 
+/// Calls `target[name]()`; `None` when it is not a function or throws.
+fn call_method(target: &JsValue, name: &str) -> Option<Result<JsValue, JsValue>> {
+    get(target, name)
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .map(|f| f.call0(target))
+}
+
+/// Reads the body of `response`: `None` when it passes [`MAX_BODY_BYTES`] (the rest is never
+/// read). An answer that declares a length within the limit (every answer a Tigris endpoint
+/// gives) is read with one `arrayBuffer()`, which HTTP framing holds to that length; any other
+/// is streamed and cut at the limit.
+async fn read_body(
+    response: &JsValue,
+    length: Option<usize>,
+) -> Result<Option<Vec<u8>>, TransportError> {
+    if length.is_some_and(|n| n <= MAX_BODY_BYTES) {
+        if let Some(buffer) = call_method(response, "arrayBuffer") {
+            let bytes = Uint8Array::new(&settle(&buffer.map_err(network_error)?).await?);
+            return Ok((bytes.length() as usize <= MAX_BODY_BYTES).then(|| bytes.to_vec()));
+        }
+    }
+    read_stream(response).await
+}
+
 /// Reads `response.body` chunk by chunk into one buffer: `None` as soon as it passes
-/// [`MAX_BODY_BYTES`] (the rest is never read). A response without a body stream is empty.
-async fn read_body(response: &JsValue) -> Result<Option<Vec<u8>>, TransportError> {
+/// [`MAX_BODY_BYTES`]. A response without a body stream is empty.
+async fn read_stream(response: &JsValue) -> Result<Option<Vec<u8>>, TransportError> {
     let mut body = Vec::new();
     let stream = get(response, "body").unwrap_or(JsValue::NULL);
     if stream.is_null() || stream.is_undefined() {
         return Ok(Some(body));
     }
     let no_reader = || TransportError::Network("the response has no body reader".to_owned());
-    let method = |target: &JsValue, name: &str| {
-        get(target, name)
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(no_reader)
-    };
-    let reader = method(&stream, "getReader")?
-        .call0(&stream)
+    let reader = call_method(&stream, "getReader")
+        .ok_or_else(no_reader)?
         .map_err(network_error)?;
-    let read = method(&reader, "read")?;
+    let read = get(&reader, "read")
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(no_reader)?;
     let (done, value) = (JsValue::from_str("done"), JsValue::from_str("value"));
     loop {
         let step = settle(&read.call0(&reader).map_err(network_error)?).await?;
@@ -240,6 +259,14 @@ async fn read_body(response: &JsValue) -> Result<Option<Vec<u8>>, TransportError
             chunk.copy_to(slot);
         }
     }
+}
+
+/// `headers.get(name)` of a `fetch` `Headers`, when it is a string.
+fn header(headers: &JsValue, get_header: &Function, name: &str) -> Option<String> {
+    get_header
+        .call1(headers, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.as_string())
 }
 
 /// Reads a `fetch` `Response` into an [`HttpResponse`] (the body is awaited too). A redirect (a
@@ -270,18 +297,21 @@ async fn read_response(
         .and_then(|s| s.as_string())
         .unwrap_or_default();
     let mut headers = Vec::new();
+    let mut length = None;
     if let Some(js_headers) = get(&response, "headers") {
-        if let Ok(Some(entries)) = js_sys::try_iter(&js_headers) {
-            for entry in entries.flatten() {
-                let name = Reflect::get_u32(&entry, 0).ok().and_then(|v| v.as_string());
-                let value = Reflect::get_u32(&entry, 1).ok().and_then(|v| v.as_string());
-                if let (Some(name), Some(value)) = (name, value) {
-                    headers.push((name.to_ascii_lowercase(), value));
+        if let Some(get_header) =
+            get(&js_headers, "get").and_then(|f| f.dyn_into::<Function>().ok())
+        {
+            for name in RESPONSE_HEADERS {
+                if let Some(value) = header(&js_headers, &get_header, name) {
+                    headers.push((name.to_owned(), value));
                 }
             }
+            length = header(&js_headers, &get_header, "content-length")
+                .and_then(|n| n.trim().parse::<usize>().ok());
         }
     }
-    let Some(body) = read_body(&response).await? else {
+    let Some(body) = read_body(&response, length).await? else {
         abort(controller);
         return Ok(refused(
             0,
