@@ -24,7 +24,10 @@ const realFetch = globalThis.fetch;
 globalThis.fetch = (url, init = {}) => {
   if (captured) {
     const body = init.body === undefined ? new Uint8Array(0) : new Uint8Array(init.body);
-    captured.push({ method: init.method ?? 'GET', url: String(url), headers: [...(init.headers ?? [])].map(([k, v]) => [k, v]), body });
+    // HeadersInit: a record (what the package passes) or name/value pairs, names as given.
+    const h = init.headers ?? [];
+    const pairs = Symbol.iterator in Object(h) ? [...h] : Object.entries(h);
+    captured.push({ method: init.method ?? 'GET', url: String(url), headers: pairs.map(([k, v]) => [k, v]), body });
   }
   return realFetch(url, init);
 };
