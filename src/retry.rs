@@ -5,11 +5,8 @@
 //! which answers after a lost attempt mean that attempt did the work, and how to find out what a
 //! lost attempt did when the server cannot tell (docs/protocol.md §6).
 
-use std::future::Future;
-use std::pin::Pin;
-
 use crate::parse::responses;
-use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
+use crate::runtime::{BoxFuture, HttpRequest, HttpResponse, Runtime, TransportError};
 
 /// Attempts, backoff and per-request deadline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,7 +52,12 @@ pub fn is_transient_status(status: u16) -> bool {
 
 /// Finds out what an attempt that got no response did on the server, when the caller can (e.g.
 /// by listing what it made): the response that attempt would have had, or `None` to retry.
-pub type Recover<'a> = &'a dyn Fn() -> Pin<Box<dyn Future<Output = Option<HttpResponse>> + 'a>>;
+#[cfg(feature = "native")]
+pub type Recover<'a> = &'a (dyn Fn() -> BoxFuture<'a, Option<HttpResponse>> + Sync);
+/// Finds out what an attempt that got no response did (see the `native` variant; not `Sync`
+/// here because the wasm runtime it captures is not).
+#[cfg(not(feature = "native"))]
+pub type Recover<'a> = &'a dyn Fn() -> BoxFuture<'a, Option<HttpResponse>>;
 
 /// What sending a request again does, and so which answers after a failed attempt (no response,
 /// 5xx or 429: the server may have acted on it) mean that attempt did the work.

@@ -2,7 +2,47 @@
 //! timers and the user's credential provider. The wasm glue implements it on top of the global
 //! `fetch`, `Date.now`, `crypto.getRandomValues` and `setTimeout`; tests implement it natively.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use crate::secret::KeyPair;
+
+/// `Send` when the crate is built with the `native` feature (multi-threaded executors such as
+/// tokio need `Send` futures), nothing otherwise: the wasm runtime is single-threaded and its
+/// futures hold `JsValue`s, which are not `Send`. One bound, so the workflows exist once.
+#[cfg(feature = "native")]
+pub trait MaybeSend: Send {}
+#[cfg(feature = "native")]
+impl<T: Send + ?Sized> MaybeSend for T {}
+
+/// `Send` when the crate is built with the `native` feature, nothing otherwise (see the
+/// `native` variant of this trait).
+#[cfg(not(feature = "native"))]
+pub trait MaybeSend {}
+#[cfg(not(feature = "native"))]
+impl<T: ?Sized> MaybeSend for T {}
+
+/// `Sync` when the crate is built with the `native` feature, so that a future holding `&R` is
+/// `Send`; nothing otherwise (the wasm runtime holds JS values, which are not `Sync`).
+#[cfg(feature = "native")]
+pub trait MaybeSync: Sync {}
+#[cfg(feature = "native")]
+impl<T: Sync + ?Sized> MaybeSync for T {}
+
+/// `Sync` when the crate is built with the `native` feature, nothing otherwise (see the
+/// `native` variant of this trait).
+#[cfg(not(feature = "native"))]
+pub trait MaybeSync {}
+#[cfg(not(feature = "native"))]
+impl<T: ?Sized> MaybeSync for T {}
+
+/// A boxed future that is `Send` exactly when [`MaybeSend`] is: the shape of the few futures the
+/// core boxes (retry recovery, the shared exchange).
+#[cfg(feature = "native")]
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A boxed future that is `Send` exactly when [`MaybeSend`] is (not `Send` here: no `native`).
+#[cfg(not(feature = "native"))]
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// An HTTP request ready to send: absolute URL, method, headers (already signed) and body.
 #[derive(Clone, PartialEq, Eq)]
@@ -45,23 +85,25 @@ pub enum TransportError {
     Timeout,
 }
 
-/// Services the core needs from its host. Implementations are single-threaded (wasm), so the
-/// futures are not required to be `Send`.
-#[allow(async_fn_in_trait)]
-pub trait Runtime {
+/// Services the core needs from its host. The futures are [`MaybeSend`]: `Send` under the
+/// `native` feature (so workflows can run on tokio's thread pool), unbounded in wasm, whose
+/// runtime is single-threaded. Implementations may still write `async fn`.
+pub trait Runtime: MaybeSync {
     /// Performs one HTTP exchange, failing with [`TransportError::Timeout`] after `deadline_ms`.
-    async fn send(
+    fn send(
         &self,
         request: HttpRequest,
         deadline_ms: u32,
-    ) -> Result<HttpResponse, TransportError>;
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend;
     /// Waits `ms` milliseconds (used between retries).
-    async fn sleep(&self, ms: u32);
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + MaybeSend;
     /// Milliseconds since the UNIX epoch (`Date.now()` in JS; never `SystemTime::now()`).
     fn now_ms(&self) -> f64;
     /// Fills `buf` with cryptographically secure random bytes.
     fn fill_random(&self, buf: &mut [u8]);
     /// Calls the user's `credentialProvider`, if one was configured; `None` when there is none.
     /// `Err` carries the provider's failure message (which must not contain secrets).
-    async fn provide_credentials(&self) -> Option<Result<KeyPair, String>>;
+    fn provide_credentials(
+        &self,
+    ) -> impl Future<Output = Option<Result<KeyPair, String>>> + MaybeSend;
 }

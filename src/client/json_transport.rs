@@ -26,7 +26,7 @@ impl<R: Runtime> TigrisClient<R> {
         &self,
         errors: &mut ErrorContext,
         host: JsonHost,
-        build: &dyn Fn(&Endpoint) -> HttpRequest,
+        build: &(dyn Fn(&Endpoint) -> HttpRequest + Sync),
         idempotency: Idempotency<'_>,
     ) -> Result<HttpResponse, OpError> {
         let plan = self

@@ -10,9 +10,7 @@
 //! (codes and message scrubbing), `lost_snapshot` (recognising the snapshot a lost attempt
 //! made).
 
-use std::future::Future;
 use std::num::NonZeroU32;
-use std::pin::Pin;
 
 use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
 use crate::ops::{
@@ -23,7 +21,7 @@ use crate::parse::json::Value;
 use crate::parse::responses;
 use crate::requests::{iam, s3, settings, uuid_v4};
 use crate::retry::{send_with_retry, Idempotency, RetryPolicy};
-use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
+use crate::runtime::{BoxFuture, HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::secret::Secret;
 
 mod auth;
@@ -132,7 +130,7 @@ impl<R: Runtime> TigrisClient<R> {
         request: HttpRequest,
         errors: &'a mut ErrorContext,
         idempotency: Idempotency<'r>,
-    ) -> Pin<Box<dyn Future<Output = Exchanged> + 'a>> {
+    ) -> BoxFuture<'a, Exchanged> {
         Box::pin(async move {
             let auth = RequestAuth::resolve(plan, &self.runtime, errors).await?;
             let errors = &*errors;
@@ -169,7 +167,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         // be told apart, so it is simply sent again.
         let first_sent_ms = self.runtime.now_ms();
         let named = name.unwrap_or_default();
-        let find = || -> Pin<Box<dyn Future<Output = Option<HttpResponse>> + '_>> {
+        let find = || -> BoxFuture<'_, Option<HttpResponse>> {
             Box::pin(self.lost_snapshot(bucket, named, first_sent_ms))
         };
         let idempotency = if named.is_empty() {

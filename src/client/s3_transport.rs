@@ -17,7 +17,7 @@ impl<R: Runtime> TigrisClient<R> {
     pub(super) async fn s3_call(
         &self,
         prefix: &'static str,
-        build: &dyn Fn(&Endpoint) -> Result<HttpRequest, BuildError>,
+        build: &(dyn Fn(&Endpoint) -> Result<HttpRequest, BuildError> + Sync),
         idempotency: Idempotency<'_>,
     ) -> Result<(HttpResponse, ErrorContext), OpError> {
         let mut errors = self.errors(prefix);
