@@ -17,6 +17,7 @@ cargo fmt --all --check
 step "cargo clippy (native, all targets; wasm32 lib)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --features native -- -D warnings
 
 step "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
@@ -26,6 +27,8 @@ cargo build --release -p tigris-local
 
 step "cargo test (native)"
 cargo test --workspace
+# the `native` feature's compile-time proof that the workflow futures are `Send`
+cargo test --features native --test native_send
 
 step "build the wasm package"
 node scripts/build.mjs
