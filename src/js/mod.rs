@@ -54,6 +54,11 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key)).ok()
 }
 
+/// Reads `target[name]` as a function; `None` when the read throws or gives something else.
+fn method(target: &JsValue, name: &str) -> Option<Function> {
+    get(target, name).and_then(|f| f.dyn_into::<Function>().ok())
+}
+
 /// Reads `target[key]` when `key` is an own property of `target`, else `undefined`: an inherited
 /// value (a polluted `Object.prototype.endpoint`, say) is never used. `Err` when the read throws.
 pub(crate) fn own(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
@@ -175,7 +180,7 @@ fn request_init(request: &HttpRequest, signal: Option<&JsValue>) -> Object {
 /// Cancels the exchange's connection (its deadline passed, or its answer is refused).
 fn abort(controller: Option<&AbortController>) {
     if let Some(controller) = controller {
-        if let Some(abort) = get(controller, "abort").and_then(|f| f.dyn_into::<Function>().ok()) {
+        if let Some(abort) = method(controller, "abort") {
             let _ = abort.call0(controller);
         }
     }
@@ -202,9 +207,7 @@ async fn settle(value: &JsValue) -> Result<JsValue, TransportError> {
 
 /// Calls `target[name]()`; `None` when it is not a function or throws.
 fn call_method(target: &JsValue, name: &str) -> Option<Result<JsValue, JsValue>> {
-    get(target, name)
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .map(|f| f.call0(target))
+    method(target, name).map(|f| f.call0(target))
 }
 
 /// Reads the body of `response`: `None` when it passes [`MAX_BODY_BYTES`] (the rest is never
@@ -236,9 +239,7 @@ async fn read_stream(response: &JsValue) -> Result<Option<Vec<u8>>, TransportErr
     let reader = call_method(&stream, "getReader")
         .ok_or_else(no_reader)?
         .map_err(network_error)?;
-    let read = get(&reader, "read")
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(no_reader)?;
+    let read = method(&reader, "read").ok_or_else(no_reader)?;
     let (done, value) = (JsValue::from_str("done"), JsValue::from_str("value"));
     loop {
         let step = settle(&read.call0(&reader).map_err(network_error)?).await?;
@@ -299,9 +300,7 @@ async fn read_response(
     let mut headers = Vec::new();
     let mut length = None;
     if let Some(js_headers) = get(&response, "headers") {
-        if let Some(get_header) =
-            get(&js_headers, "get").and_then(|f| f.dyn_into::<Function>().ok())
-        {
+        if let Some(get_header) = method(&js_headers, "get") {
             for name in RESPONSE_HEADERS {
                 if let Some(value) = header(&js_headers, &get_header, name) {
                     headers.push((name.to_owned(), value));
