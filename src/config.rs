@@ -34,6 +34,46 @@ pub struct ConfigInput {
 pub trait Environment {
     /// The value of `name`, or `None` when unset or unreadable.
     fn var(&self, name: &str) -> Option<String>;
+
+    /// The value of `name`, or why there is none; an environment that can tell "not readable
+    /// here" from "unset" overrides this, so that a missing-value message can say so.
+    fn lookup(&self, name: &str) -> Lookup {
+        self.var(name).map_or(Lookup::Unset, Lookup::Set)
+    }
+}
+
+/// One environment variable as the runtime gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// Set to this value.
+    Set(String),
+    /// Readable and not set.
+    Unset,
+    /// Not readable in this runtime.
+    Unreadable(Unreadable),
+}
+
+/// Why a runtime cannot read an environment variable; the hint appended to a "missing" message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Workers and browsers have no environment.
+    NoEnvironment,
+    /// Deno without the env permission for that variable.
+    NotPermitted,
+}
+
+impl Unreadable {
+    /// ` (<hint>)` for the variable `var` of the config field `field`.
+    fn hint(self, field: &str, var: &str) -> String {
+        match self {
+            Unreadable::NoEnvironment => {
+                format!(" (this runtime has no environment: pass config.{field})")
+            }
+            Unreadable::NotPermitted => {
+                format!(" (Deno: the env permission for {var} is not granted)")
+            }
+        }
+    }
 }
 
 /// No environment at all (Workers, browsers, tests).
@@ -107,6 +147,8 @@ pub struct Resolved<T = String> {
     pub value: Option<T>,
     /// Its origin.
     pub source: Source,
+    /// Why the environment could not be read, when that is why there is no value.
+    pub unreadable: Option<Unreadable>,
 }
 
 impl<T: ConfigValue> Resolved<T> {
@@ -115,18 +157,37 @@ impl<T: ConfigValue> Resolved<T> {
             return Resolved {
                 value: Some(v.clone()),
                 source: Source::Option,
+                unreadable: None,
             };
         }
-        if let Some(v) = env.var(var) {
-            return Resolved {
-                value: Some(T::from(v)),
-                source: Source::Environment,
-            };
-        }
+        let unreadable = match env.lookup(var) {
+            Lookup::Set(v) => {
+                return Resolved {
+                    value: Some(T::from(v)),
+                    source: Source::Environment,
+                    unreadable: None,
+                }
+            }
+            Lookup::Unset => None,
+            Lookup::Unreadable(why) => Some(why),
+        };
         Resolved {
             value: default.map(|d| T::from(d.to_owned())),
             source: Source::Default,
+            unreadable,
         }
+    }
+
+    /// The SDK's "missing" error for this value, with the runtime's hint when the environment
+    /// could not be read.
+    fn incomplete(&self, field: &str, var: &str) -> ConfigError {
+        let hint = self
+            .unreadable
+            .map(|why| why.hint(field, var))
+            .unwrap_or_default();
+        ConfigError(format!(
+            "Tigris Config incomplete: {field} is missing. Set {var} in environment or pass it as an option.{hint}"
+        ))
     }
 
     /// The value when it is a non-empty string (JS truthiness).
@@ -222,12 +283,6 @@ pub enum AuthPlan {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError(pub String);
 
-fn incomplete(field: &str, var: &str) -> ConfigError {
-    ConfigError(format!(
-        "Tigris Config incomplete: {field} is missing. Set {var} in environment or pass it as an option."
-    ))
-}
-
 impl ResolvedConfig {
     /// Authentication of an S3-transport call (createBucket, snapshots, removeBucket), with the
     /// SDK's validation texts (docs/protocol.md §2.3, §3.4). A `credentialProvider` is honoured with or
@@ -246,10 +301,14 @@ impl ResolvedConfig {
         let secret = self.secret_access_key.present();
         if !token_mode {
             if key.is_none() {
-                return Err(incomplete("accessKeyId", env_vars::ACCESS_KEY_ID));
+                return Err(self
+                    .access_key_id
+                    .incomplete("accessKeyId", env_vars::ACCESS_KEY_ID));
             }
             if secret.is_none() {
-                return Err(incomplete("secretAccessKey", env_vars::SECRET_ACCESS_KEY));
+                return Err(self
+                    .secret_access_key
+                    .incomplete("secretAccessKey", env_vars::SECRET_ACCESS_KEY));
             }
         }
         self.s3_endpoint()?;
@@ -267,7 +326,7 @@ impl ResolvedConfig {
     pub fn s3_endpoint(&self) -> Result<&str, ConfigError> {
         self.endpoint
             .present()
-            .ok_or_else(|| incomplete("endpoint", env_vars::ENDPOINT))
+            .ok_or_else(|| self.endpoint.incomplete("endpoint", env_vars::ENDPOINT))
     }
 
     /// Authentication of a Tigris HTTP-transport call (metadata GET, settings PATCH, IAM), with

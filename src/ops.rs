@@ -120,6 +120,29 @@ pub struct OpError {
     pub code: ErrorCode,
     /// The SDK-equivalent message.
     pub message: String,
+    /// The server's answer that caused the failure, when one did (`error.status`,
+    /// `error.serverCode`).
+    pub reply: Option<Box<ServerReply>>,
+}
+
+/// What the server answered when an answer caused a failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerReply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The S3 `<Code>` or JSON `Code` of the answer's body, when it had one.
+    pub code: Option<String>,
+}
+
+impl OpError {
+    /// A failure with no server answer behind it (or one attached later).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        OpError {
+            code,
+            message: message.into(),
+            reply: None,
+        }
+    }
 }
 
 impl fmt::Display for OpError {

@@ -174,8 +174,10 @@ impl Drop for Server {
     }
 }
 
+/// A server whose virtual-hosted names are `<bucket>.s3.localhost` (a bare `localhost` endpoint
+/// is addressed path-style).
 fn start_server() -> Option<Server> {
-    start_server_with(&[])
+    start_server_with(&["--base-host", "s3.localhost"])
 }
 
 fn start_server_with(extra: &[&str]) -> Option<Server> {
@@ -210,12 +212,12 @@ fn start_server_with(extra: &[&str]) -> Option<Server> {
 }
 
 fn client(url: &str, secret: &str) -> TigrisClient<BlockingRuntime> {
-    // Virtual-hosted through `localhost` (the server's base host) for S3, path-style for IAM.
+    // Virtual-hosted through `s3.localhost` (the server's base host) for S3, path-style for IAM.
     let port = url.rsplit(':').next().unwrap();
     let config = ConfigInput {
         access_key_id: Some("tid_wire".into()),
         secret_access_key: Some(secret.into()),
-        endpoint: Some(format!("http://localhost:{port}")),
+        endpoint: Some(format!("http://s3.localhost:{port}")),
         iam_endpoint: Some(url.into()),
         ..ConfigInput::default()
     };

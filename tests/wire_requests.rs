@@ -14,7 +14,9 @@ mod support;
 
 use support::*;
 use tigris_agent_kit::client::TigrisClient;
-use tigris_agent_kit::config::{ConfigInput, Environment, NoEnvironment};
+use tigris_agent_kit::config::{
+    env_vars, ConfigInput, Environment, Lookup, NoEnvironment, Unreadable,
+};
 use tigris_agent_kit::ops::*;
 use tigris_agent_kit::requests::{iam, s3, Endpoint};
 use tigris_agent_kit::runtime::{HttpRequest, HttpResponse, TransportError};
@@ -609,6 +611,70 @@ fn config_errors_before_any_request() {
     let e = block_on(c.remove_bucket("abc")).unwrap_err();
     assert_eq!(e.message, "Tigris Config incomplete: endpoint is missing. Set TIGRIS_STORAGE_ENDPOINT in environment or pass it as an option.");
     assert!(c.runtime().requests().is_empty());
+}
+
+/// An environment that cannot read some variables, as Deno without the permission or a Worker.
+struct UnreadableEnv(Unreadable);
+impl Environment for UnreadableEnv {
+    fn var(&self, _name: &str) -> Option<String> {
+        None
+    }
+    fn lookup(&self, name: &str) -> Lookup {
+        if name == env_vars::ACCESS_KEY_ID || name == env_vars::SECRET_ACCESS_KEY {
+            Lookup::Unreadable(self.0)
+        } else {
+            Lookup::Unset
+        }
+    }
+}
+
+#[test]
+fn missing_keys_name_why_the_environment_gave_none() {
+    let original = "Tigris Config incomplete: accessKeyId is missing. Set TIGRIS_STORAGE_ACCESS_KEY_ID in environment or pass it as an option.";
+    for (why, hint) in [
+        (
+            Unreadable::NotPermitted,
+            " (Deno: the env permission for TIGRIS_STORAGE_ACCESS_KEY_ID is not granted)",
+        ),
+        (
+            Unreadable::NoEnvironment,
+            " (this runtime has no environment: pass config.accessKeyId)",
+        ),
+    ] {
+        let c = TigrisClient::new(
+            ConfigInput::default(),
+            &UnreadableEnv(why),
+            FakeRuntime::new(),
+        );
+        let e = block_on(c.remove_bucket("abc")).unwrap_err();
+        assert_eq!(e.message, format!("{original}{hint}"));
+        let with_key = ConfigInput {
+            access_key_id: Some("AK".into()),
+            ..ConfigInput::default()
+        };
+        let c = TigrisClient::new(with_key, &UnreadableEnv(why), FakeRuntime::new());
+        let e = block_on(c.remove_bucket("abc")).unwrap_err();
+        assert!(
+            e.message.ends_with(&why_hint(
+                why,
+                "secretAccessKey",
+                env_vars::SECRET_ACCESS_KEY
+            )),
+            "{}",
+            e.message
+        );
+        assert!(c.runtime().requests().is_empty());
+    }
+}
+
+/// The expected hint, written out independently of the code under test.
+fn why_hint(why: Unreadable, field: &str, var: &str) -> String {
+    match why {
+        Unreadable::NotPermitted => format!(" (Deno: the env permission for {var} is not granted)"),
+        Unreadable::NoEnvironment => {
+            format!(" (this runtime has no environment: pass config.{field})")
+        }
+    }
 }
 
 #[test]

@@ -200,8 +200,9 @@ export const scenarios = [
 
 /** JSON form of a workflow result with generated values labelled (for a side-by-side diagnostic). */
 function resultShape(res, labels) {
-  const text = JSON.stringify(res, (k, v) => {
-    if (v instanceof Error) return { error: v.message };
+  // `this[k]` is the value before its own `toJSON` ran (our errors have one; the original's do not).
+  const text = JSON.stringify(res, function shape(k, v) {
+    if (this[k] instanceof Error) return { error: this[k].message };
     if (k === 'secretAccessKey') return '<secret>';
     if (k === 'createdAt' && v !== undefined) return '<date>';
     return v;

@@ -53,6 +53,9 @@ runtimeTest('deno', { timeout: 300_000 }, async (t) => {
     assert.notEqual(without.envPermission, 'granted');
     assert.equal(without.bucket, undefined);
     assert.ok(without.errorIsError, `without --allow-env the call resolves to { error } (got ${JSON.stringify(without)})`);
+    assert.equal(without.error, 'Failed to create workspace bucket "' + without.name + '": Tigris Config incomplete: accessKeyId is missing. '
+      + 'Set TIGRIS_STORAGE_ACCESS_KEY_ID in environment or pass it as an option. (Deno: the env permission for TIGRIS_STORAGE_ACCESS_KEY_ID is not granted)',
+      'the message says the variable is set but not readable');
 
     const name = `deno-withenv-${Date.now().toString(36)}`;
     const withEnv = lastJson(assertOk(await run(deno, [...denoRun, '--allow-env', 'env-probe.ts', endpoint, name], { cwd: dir, env, timeout: 60_000 }), 'env-probe').stdout);

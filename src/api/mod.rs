@@ -9,13 +9,14 @@
 //! here), then the values, in the order each export lists below.
 
 mod convert;
+mod error;
 
 use crate::client::TigrisClient;
 use crate::js::{JsEnvironment, JsRuntime};
 use crate::secret::Secret;
 use crate::workflows::{checkpoint, coordination, forks, workspace, PositiveInt, WorkflowError};
 use convert::{count_arg, string_arg, Invalid, Options};
-use js_sys::{Promise, Reflect};
+use js_sys::Promise;
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
@@ -25,20 +26,12 @@ use wasm_bindgen::prelude::*;
 type ExportFuture = Pin<Box<dyn Future<Output = Result<JsValue, WorkflowError>>>>;
 
 /// A promise that always resolves, to `{ data }` or `{ error }` with `error` a
-/// `new Error(message)` carrying `code`.
+/// `new Error(message)` carrying `code` (see [`error::js_error`]).
 fn respond(work: ExportFuture) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         Ok(match work.await {
             Ok(data) => convert::plain(&[("data", data)]),
-            Err(failure) => {
-                let error = js_sys::Error::new(&failure.message);
-                let _ = Reflect::set(
-                    &error,
-                    &JsValue::from_str("code"),
-                    &JsValue::from_str(failure.code.as_str()),
-                );
-                convert::plain(&[("error", error.into())])
-            }
+            Err(failure) => convert::plain(&[("error", error::js_error(&failure))]),
         })
     })
 }

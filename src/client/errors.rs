@@ -2,7 +2,7 @@
 //! message (with the call's prefix when the S3 wrappers add one), an [`ErrorCode`] picked by
 //! [`classify`], and no secret in the text (docs/protocol.md §6).
 
-use crate::ops::{ErrorCode, OpError};
+use crate::ops::{ErrorCode, OpError, ServerReply};
 use crate::requests::BuildError;
 use crate::runtime::TransportError;
 use crate::secret::Secret;
@@ -40,17 +40,23 @@ impl ErrorContext {
 
     /// `code` with `<prefix><message>`, scrubbed.
     pub fn error(&self, code: ErrorCode, message: &str) -> OpError {
-        OpError {
-            code,
-            message: format!("{}{}", self.prefix, self.scrub(message)),
-        }
+        OpError::new(code, format!("{}{}", self.prefix, self.scrub(message)))
     }
 
     /// `code` with the message alone (the failures the SDK reports without the prefix), scrubbed.
     pub fn unprefixed(&self, code: ErrorCode, message: &str) -> OpError {
+        OpError::new(code, self.scrub(message))
+    }
+
+    /// The failure a non-2xx answer caused: `error` (built by [`ErrorContext::error`] or
+    /// [`ErrorContext::unprefixed`]) with the answer's status and error code attached.
+    pub fn answered(error: OpError, status: u16, server_code: Option<String>) -> OpError {
         OpError {
-            code,
-            message: self.scrub(message),
+            reply: Some(Box::new(ServerReply {
+                status,
+                code: server_code.filter(|c| !c.is_empty()),
+            })),
+            ..error
         }
     }
 

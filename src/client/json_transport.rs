@@ -103,10 +103,11 @@ impl<R: Runtime> TigrisClient<R> {
 pub(super) fn json_failure(errors: &ErrorContext, response: &HttpResponse) -> OpError {
     let body = String::from_utf8_lossy(&response.body);
     let (code, message) = responses::json_error(&response.status_text, &body);
-    errors.unprefixed(
+    let error = errors.unprefixed(
         classify(response.status, code.as_deref(), &message),
         &message,
-    )
+    );
+    ErrorContext::answered(error, response.status, code)
 }
 
 #[cfg(test)]

@@ -24,8 +24,7 @@ impl<R: Runtime> TigrisClient<R> {
         let config_error = |e: ConfigError| errors.unprefixed(ErrorCode::InvalidArgument, &e.0);
         let plan = self.config.s3_auth().map_err(config_error)?;
         let url = self.config.s3_endpoint().map_err(config_error)?;
-        let endpoint =
-            Endpoint::parse(url).map_err(|e| errors.error(ErrorCode::InvalidArgument, &e.0))?;
+        let endpoint = Endpoint::parse(url).map_err(|e| errors.build_error(e))?;
         let request = build(&endpoint).map_err(|e| errors.build_error(e))?;
         match self
             .exchange(plan, request, &mut errors, idempotency)
@@ -42,10 +41,11 @@ impl<R: Runtime> TigrisClient<R> {
 pub(super) fn s3_failure(errors: &ErrorContext, response: &HttpResponse) -> OpError {
     let body = String::from_utf8_lossy(&response.body);
     let (code, message) = responses::s3_error(&body);
-    errors.error(
+    let error = errors.error(
         classify(response.status, code.as_deref(), &message),
         &message,
-    )
+    );
+    ErrorContext::answered(error, response.status, code)
 }
 
 #[cfg(test)]

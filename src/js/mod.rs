@@ -12,7 +12,7 @@
 //! never followed (a 3xx is an error answer and nothing is sent to its `Location`), and a body is
 //! read as a stream and refused as soon as it passes [`MAX_BODY_BYTES`].
 
-use crate::config::Environment;
+use crate::config::{Environment, Lookup, Unreadable};
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError, RESPONSE_HEADERS};
 use crate::secret::{KeyPair, Secret};
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
@@ -451,17 +451,29 @@ pub fn set_environment_reader(reader: JsValue) {
     });
 }
 
-/// The environment as the registered reader sees it; empty when none is registered (Workers,
-/// browsers). A reader that throws or returns a non-string means "unset".
+/// The environment as the registered reader sees it; none at all when no reader is registered
+/// (Workers, browsers). A reader that returns `null` cannot read that variable (Deno without the
+/// permission); one that throws or returns anything else but a string means "unset".
 pub struct JsEnvironment;
 
 impl Environment for JsEnvironment {
     fn var(&self, name: &str) -> Option<String> {
-        let reader =
-            ENVIRONMENT_READER.with(|slot| slot.try_borrow().ok().and_then(|r| r.clone()))?;
-        reader
-            .call1(&JsValue::UNDEFINED, &JsValue::from_str(name))
-            .ok()
-            .and_then(|v| v.as_string())
+        match self.lookup(name) {
+            Lookup::Set(value) => Some(value),
+            Lookup::Unset | Lookup::Unreadable(_) => None,
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Lookup {
+        let Some(reader) =
+            ENVIRONMENT_READER.with(|slot| slot.try_borrow().ok().and_then(|r| r.clone()))
+        else {
+            return Lookup::Unreadable(Unreadable::NoEnvironment);
+        };
+        match reader.call1(&JsValue::UNDEFINED, &JsValue::from_str(name)) {
+            Ok(v) if v.is_null() => Lookup::Unreadable(Unreadable::NotPermitted),
+            Ok(v) => v.as_string().map_or(Lookup::Unset, Lookup::Set),
+            Err(_) => Lookup::Unset,
+        }
     }
 }

@@ -16,8 +16,8 @@ use crate::sigv4::encode_component;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError(pub String);
 
-/// A parsed `http(s)://host[:port]` endpoint (any path, query or fragment is dropped, as
-/// `new URL(path, endpoint)` does).
+/// A parsed `http(s)://host[:port]` endpoint. A query or fragment is dropped, as
+/// `new URL(path, endpoint)` does; a path other than `/` is refused (docs/protocol.md §3.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
     /// `http` or `https`.
@@ -38,7 +38,11 @@ impl Endpoint {
         if scheme != "http" && scheme != "https" {
             return Err(invalid());
         }
-        let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+        let cut = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
+            .unwrap_or(rest.len());
+        let (authority, after) = (rest.get(..cut).unwrap_or(""), rest.get(cut..).unwrap_or(""));
         if authority.contains('@') {
             return Err(invalid());
         }
@@ -81,7 +85,20 @@ impl Endpoint {
                 (n != default).then_some(n)
             }
         };
-        Ok(Endpoint { scheme, host, port })
+        let endpoint = Endpoint { scheme, host, port };
+        let path_end = after
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(after.len());
+        let path = after.get(..path_end).unwrap_or("");
+        if !path.is_empty() && path != "/" && path != "\\" {
+            return Err(BuildError(format!(
+                "Invalid endpoint URL \"{}{}\": a path is not supported",
+                endpoint.origin(),
+                path.replace('\\', "/")
+            )));
+        }
+        Ok(endpoint)
     }
 
     /// `host[:port]`.
@@ -97,9 +114,12 @@ impl Endpoint {
         format!("{}://{}", self.scheme, self.authority())
     }
 
-    /// Whether the host is an IP literal (IPv4 dotted quad or bracketed IPv6).
-    pub fn is_ip_literal(&self) -> bool {
-        if self.host.starts_with('[') {
+    /// Whether buckets on this host are addressed path-style: an IP literal (IPv4 dotted quad
+    /// or bracketed IPv6), as the SDKs do, and — a deliberate difference — `localhost` or any
+    /// other single-label host, whose `<bucket>.<host>` names do not resolve (docs/protocol.md
+    /// §3.1).
+    pub fn is_path_style(&self) -> bool {
+        if self.host.starts_with('[') || !self.host.contains('.') {
             return true;
         }
         let parts: Vec<&str> = self.host.split('.').collect();
@@ -110,9 +130,10 @@ impl Endpoint {
     }
 
     /// URL of a bucket-level S3 operation (docs/protocol.md §3.1): `scheme://bucket.host/` when the bucket is
-    /// a DNS label and the host is not an IP literal, else path-style `scheme://host/bucket/`.
+    /// a DNS label and the host takes virtual-hosted names ([`Endpoint::is_path_style`]), else
+    /// path-style `scheme://host/bucket/`.
     pub fn bucket_url(&self, bucket: &str) -> String {
-        if virtual_hosting::is_virtual_hostable(bucket) && !self.is_ip_literal() {
+        if virtual_hosting::is_virtual_hostable(bucket) && !self.is_path_style() {
             format!("{}://{bucket}.{}/", self.scheme, self.authority())
         } else {
             format!("{}/{}/", self.origin(), encode_component(bucket))
@@ -193,11 +214,29 @@ mod tests {
             e.bucket_url("My_Bucket"),
             "https://t3.storage.dev/My_Bucket/"
         );
-        let l = Endpoint::parse("http://localhost:9000/ignored?x").unwrap();
+        let l = Endpoint::parse("http://localhost:9000/?ignored#x").unwrap();
         assert_eq!(
             l.bucket_url("my-bucket"),
-            "http://my-bucket.localhost:9000/"
+            "http://localhost:9000/my-bucket/"
         );
+        let single = Endpoint::parse("http://tigris-local:8080").unwrap();
+        assert_eq!(single.bucket_url("b-1"), "http://tigris-local:8080/b-1/");
+        assert_eq!(
+            Endpoint::parse("https://u:p@h.example/x").unwrap_err().0,
+            "Invalid URL"
+        );
+        for (with_path, shown) in [
+            (
+                "http://h.example:9000/tigris?X-Amz-Secret=s",
+                "http://h.example:9000/tigris",
+            ),
+            ("https://H.example\\a/b#f", "https://h.example/a/b"),
+        ] {
+            assert_eq!(
+                Endpoint::parse(with_path).unwrap_err().0,
+                format!("Invalid endpoint URL \"{shown}\": a path is not supported")
+            );
+        }
         let ip = Endpoint::parse("http://127.0.0.1:9999").unwrap();
         assert_eq!(ip.bucket_url("ws2-snap"), "http://127.0.0.1:9999/ws2-snap/");
         let v6 = Endpoint::parse("http://[::1]:9000").unwrap();

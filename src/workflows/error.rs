@@ -1,7 +1,7 @@
 //! The workflows' error: an [`ErrorCode`] plus the original's message.
 
 use super::prefixed;
-use crate::ops::{ErrorCode, OpError};
+use crate::ops::{ErrorCode, OpError, ServerReply};
 use std::fmt;
 
 /// A workflow failure: a code plus the exact single-line (or, for teardowns, multi-line) message
@@ -14,6 +14,9 @@ pub struct WorkflowError {
     pub code: ErrorCode,
     /// The message shown to JS callers as `error.message`.
     pub message: String,
+    /// The server's answer behind a failure that one call caused (`error.status`,
+    /// `error.serverCode`); `None` for argument errors and aggregated failures.
+    pub reply: Option<Box<ServerReply>>,
 }
 
 impl WorkflowError {
@@ -22,6 +25,7 @@ impl WorkflowError {
         WorkflowError {
             code: ErrorCode::InvalidArgument,
             message: message.into(),
+            reply: None,
         }
     }
 
@@ -31,6 +35,7 @@ impl WorkflowError {
         WorkflowError {
             code: error.code,
             message: prefixed(phrase, subject, &error.message),
+            reply: error.reply.clone(),
         }
     }
 
@@ -44,6 +49,7 @@ impl WorkflowError {
         WorkflowError {
             code: ErrorCode::PartialFailure,
             message: format!("{title}\n{}", lines.join("\n")),
+            reply: None,
         }
     }
 }

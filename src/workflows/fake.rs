@@ -92,13 +92,10 @@ impl FakeOps {
     }
 
     pub fn fail(&self, needle: &str, code: ErrorCode, message: &str) {
-        self.state.borrow_mut().failures.push((
-            needle.into(),
-            OpError {
-                code,
-                message: message.into(),
-            },
-        ));
+        self.state
+            .borrow_mut()
+            .failures
+            .push((needle.into(), OpError::new(code, message)));
     }
 
     pub fn delay(&self, needle: &str, yields: usize) {
@@ -150,10 +147,7 @@ impl FakeOps {
 }
 
 fn not_found() -> OpError {
-    OpError {
-        code: ErrorCode::NotFound,
-        message: "Not Found".into(),
-    }
+    OpError::new(ErrorCode::NotFound, "Not Found")
 }
 
 impl TigrisOps for FakeOps {
@@ -184,11 +178,10 @@ impl TigrisOps for FakeOps {
             }
         }
         if !s.buckets.insert(name.into()) {
-            return Err(OpError {
-                code: ErrorCode::BucketAlreadyExists,
-                message: "Unable to create bucket The requested bucket name is not available."
-                    .into(),
-            });
+            return Err(OpError::new(
+                ErrorCode::BucketAlreadyExists,
+                "Unable to create bucket The requested bucket name is not available.",
+            ));
         }
         Ok(())
     }

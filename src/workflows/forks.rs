@@ -155,6 +155,7 @@ pub async fn create_forks<O: TigrisOps>(
         return Err(WorkflowError {
             code: first_failure.unwrap_or(ErrorCode::ServerError),
             message: "Failed to create any forks".to_owned(),
+            reply: None,
         });
     }
     Ok(Forks {
