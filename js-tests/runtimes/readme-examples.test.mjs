@@ -114,13 +114,20 @@ async function assertNothingLeft(what) {
   assert.deepEqual(state.keys.filter((k) => k.id !== srv.accessKeyId).map((k) => k.id), [], `${what} left keys behind`);
 }
 
-/** Runs the Node or Deno blocks of `runtime` one by one, each as its own program. */
-async function runPrograms(t, runtime, { file, command }) {
+/**
+ * Runs the Node or Deno blocks of `runtime` one by one, each as its own program in a fresh
+ * consumer project; `check`, when given, is a type check that must pass first.
+ */
+async function runPrograms(t, runtime, { file, command, check }) {
   for (const [n, block] of blocksOf(runtime).entries()) {
     await t.test(`README line ${block.line}`, async () => {
       await srv.reset();
       const dir = project(`readme-${runtime}`, { files: { [file(n)]: block.code } });
       linkImports(dir, block.code);
+      if (check) {
+        const { cmd, args, env } = check(file(n));
+        assertOk(await run(cmd, args, { cwd: dir, env, timeout: 120_000 }), `type check of the ${runtime} example of README line ${block.line}`);
+      }
       const mark = await logMark(srv);
       const { cmd, args, env } = command(file(n));
       const res = assertOk(await run(cmd, args, { cwd: dir, env, timeout: 120_000 }), `the ${runtime} example of README line ${block.line}`);
@@ -149,13 +156,16 @@ runtimeTest('readme node-cjs', { timeout: 300_000 }, async (t) => {
 
 runtimeTest('readme deno', { timeout: 300_000 }, async (t) => {
   const deno = bin('deno');
+  const denoDir = tempDir('deno-dir');
+  const denoEnv = (extra = {}) => cleanEnv({ DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', ...extra });
   t.diagnostic(requireTool('deno', deno));
   await runPrograms(t, 'deno', {
     file: (n) => `example-${n}.${blocksOf('deno')[n].lang === 'ts' ? 'ts' : 'mjs'}`,
+    check: (f) => ({ cmd: deno, args: ['check', f], env: denoEnv() }),
     command: (f) => ({
       cmd: deno,
       args: ['run', '--allow-net=127.0.0.1', '--allow-env', '--deny-read', '--no-prompt', f],
-      env: cleanEnv({ ...configEnv(srv.config), DENO_DIR: tempDir('deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }),
+      env: denoEnv(configEnv(srv.config)),
     }),
   });
 });
