@@ -138,7 +138,8 @@ async function runPrograms(t, runtime, { file, command, check }) {
   }
 }
 
-const nodeEnv = () => cleanEnv(configEnv(srv.config));
+// WEBHOOK_TOKEN: the secret the coordination example reads, as a deployment would set it.
+const nodeEnv = () => cleanEnv({ ...configEnv(srv.config), WEBHOOK_TOKEN: 'readme-webhook-token' });
 
 runtimeTest('readme node-esm', { timeout: 300_000 }, async (t) => {
   await runPrograms(t, 'node-esm', {
