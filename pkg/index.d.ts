@@ -4,6 +4,10 @@
 // (an addition: the messages are the original's).
 
 
+/**
+ * The result of every function: `{ data }` on success or `{ error }` on failure, never both.
+ * No function throws or rejects; check `error` before reading `data`.
+ */
 export type TigrisResponse<T, E = Error> =
   | { data: T; error?: never }
   | { error: E; data?: never };
@@ -29,15 +33,54 @@ export type AgentKitErrorCode =
 /** The `error` every function resolves to on failure: a plain `Error` plus its `code`. */
 export type AgentKitError = Error & { code: AgentKitErrorCode };
 
+/**
+ * Connection settings, accepted as `options.config` by every function. Each field is resolved
+ * per call: the value here unless it is `undefined` (an explicit `""` counts as set), else the
+ * environment (Node: `process.env`, then `./.env`; Deno: `Deno.env` when the env permission is
+ * granted; Workers and browsers: none), else the default. The same settings serve the storage and
+ * the IAM (access key) requests of a call.
+ */
 export type TigrisAgentKitConfig = {
+  /**
+   * Access key id (`tid_…`). Environment: `TIGRIS_STORAGE_ACCESS_KEY_ID`. Without it (and without
+   * `credentialProvider` or a session token) a call fails before any request with `Tigris Config
+   * incomplete: accessKeyId is missing. …` (code `InvalidArgument`).
+   */
   accessKeyId?: string;
+  /**
+   * Secret of `accessKeyId` (`tsec_…`). Environment: `TIGRIS_STORAGE_SECRET_ACCESS_KEY`. Never
+   * shown in messages.
+   */
   secretAccessKey?: string;
+  /**
+   * Session token of temporary credentials. Environment: `TIGRIS_SESSION_TOKEN`. The bucket
+   * settings and IAM requests then need `organizationId` too.
+   */
   sessionToken?: string;
+  /** Tigris organization id, needed with a session token. Environment: `TIGRIS_ORGANIZATION_ID`. */
   organizationId?: string;
+  /**
+   * Storage (S3) endpoint, also the host of the bucket settings API. Environment:
+   * `TIGRIS_STORAGE_ENDPOINT`. Default `https://t3.storage.dev`.
+   */
   endpoint?: string;
+  /**
+   * IAM endpoint, for the access keys of `credentials` options and teardowns. Environment:
+   * `TIGRIS_IAM_ENDPOINT`. Default `https://iam.storageapi.dev`.
+   */
   iamEndpoint?: string;
+  /**
+   * Management endpoint. Environment: `TIGRIS_MGMT_ENDPOINT`. Default
+   * `https://mgmt.storageapi.dev`.
+   */
   mgmtEndpoint?: string;
-  /** Called before requests to obtain (possibly temporary) credentials. */
+  /**
+   * Called by every call, before its requests are signed, to obtain (possibly temporary)
+   * credentials; used for storage, bucket settings and IAM requests alike, with or without
+   * `organizationId`. A rejection fails the call with `credentialProvider failed: <message>`, a
+   * result without string keys with `credentialProvider must resolve to { accessKeyId,
+   * secretAccessKey } strings` (both code `AccessDenied`).
+   */
   credentialProvider?: () => Promise<{
     accessKeyId: string;
     secretAccessKey: string;
@@ -46,102 +89,234 @@ export type TigrisAgentKitConfig = {
   }>;
   /**
    * Deadline of each HTTP attempt in milliseconds (default 30000). An attempt that gets no
-   * response in time is cancelled and retried like a network error (4 attempts in all).
+   * response in time is cancelled and retried like a network error (4 attempts in all); when
+   * every attempt times out the call fails with code `Timeout`. Must be a positive integer.
    */
   requestTimeoutMs?: number;
 };
 
 // ── Forks ──
+/** Options of `createForks`. */
 export type CreateForksOptions = {
+  /**
+   * Fork names are `${prefix}-0`, `${prefix}-1`, …. Default `${baseBucket}-fork-${Date.now()}`.
+   * Bucket names are global: a prefix whose forks still exist makes those forks fail.
+   */
   prefix?: string;
   /**
    * How many forks are created at once (default 16). `1` reproduces the original's sequential
    * order exactly. Results and partial-failure behaviour are the same for every value.
    */
   concurrency?: number;
+  /**
+   * Also create one access key per fork, valid on that fork only, with this role. A key that
+   * cannot be created leaves its fork without `credentials` (no error).
+   */
   credentials?: { role: "Editor" | "ReadOnly" };
+  /**
+   * Where and as whom to connect; fields left `undefined` come from the environment, then the
+   * defaults (see `TigrisAgentKitConfig`).
+   */
   config?: TigrisAgentKitConfig;
 };
+/** One fork: its bucket and, when `credentials` was asked and the key could be created, that key. */
 export type Fork = {
   bucket: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
 };
+/**
+ * What `createForks` made: the base, the snapshot id the forks were made from, and the forks in
+ * index order. Pass it to `teardownForks`.
+ */
 export type Forks = { baseBucket: string; snapshotId: string; forks: Fork[] };
-export type TeardownForksOptions = { config?: TigrisAgentKitConfig };
+/** Options of `teardownForks`. */
+export type TeardownForksOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+/**
+ * Snapshots `baseBucket` once and creates `count` forks of it: copy-on-write buckets that start
+ * with the base's content at that snapshot. The base must have snapshots enabled (else code
+ * `SnapshotsNotEnabled`). `count` is a positive integer, at most 1000; arguments are checked before
+ * any request. If a fork fails, the result still succeeds with the forks before the first failed
+ * index (any later fork that finished is deleted again); if none was made, `{ error }` with
+ * `Failed to create any forks` and the code of the first failure. The snapshot stays on the base.
+ */
 export declare function createForks(
   baseBucket: string,
   count: number,
   options?: CreateForksOptions,
 ): Promise<TigrisResponse<Forks, AgentKitError>>;
+/**
+ * Revokes each fork's key and deletes each fork bucket with its objects, for every fork even
+ * after a failure; failures are reported together as `Fork teardown completed with errors:` plus
+ * one line each (code `PartialFailure`). The base bucket and the snapshot stay.
+ */
 export declare function teardownForks(
   forkSet: Forks,
   options?: TeardownForksOptions,
 ): Promise<TigrisResponse<void, AgentKitError>>;
 
 // ── Workspaces ──
+/**
+ * Options of `createWorkspace`. All optional: without them the workspace is a plain private
+ * bucket.
+ */
 export type CreateWorkspaceOptions = {
+  /** `"public"` makes the objects publicly readable. Default `"private"`. */
   access?: "public" | "private";
+  /**
+   * Objects expire this many days after they were written (`days` a positive integer). Not
+   * possible on a bucket with `enableSnapshots`: the TTL call then fails and the workspace is
+   * returned without an expiry, with no error. A TTL failure is never reported.
+   */
   ttl?: { days: number };
+  /**
+   * Turn snapshots on, which `checkpoint` and `createForks` of this bucket need; can only be
+   * chosen at creation. Default `false`.
+   */
   enableSnapshots?: boolean;
+  /**
+   * Also create an access key `${name}-key`, valid on this bucket only, with this role. A key that
+   * cannot be created leaves the workspace without `credentials` (no error).
+   */
   credentials?: { role: "Editor" | "ReadOnly" };
+  /**
+   * Where and as whom to connect; fields left `undefined` come from the environment, then the
+   * defaults (see `TigrisAgentKitConfig`).
+   */
   config?: TigrisAgentKitConfig;
 };
+/**
+ * A workspace bucket and, when `credentials` was asked and the key could be created, its key (the
+ * secret is returned only here). Pass it to `teardownWorkspace`.
+ */
 export type Workspace = {
   bucket: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
 };
-export type TeardownWorkspaceOptions = { config?: TigrisAgentKitConfig };
+/** Options of `teardownWorkspace`. */
+export type TeardownWorkspaceOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+/**
+ * Creates bucket `name` for one agent or run, then sets its TTL and creates its key when asked.
+ * Fails with `Failed to create workspace bucket "<name>": <message>` when the bucket cannot be
+ * created (a taken name: code `BucketAlreadyExists`). The TTL and key steps come after the bucket
+ * exists and their failures are not reported, as in the original: check `credentials`.
+ */
 export declare function createWorkspace(
   name: string,
   options?: CreateWorkspaceOptions,
 ): Promise<TigrisResponse<Workspace, AgentKitError>>;
+/**
+ * Revokes the workspace's key (when it has `credentials`) and deletes the bucket with every object
+ * in it. Works for any bucket, e.g. `teardownWorkspace({ bucket })` for a restored one. Both steps
+ * always run; failures give `Workspace teardown completed with errors:` plus one line each (code
+ * `PartialFailure`).
+ */
 export declare function teardownWorkspace(
   workspace: Workspace,
   options?: TeardownWorkspaceOptions,
 ): Promise<TigrisResponse<void, AgentKitError>>;
 
 // ── Checkpoints ──
-export type CheckpointOptions = { name?: string; config?: TigrisAgentKitConfig };
+/** Options of `checkpoint`. */
+export type CheckpointOptions = { /** A label for the checkpoint, printable ASCII only. Default: none. */ name?: string; /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+/**
+ * A checkpoint: its snapshot id (what `restore` needs), its name if it has one, and its creation
+ * time (from the local clock for a fresh checkpoint, from the server in `listCheckpoints`).
+ */
 export type Checkpoint = { snapshotId: string; name?: string; createdAt?: Date };
-export type RestoreOptions = { forkName?: string; config?: TigrisAgentKitConfig };
+/** Options of `restore`. */
+export type RestoreOptions = { /** Name of the new bucket. Default `${bucket}-restore-${Date.now()}`. */ forkName?: string; /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+/** The bucket `restore` created: an ordinary bucket, to delete with `teardownWorkspace`. */
 export type RestoreResult = { bucket: string };
+/** Options of `listCheckpoints`. */
 export type ListCheckpointsOptions = {
+  /**
+   * Largest number of checkpoints in one page (a positive integer). Default: the server's page
+   * size.
+   */
   limit?: number;
+  /** The `paginationToken` of the previous page, to read the next one. */
   paginationToken?: string;
+  /**
+   * Where and as whom to connect; fields left `undefined` come from the environment, then the
+   * defaults (see `TigrisAgentKitConfig`).
+   */
   config?: TigrisAgentKitConfig;
 };
+/** One page of checkpoints, and the token of the next page when there is one. */
 export type ListCheckpointsResponse = {
   checkpoints: Checkpoint[];
   paginationToken?: string;
 };
+/**
+ * Takes a snapshot of the whole bucket. The bucket must have snapshots enabled (else code
+ * `SnapshotsNotEnabled`). Fails with `Failed to checkpoint bucket "<bucket>": <message>`; a name
+ * that is not printable ASCII is refused before any request.
+ */
 export declare function checkpoint(
   bucket: string,
   options?: CheckpointOptions,
 ): Promise<TigrisResponse<Checkpoint, AgentKitError>>;
+/**
+ * Creates a new bucket holding `bucket`'s state at `snapshotId` (a copy-on-write fork); `bucket`
+ * itself does not change. Fails with `Failed to restore from snapshot "<snapshotId>": <message>`
+ * (an unknown snapshot or bucket: code `NotFound`; a taken `forkName`: `BucketAlreadyExists`).
+ */
 export declare function restore(
   bucket: string,
   snapshotId: string,
   options?: RestoreOptions,
 ): Promise<TigrisResponse<RestoreResult, AgentKitError>>;
+/**
+ * Lists the checkpoints (snapshots) of a bucket, with the server's creation times, one page at a
+ * time. Fails with `Failed to list checkpoints for "<bucket>": <message>`.
+ */
 export declare function listCheckpoints(
   bucket: string,
   options?: ListCheckpointsOptions,
 ): Promise<TigrisResponse<ListCheckpointsResponse, AgentKitError>>;
 
 // ── Coordination ──
+/** Options of `setupCoordination`. */
 export type SetupCoordinationOptions = {
+  /**
+   * The `http(s)` URL Tigris POSTs the bucket's object events to (JSON, at least once, unordered,
+   * several events per delivery possible).
+   */
   webhookUrl: string;
+  /**
+   * Only events matching this SQL-like condition are sent, e.g. ``WHERE `key` REGEXP
+   * "^results/"``. Default: every object event.
+   */
   filter?: string;
+  /**
+   * What Tigris sends in `Authorization`: `{ token }` as `Bearer <token>`, or `{ username,
+   * password }` as basic auth; never both, never a username alone. Default: no auth (set one for
+   * any webhook reachable from the internet).
+   */
   auth?:
     | { token: string; username?: never; password?: never }
     | { username: string; password: string; token?: never };
+  /**
+   * Where and as whom to connect; fields left `undefined` come from the environment, then the
+   * defaults (see `TigrisAgentKitConfig`).
+   */
   config?: TigrisAgentKitConfig;
 };
-export type TeardownCoordinationOptions = { config?: TigrisAgentKitConfig };
+/** Options of `teardownCoordination`. */
+export type TeardownCoordinationOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+/**
+ * Points the bucket's object notifications at `options.webhookUrl`.
+ * Fails with `Failed to setup coordination on "<bucket>": <message>`; an invalid URL, filter or
+ * `auth` is refused before any request.
+ */
 export declare function setupCoordination(
   bucket: string,
   options: SetupCoordinationOptions,
 ): Promise<TigrisResponse<void, AgentKitError>>;
+/**
+ * Clears the bucket's object notifications; the bucket and its objects are not touched. Fails
+ * with `Failed to teardown coordination on "<bucket>": <message>`.
+ */
 export declare function teardownCoordination(
   bucket: string,
   options?: TeardownCoordinationOptions,
