@@ -30,8 +30,19 @@ export type AgentKitErrorCode =
   | "Unauthorized"
   | "Aborted";
 
-/** The `error` every function resolves to on failure: a plain `Error` plus its `code`. */
-export type AgentKitError = Error & { code: AgentKitErrorCode };
+/** What every failed call resolves to in `{ error }`: a plain `Error` (`name` is `"Error"`, the
+ * message is the original's) with a machine-readable `code`, the server's answer when one
+ * caused the failure, and a `toJSON` so `JSON.stringify(result)` shows it (no secrets). */
+export type AgentKitError = Error & {
+  /** What went wrong, for programs: see the package README, "Error codes". */
+  code: AgentKitErrorCode;
+  /** The HTTP status of the server answer that caused the failure, when there was one. */
+  status?: number;
+  /** The S3 `<Code>` or JSON `Code` of that answer (e.g. `"NoSuchBucket"`), when it had one. */
+  serverCode?: string;
+  /** `{ name, message, code, status?, serverCode? }` for `JSON.stringify`. */
+  toJSON(): { name: string; message: string; code: AgentKitErrorCode; status?: number; serverCode?: string };
+};
 
 /**
  * Connection settings, accepted as `options.config` by every function. Each field is resolved

@@ -1,5 +1,5 @@
 //! [`ErrorCode`]: what kind of failure a call had, given to JS callers as `error.code` (the
-//! README's "Error codes" table). The wire client picks it for each failed request
+//! pkg/README.md's "Error codes" table). The wire client picks it for each failed request
 //! (`client::errors::classify`), the workflows pass it on or pick their own, the glue sets it.
 
 /// The code of a failure. Its spelling ([`ErrorCode::as_str`]) is public API.

@@ -1,7 +1,7 @@
 //! tigris-agent-kit: storage primitives for AI agents on Tigris object storage (forks,
 //! workspaces, checkpoints, coordination), compiled to WebAssembly — a drop-in replacement for
 //! the npm package `@tigrisdata/agent-kit`. Every request is signed in the module (SigV4) and
-//! sent through the runtime's global `fetch`; which runtimes are proven is in README.md.
+//! sent through the runtime's global `fetch`; which runtimes are proven is in pkg/README.md ("Runtimes").
 //!
 //! Layers, from a JS call down to `fetch` (docs/architecture.md follows one call through them):
 //!
