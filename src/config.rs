@@ -27,6 +27,12 @@ pub struct ConfigInput {
     /// `requestTimeoutMs` (this package's addition): the deadline of each HTTP attempt, after
     /// which it is retried like a network error. `None`: 30 s.
     pub request_timeout_ms: Option<u32>,
+    /// `callTimeoutMs` (this package's addition): the time one operation may take, its
+    /// credentials, attempts and waits included. `None`: 60 s.
+    pub call_timeout_ms: Option<u32>,
+    /// `deadlineMs` (this package's addition): the time the whole exported call may take.
+    /// `None`: no such limit.
+    pub deadline_ms: Option<u32>,
 }
 
 /// Read access to environment variables (`process.env` then `.env` in Node, `Deno.env` when

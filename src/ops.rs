@@ -194,4 +194,7 @@ pub trait TigrisOps {
     async fn remove_access_key(&self, id: &str) -> Result<(), OpError>;
     /// Milliseconds since the epoch, for default names (`Date.now()`) and `createdAt`.
     fn now_ms(&self) -> f64;
+    /// The call is cleaning up from here on (rolling back, removing forks it made too late):
+    /// the caller's abort signal and `deadlineMs` no longer stop its requests.
+    fn start_cleanup(&self) {}
 }

@@ -19,6 +19,9 @@ pub struct RetryPolicy {
     pub cap_ms: u32,
     /// Deadline of each HTTP exchange, after which it fails like a network error.
     pub deadline_ms: u32,
+    /// Time for the whole exchange — every attempt and wait — after which it fails like a
+    /// network error (`callTimeoutMs`, `deadlineMs`); `None`: attempts alone bound it.
+    pub budget_ms: Option<u32>,
 }
 
 impl Default for RetryPolicy {
@@ -29,6 +32,7 @@ impl Default for RetryPolicy {
             base_ms: 100,
             cap_ms: 2_000,
             deadline_ms: 30_000,
+            budget_ms: None,
         }
     }
 }
@@ -120,10 +124,20 @@ pub async fn send_with_retry<R: Runtime, E>(
     mut build: impl FnMut() -> Result<HttpRequest, E>,
 ) -> Result<Result<HttpResponse, TransportError>, E> {
     let attempts = policy.max_attempts.max(1);
+    let end = policy
+        .budget_ms
+        .map(|budget| runtime.now_ms() + f64::from(budget));
+    let left = || end.map_or(u32::MAX, |end| (end - runtime.now_ms()).max(0.0) as u32);
     let mut after_failure = false;
     let mut attempt = 1;
     loop {
-        let result = runtime.send(build()?, policy.deadline_ms).await;
+        if runtime.aborted() {
+            return Ok(Err(TransportError::Aborted));
+        }
+        if left() == 0 {
+            return Ok(Err(TransportError::Timeout));
+        }
+        let result = runtime.send(build()?, policy.deadline_ms.min(left())).await;
         if let Ok(response) = &result {
             if after_failure && idempotency.done_by_lost_attempt(response) {
                 return Ok(Ok(done()));
@@ -131,6 +145,7 @@ pub async fn send_with_retry<R: Runtime, E>(
         }
         let transient = match &result {
             Ok(response) => is_transient_status(response.status),
+            Err(TransportError::Aborted) => false,
             Err(_) => true,
         };
         if !transient || attempt >= attempts {
@@ -145,7 +160,11 @@ pub async fn send_with_retry<R: Runtime, E>(
         let mut random = [0u8; 4];
         runtime.fill_random(&mut random);
         runtime
-            .sleep(policy.delay_ms(attempt, u32::from_le_bytes(random)))
+            .sleep(
+                policy
+                    .delay_ms(attempt, u32::from_le_bytes(random))
+                    .min(left()),
+            )
             .await;
         attempt += 1;
     }
@@ -253,6 +272,139 @@ mod tests {
             status,
             Ok(Ok(404)),
             "a first-attempt 404 is an answer, not a success"
+        );
+    }
+
+    /// A server that never answers, on a virtual clock: each attempt takes its whole deadline,
+    /// each wait its whole length.
+    struct BlackHole {
+        now_ms: std::sync::atomic::AtomicU64,
+        sends: std::sync::atomic::AtomicU32,
+        aborted: bool,
+    }
+
+    impl BlackHole {
+        fn new(aborted: bool) -> Self {
+            BlackHole {
+                now_ms: 0.into(),
+                sends: 0.into(),
+                aborted,
+            }
+        }
+        fn advance(&self, ms: u32) {
+            self.now_ms
+                .fetch_add(u64::from(ms), std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    impl Runtime for BlackHole {
+        async fn send(
+            &self,
+            _: HttpRequest,
+            deadline_ms: u32,
+        ) -> Result<HttpResponse, TransportError> {
+            self.sends
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.advance(deadline_ms);
+            Err(TransportError::Timeout)
+        }
+        async fn sleep(&self, ms: u32) {
+            self.advance(ms);
+        }
+        fn now_ms(&self) -> f64 {
+            self.now_ms.load(std::sync::atomic::Ordering::Relaxed) as f64
+        }
+        fn fill_random(&self, buf: &mut [u8]) {
+            buf.fill(0xff);
+        }
+        async fn provide_credentials(&self) -> Option<Result<crate::secret::KeyPair, String>> {
+            std::future::pending().await
+        }
+        fn aborted(&self) -> bool {
+            self.aborted
+        }
+    }
+
+    fn get() -> Result<HttpRequest, ()> {
+        Ok(HttpRequest {
+            method: "GET",
+            url: "http://h/".into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn the_budget_bounds_every_attempt_and_wait_together() {
+        use crate::workflows::fake::block_on;
+        for (budget, sends) in [(2_000, 1), (70_000, 3), (30_000, 1), (30_200, 2)] {
+            let runtime = BlackHole::new(false);
+            let policy = RetryPolicy {
+                budget_ms: Some(budget),
+                ..RetryPolicy::default()
+            };
+            let outcome = block_on(send_with_retry(
+                &runtime,
+                &policy,
+                Idempotency::Idempotent,
+                get,
+            ));
+            assert_eq!(
+                outcome.map(|r| r.map(|r| r.status)),
+                Ok(Err(TransportError::Timeout))
+            );
+            assert_eq!(
+                runtime.now_ms(),
+                f64::from(budget),
+                "ends exactly at the budget"
+            );
+            assert_eq!(
+                runtime.sends.load(std::sync::atomic::Ordering::Relaxed),
+                sends,
+                "budget {budget}"
+            );
+        }
+        let runtime = BlackHole::new(false);
+        let _ = block_on(send_with_retry(
+            &runtime,
+            &RetryPolicy::default(),
+            Idempotency::Idempotent,
+            get,
+        ));
+        assert_eq!(
+            runtime.sends.load(std::sync::atomic::Ordering::Relaxed),
+            4,
+            "no budget: every attempt"
+        );
+    }
+
+    #[test]
+    fn an_aborted_call_sends_nothing_and_a_pending_provider_is_cut_by_the_timer() {
+        use crate::workflows::fake::block_on;
+        let runtime = BlackHole::new(true);
+        let outcome = block_on(send_with_retry(
+            &runtime,
+            &RetryPolicy::default(),
+            Idempotency::Idempotent,
+            get,
+        ));
+        assert_eq!(
+            outcome.map(|r| r.map(|r| r.status)),
+            Ok(Err(TransportError::Aborted))
+        );
+        assert_eq!(runtime.sends.load(std::sync::atomic::Ordering::Relaxed), 0);
+        let provided = block_on(crate::runtime::within(
+            &runtime,
+            5,
+            runtime.provide_credentials(),
+        ));
+        assert!(
+            provided.is_none(),
+            "a provider that never resolves loses to the timer"
+        );
+        assert_eq!(
+            block_on(crate::runtime::within(&runtime, 5, async { 7 })),
+            Some(7)
         );
     }
 }

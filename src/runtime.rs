@@ -83,6 +83,8 @@ pub enum TransportError {
     Network(String),
     /// No response arrived before the deadline.
     Timeout,
+    /// The caller's abort signal fired: the exchange was cancelled and is not retried.
+    Aborted,
 }
 
 /// Services the core needs from its host. The futures are [`MaybeSend`]: `Send` under the
@@ -106,4 +108,32 @@ pub trait Runtime: MaybeSync {
     fn provide_credentials(
         &self,
     ) -> impl Future<Output = Option<Result<KeyPair, String>>> + MaybeSend;
+    /// Whether the caller cancelled the call (JS `options.signal`). A runtime that can be
+    /// cancelled also ends its pending `send` (with [`TransportError::Aborted`]) and `sleep` at
+    /// that moment. Native callers cancel by dropping the future: never aborted.
+    fn aborted(&self) -> bool {
+        false
+    }
+    /// From now on the call is cleaning up (rollback, removing late forks): the signal no
+    /// longer aborts anything.
+    fn ignore_abort(&self) {}
+}
+
+/// Runs `work` until it finishes or `ms` milliseconds pass on `runtime`'s timer (which also
+/// ends early when the call is aborted): `None` when the time ran out first. Bounds what the
+/// retry loop cannot, such as a `credentialProvider` that never resolves.
+pub async fn within<R: Runtime, T>(
+    runtime: &R,
+    ms: u32,
+    work: impl Future<Output = T>,
+) -> Option<T> {
+    let mut work = std::pin::pin!(work);
+    let mut timer = std::pin::pin!(runtime.sleep(ms));
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(value) = work.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Some(value));
+        }
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
 }

@@ -76,6 +76,7 @@ impl ErrorContext {
             TransportError::Network(m) if !m.is_empty() => (ErrorCode::NetworkError, m.as_str()),
             TransportError::Network(_) => (ErrorCode::NetworkError, "Network error"),
             TransportError::Timeout => (ErrorCode::Timeout, "Request timed out"),
+            TransportError::Aborted => return self.unprefixed(ErrorCode::Aborted, "Aborted"),
         };
         if prefixed {
             self.error(code, message)

@@ -21,7 +21,7 @@ use crate::parse::json::Value;
 use crate::parse::responses;
 use crate::requests::{iam, s3, settings, uuid_v4};
 use crate::retry::{send_with_retry, Idempotency, RetryPolicy};
-use crate::runtime::{BoxFuture, HttpRequest, HttpResponse, Runtime, TransportError};
+use crate::runtime::{within, BoxFuture, HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::secret::Secret;
 
 mod auth;
@@ -43,12 +43,23 @@ const CREATE_SNAPSHOT: &str = "Unable to create bucket snapshot ";
 const LIST_SNAPSHOTS: &str = "Unable to list bucket snapshots ";
 const REMOVE_BUCKET: &str = "Unable to remove bucket ";
 
-/// The Tigris client: resolved configuration, the runtime and the retry policy.
+/// The Tigris client: resolved configuration, the runtime, the retry policy and the call's
+/// deadlines. One client serves one exported call: it is created when the call starts.
 pub struct TigrisClient<R: Runtime> {
     config: ResolvedConfig,
     runtime: R,
     policy: RetryPolicy,
+    /// `callTimeoutMs`: each operation, credentials and every attempt and wait included.
+    call_timeout_ms: u32,
+    /// `deadlineMs` as a time (`now_ms`): the end of the whole call.
+    deadline_at: Option<f64>,
+    /// Set once the call cleans up: `deadlineMs` no longer applies (each request keeps its
+    /// `requestTimeoutMs`).
+    cleaning_up: std::sync::atomic::AtomicBool,
 }
+
+/// `callTimeoutMs` when the config does not set it.
+pub const DEFAULT_CALL_TIMEOUT_MS: u32 = 60_000;
 
 impl<R: Runtime> std::fmt::Debug for TigrisClient<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -79,6 +90,9 @@ impl<R: Runtime> TigrisClient<R> {
     /// incomplete configuration is reported by each operation, before any request.
     pub fn new(config: ConfigInput, env: &dyn Environment, runtime: R) -> Self {
         let defaults = RetryPolicy::default();
+        let deadline_at = config
+            .deadline_ms
+            .map(|ms| runtime.now_ms() + f64::from(ms));
         TigrisClient {
             config: resolve(&config, env),
             runtime,
@@ -86,6 +100,9 @@ impl<R: Runtime> TigrisClient<R> {
                 deadline_ms: config.request_timeout_ms.unwrap_or(defaults.deadline_ms),
                 ..defaults
             },
+            call_timeout_ms: config.call_timeout_ms.unwrap_or(DEFAULT_CALL_TIMEOUT_MS),
+            deadline_at,
+            cleaning_up: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -132,13 +149,46 @@ impl<R: Runtime> TigrisClient<R> {
         idempotency: Idempotency<'r>,
     ) -> BoxFuture<'a, Exchanged> {
         Box::pin(async move {
-            let auth = RequestAuth::resolve(plan, &self.runtime, errors).await?;
+            let budget = self.budget_ms();
+            let started = self.runtime.now_ms();
+            let resolving = RequestAuth::resolve(plan, &self.runtime, errors);
+            let Some(auth) = within(&self.runtime, budget, resolving).await else {
+                return Ok(Err(self.cut_short()));
+            };
+            let auth = auth?;
+            let spent = (self.runtime.now_ms() - started).max(0.0) as u32;
+            let policy = RetryPolicy {
+                budget_ms: Some(budget.saturating_sub(spent)),
+                ..self.policy
+            };
             let errors = &*errors;
-            send_with_retry(&self.runtime, &self.policy, idempotency, || {
+            send_with_retry(&self.runtime, &policy, idempotency, || {
                 auth.apply(&request, self.runtime.now_ms(), errors)
             })
             .await
         })
+    }
+
+    /// The time one operation may take from now: `callTimeoutMs`, or less when `deadlineMs`
+    /// ends the call sooner (not while cleaning up).
+    fn budget_ms(&self) -> u32 {
+        let cleaning_up = self.cleaning_up.load(std::sync::atomic::Ordering::Relaxed);
+        match self.deadline_at {
+            Some(end) if !cleaning_up => {
+                let left = (end - self.runtime.now_ms()).max(0.0) as u32;
+                left.min(self.call_timeout_ms)
+            }
+            _ => self.call_timeout_ms,
+        }
+    }
+
+    /// Why a step that ran out of time ended: the abort that interrupted it, or its deadline.
+    fn cut_short(&self) -> TransportError {
+        if self.runtime.aborted() {
+            TransportError::Aborted
+        } else {
+            TransportError::Timeout
+        }
     }
 }
 
@@ -309,5 +359,11 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
 
     fn now_ms(&self) -> f64 {
         self.runtime.now_ms()
+    }
+
+    fn start_cleanup(&self) {
+        self.cleaning_up
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.runtime.ignore_abort();
     }
 }

@@ -149,6 +149,7 @@ pub async fn create_forks<O: TigrisOps>(
         }
     }
     if !extras.is_empty() {
+        ops.start_cleanup();
         let _ = remove_forks(ops, &extras, limit).await;
     }
     if forks.is_empty() {
