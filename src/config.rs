@@ -222,6 +222,18 @@ pub enum AuthPlan {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError(pub String);
 
+/// `requestTimeoutMs`, validated: a whole number of milliseconds from 1 to 2³¹ − 1 (what
+/// `setTimeout` accepts).
+pub fn request_timeout_ms(ms: f64) -> Result<u32, ConfigError> {
+    if ms.fract() == 0.0 && (1.0..=f64::from(i32::MAX)).contains(&ms) {
+        Ok(ms as u32)
+    } else {
+        Err(ConfigError(
+            "options.config.requestTimeoutMs must be a positive integer".to_owned(),
+        ))
+    }
+}
+
 fn incomplete(field: &str, var: &str) -> ConfigError {
     ConfigError(format!(
         "Tigris Config incomplete: {field} is missing. Set {var} in environment or pass it as an option."

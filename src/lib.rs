@@ -41,6 +41,28 @@ pub mod signing;
 pub mod sigv4;
 pub mod workflows;
 
+#[cfg(feature = "native")]
+mod native;
+#[cfg(feature = "native")]
+pub use native::{
+    AgentKit, CheckpointOptions, Config, CreateForksOptions, CreateWorkspaceOptions,
+    CredentialProvider, CredentialsOptions, Error, ListCheckpointsOptions, NativeRuntime,
+    ProcessEnvironment, RestoreOptions, RestoreResult, SetupCoordinationOptions,
+    TeardownCoordinationOptions, TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
+};
+#[cfg(feature = "native")]
+pub use ops::{Access, Role};
+#[cfg(feature = "native")]
+pub use secret::{KeyPair, Secret};
+#[cfg(feature = "native")]
+pub use workflows::checkpoint::{Checkpoint, CheckpointPage as ListCheckpointsResponse};
+#[cfg(feature = "native")]
+pub use workflows::forks::{Fork, Forks};
+#[cfg(feature = "native")]
+pub use workflows::workspace::Workspace;
+#[cfg(feature = "native")]
+pub use workflows::Credentials;
+
 #[cfg(target_arch = "wasm32")]
 mod api;
 #[cfg(target_arch = "wasm32")]

@@ -204,21 +204,12 @@ impl Options {
             iam_endpoint: field("iamEndpoint")?,
             mgmt_endpoint: field("mgmtEndpoint")?,
             has_credential_provider: provider.is_some(),
-            request_timeout_ms: timeout_ms(optional_count(&config, path, "requestTimeoutMs")?)?,
+            request_timeout_ms: optional_count(&config, path, "requestTimeoutMs")?
+                .map(crate::config::request_timeout_ms)
+                .transpose()
+                .map_err(|e| e.0)?,
         };
         Ok((input, provider))
-    }
-}
-
-/// `requestTimeoutMs`: a whole number of milliseconds from 1 to 2³¹ − 1 (what `setTimeout`
-/// accepts).
-fn timeout_ms(value: Option<f64>) -> Result<Option<u32>, Invalid> {
-    match value {
-        None => Ok(None),
-        Some(ms) if ms.fract() == 0.0 && (1.0..=f64::from(i32::MAX)).contains(&ms) => {
-            Ok(Some(ms as u32))
-        }
-        Some(_) => Err("options.config.requestTimeoutMs must be a positive integer".to_owned()),
     }
 }
 
