@@ -44,6 +44,8 @@ pub mod workflows;
 #[cfg(feature = "native")]
 mod native;
 #[cfg(feature = "native")]
+pub use config::Environment;
+#[cfg(feature = "native")]
 pub use native::{
     AgentKit, CheckpointOptions, Config, CreateForksOptions, CreateWorkspaceOptions,
     CredentialProvider, CredentialsOptions, Error, ListCheckpointsOptions, NativeRuntime,
@@ -51,7 +53,7 @@ pub use native::{
     TeardownCoordinationOptions, TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
 };
 #[cfg(feature = "native")]
-pub use ops::{Access, Role};
+pub use ops::{Access, ErrorCode, Role};
 #[cfg(feature = "native")]
 pub use secret::{KeyPair, Secret};
 #[cfg(feature = "native")]

@@ -16,7 +16,13 @@ impl ProcessEnvironment {
     /// Reads `./.env` (relative to the current directory) once; a missing or unreadable file
     /// counts as empty.
     pub fn load() -> Self {
-        let dotenv = std::fs::read_to_string(".env")
+        Self::with_dotenv(".env")
+    }
+
+    /// The process environment over the `TIGRIS_*` assignments of the file at `path` instead
+    /// of `./.env` (missing or unreadable: none).
+    pub fn with_dotenv(path: impl AsRef<std::path::Path>) -> Self {
+        let dotenv = std::fs::read_to_string(path)
             .map(|text| parse_dotenv(&text))
             .unwrap_or_default();
         ProcessEnvironment { dotenv }

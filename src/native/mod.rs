@@ -62,7 +62,14 @@ impl AgentKit {
     /// A kit for `config` over the environment: each field `config` leaves `None` is read from
     /// the environment, then defaulted. Fails like [`AgentKit::from_env`].
     pub fn from_env_with(config: Config) -> Result<Self, Error> {
-        let kit = Self::build(config, &ProcessEnvironment::load())?;
+        Self::with_environment(config, &ProcessEnvironment::load())
+    }
+
+    /// A kit for `config` over `env` (read once now; e.g. a [`ProcessEnvironment`] of another
+    /// `.env` file, or a secrets store): explicit > `env` > defaults, per field. Fails like
+    /// [`AgentKit::from_env`] when no key pair is found.
+    pub fn with_environment(config: Config, env: &dyn Environment) -> Result<Self, Error> {
+        let kit = Self::build(config, env)?;
         kit.client.config().s3_auth()?;
         Ok(kit)
     }
