@@ -49,7 +49,7 @@ async fn workspace_with_every_option_and_its_teardown() {
     let credentials = ws.credentials.clone().expect("a scoped key");
     assert!(credentials.access_key_id.starts_with("tid_"));
     assert!(!format!("{ws:?}").contains(credentials.secret_access_key.expose()));
-    assert_eq!(local.buckets(&name), [name.clone()]);
+    assert_eq!(local.buckets(&name), std::slice::from_ref(&name));
     assert_eq!(local.keys(&name), [format!("{name}-key")]);
     let bucket = local.state()["buckets"]
         .as_array()
@@ -145,7 +145,7 @@ async fn checkpoint_list_and_restore() {
         auto.bucket.starts_with(&format!("{bucket}-restore-")),
         "{auto:?}"
     );
-    assert_eq!(local.buckets(&fork_name), [fork_name.clone()]);
+    assert_eq!(local.buckets(&fork_name), std::slice::from_ref(&fork_name));
 
     let plain = kit
         .create_workspace(unique("ck-plain"), Default::default())
@@ -207,7 +207,7 @@ async fn forks_with_keys_and_their_teardown() {
         .unwrap();
     assert!(local.buckets(&prefix).is_empty());
     assert!(local.keys(&prefix).is_empty());
-    assert_eq!(local.buckets(&base), [base.clone()], "the base stays");
+    assert_eq!(local.buckets(&base), std::slice::from_ref(&base), "the base stays");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
