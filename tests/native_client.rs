@@ -207,7 +207,11 @@ async fn forks_with_keys_and_their_teardown() {
         .unwrap();
     assert!(local.buckets(&prefix).is_empty());
     assert!(local.keys(&prefix).is_empty());
-    assert_eq!(local.buckets(&base), std::slice::from_ref(&base), "the base stays");
+    assert_eq!(
+        local.buckets(&base),
+        std::slice::from_ref(&base),
+        "the base stays"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
