@@ -25,7 +25,9 @@
 //! - [`workflows`]: the agent-kit functions and their argument checks.
 //! - [`error_code`]: the `error.code` every failure carries; [`secret`]: the types that keep
 //!   secrets out of `Debug` output.
-//! - `api` / `js` (wasm32 only): the thin wasm-bindgen glue and the bindings to the JS host.
+//! - `api` / `js` (wasm32 only): the thin wasm-bindgen glue and the bindings to the JS host;
+//!   with the `native` feature, the Rust client (`AgentKit`, below) is the other glue.
+#![cfg_attr(feature = "native", doc = include_str!("native/crate-docs.md"))]
 
 pub mod client;
 pub mod config;
