@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,8 @@ const example = process.env.NATIVE_EXAMPLE_BIN || join(repo, 'target/debug/examp
 /** Headers one HTTP client adds and the other may not (none is part of the core's request). */
 const CLIENT_HEADERS = new Set(['authorization', 'x-amz-date', 'user-agent', 'accept-encoding',
   'accept-language', 'sec-fetch-mode', 'connection', 'content-length']);
-/** Whether a logged header is one of those (`accept: *\/*` is each client's default; another
- * `accept` is the core's). */
+/** Whether a logged header is one of those (an `accept` of any type is each client's default;
+ * another `accept` is the core's). */
 const clientHeader = (name, value) => CLIENT_HEADERS.has(name) || (name === 'accept' && value === '*/*');
 
 let srv;
@@ -58,15 +58,13 @@ function comparable(entry) {
 test('the example binary and the package send the same requests for one scenario', async () => {
   assert.ok(existsSync(example), `${example} is missing: cargo build --features native --example native`);
   const run = uniqueName('parity');
-  // An empty working directory (no .env) and no inherited TIGRIS_* variables.
+  // No inherited TIGRIS_* variables: the endpoints from the environment, the keys from the
+  // working directory's .env (as Node reads it: `export`, quotes, a trailing comment).
   const cwd = mkdtempSync(join(tmpdir(), 'native-parity-'));
+  writeFileSync(join(cwd, '.env'), `export TIGRIS_STORAGE_ACCESS_KEY_ID=${srv.accessKeyId} # root\n`
+    + `TIGRIS_STORAGE_SECRET_ACCESS_KEY="${srv.secretAccessKey}"\nTIGRIS_STORAGE_ENDPOINT=http://127.0.0.1:9\n`);
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TIGRIS_')));
-  Object.assign(env, {
-    TIGRIS_STORAGE_ENDPOINT: srv.endpoint,
-    TIGRIS_IAM_ENDPOINT: srv.endpoint,
-    TIGRIS_STORAGE_ACCESS_KEY_ID: srv.accessKeyId,
-    TIGRIS_STORAGE_SECRET_ACCESS_KEY: srv.secretAccessKey,
-  });
+  Object.assign(env, { TIGRIS_STORAGE_ENDPOINT: srv.endpoint, TIGRIS_IAM_ENDPOINT: srv.endpoint });
   await srv.reset();
   const native = spawnSync(example, [run], { cwd, env, encoding: 'utf8', timeout: 60_000 });
   rmSync(cwd, { recursive: true, force: true });
