@@ -24,6 +24,16 @@ fn snapshots() -> CreateWorkspaceOptions {
     }
 }
 
+/// Asserts that `result` failed with `code` and exactly `message`.
+fn assert_failure<T: std::fmt::Debug>(
+    result: Result<T, tigris_agent_kit::Error>,
+    code: &str,
+    message: &str,
+) {
+    let error = result.unwrap_err();
+    assert_eq!((error.code(), error.to_string().as_str()), (code, message));
+}
+
 fn xml(code: &str, message: &str) -> String {
     format!("<Error><Code>{code}</Code><Message>{message}</Message></Error>")
 }
@@ -227,9 +237,11 @@ async fn partial_failures_keep_the_js_contract() {
     // The 3rd fork fails: exactly forks 0 and 1, nothing else left behind.
     let prefix = unique("partial");
     local
-        .fault(
-            json!({"method": "PUT", "path": format!("/{prefix}-2/"), "times": 20,
-            "action": {"status": 409, "body": xml("BucketAlreadyExists", "taken")}}),
+        .fail(
+            "PUT",
+            &format!("/{prefix}-2/"),
+            409,
+            Some(&xml("BucketAlreadyExists", "taken")),
         )
         .await;
     let options = |prefix: &str| CreateForksOptions {
@@ -248,31 +260,27 @@ async fn partial_failures_keep_the_js_contract() {
 
     // Teardown with one failing delete: reported, every other fork still removed.
     local
-        .fault(
-            json!({"method": "DELETE", "path": format!("/{prefix}-1/"), "times": 20,
-            "action": {"status": 500, "body": xml("InternalError", "disk on fire")}}),
+        .fail(
+            "DELETE",
+            &format!("/{prefix}-1/"),
+            500,
+            Some(&xml("InternalError", "disk on fire")),
         )
         .await;
-    let error = kit
-        .teardown_forks(&set, Default::default())
-        .await
-        .unwrap_err();
-    assert_eq!(error.code(), "PartialFailure");
-    assert_eq!(
-        error.to_string(),
-        format!(
+    assert_failure(kit.teardown_forks(&set, Default::default()).await, "PartialFailure", &format!(
             "Fork teardown completed with errors:\nFailed to delete fork \"{prefix}-1\": Unable to remove bucket disk on fire"
-        )
-    );
+        ));
     assert_eq!(local.buckets(&prefix), [format!("{prefix}-1")]);
     assert!(local.keys(&prefix).is_empty());
 
     // Fork 0 failing: no fork at all, with fork 0's code.
     let zero = unique("zero");
     local
-        .fault(
-            json!({"method": "PUT", "path": format!("/{zero}-0/"), "times": 20,
-            "action": {"status": 403, "body": xml("AccessDenied", "Access Denied")}}),
+        .fail(
+            "PUT",
+            &format!("/{zero}-0/"),
+            403,
+            Some(&xml("AccessDenied", "Access Denied")),
         )
         .await;
     let error = kit
@@ -294,15 +302,10 @@ async fn partial_failures_keep_the_js_contract() {
         )
         .await
         .unwrap();
+    let iam_down = json!({"Code": "InternalError", "Message": "iam is down"}).to_string();
+    local.fail("POST", "/", 500, Some(&iam_down)).await;
     local
-        .fault(json!({"method": "POST", "path": "/", "times": 20,
-            "action": {"status": 500, "body": "{\"Code\":\"InternalError\",\"Message\":\"iam is down\"}"}}))
-        .await;
-    local
-        .fault(
-            json!({"method": "DELETE", "path": format!("/{}/", ws.bucket), "times": 20,
-            "action": {"status": 500}}),
-        )
+        .fail("DELETE", &format!("/{}/", ws.bucket), 500, None)
         .await;
     let error = kit
         .teardown_workspace(&ws, Default::default())
@@ -513,19 +516,17 @@ async fn error_codes_of_server_and_transport_failures() {
 
     let kit = local.kit();
     local
-        .fault(
-            json!({"method": "PUT", "path": format!("/{name}/"), "times": 50,
-            "action": {"status": 500, "body": xml("InternalError", "injected")}}),
+        .fail(
+            "PUT",
+            &format!("/{name}/"),
+            500,
+            Some(&xml("InternalError", "injected")),
         )
         .await;
-    let error = kit
-        .create_workspace(&name, Default::default())
-        .await
-        .unwrap_err();
-    assert_eq!(error.code(), "ServerError");
-    assert_eq!(
-        error.to_string(),
-        format!("Failed to create workspace bucket \"{name}\": Unable to create bucket injected")
+    assert_failure(
+        kit.create_workspace(&name, Default::default()).await,
+        "ServerError",
+        &format!("Failed to create workspace bucket \"{name}\": Unable to create bucket injected"),
     );
     local.reset().await;
 
@@ -540,15 +541,7 @@ async fn error_codes_of_server_and_transport_failures() {
         ..local.config()
     })
     .unwrap();
-    let error = hasty
-        .create_workspace(&name, Default::default())
-        .await
-        .unwrap_err();
-    assert_eq!(error.code(), "Timeout");
-    assert_eq!(
-        error.to_string(),
-        format!("Failed to create workspace bucket \"{name}\": Unable to create bucket Request timed out")
-    );
+    assert_failure(hasty.create_workspace(&name, Default::default()).await, "Timeout", &format!("Failed to create workspace bucket \"{name}\": Unable to create bucket Request timed out"));
     local.reset().await;
 
     let nowhere = AgentKit::new(Config {
@@ -600,15 +593,7 @@ async fn credential_provider_is_an_async_closure() {
     let sealed = with_provider(CredentialProvider::new(|| async {
         Err("vault sealed".to_owned())
     }));
-    let error = sealed
-        .create_workspace("ws-sealed", Default::default())
-        .await
-        .unwrap_err();
-    assert_eq!(error.code(), "AccessDenied");
-    assert_eq!(
-        error.to_string(),
-        "Failed to create workspace bucket \"ws-sealed\": Unable to create bucket credentialProvider failed: vault sealed"
-    );
+    assert_failure(sealed.create_workspace("ws-sealed", Default::default()).await, "AccessDenied", &"Failed to create workspace bucket \"ws-sealed\": Unable to create bucket credentialProvider failed: vault sealed");
     let empty = with_provider(CredentialProvider::new(|| async {
         Ok(KeyPair::new("", "tsec", None))
     }));

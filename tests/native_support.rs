@@ -57,24 +57,21 @@ impl Local {
 
     /// Bucket names starting with `prefix`, sorted.
     pub fn buckets(&self, prefix: &str) -> Vec<String> {
-        let mut names: Vec<String> = self.state()["buckets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b["name"].as_str().unwrap().to_owned())
-            .filter(|n| n.starts_with(prefix))
-            .collect();
-        names.sort();
-        names
+        self.names("buckets", prefix)
     }
 
     /// Key names starting with `prefix`, sorted.
     pub fn keys(&self, prefix: &str) -> Vec<String> {
-        let mut names: Vec<String> = self.state()["keys"]
+        self.names("keys", prefix)
+    }
+
+    /// The `name`s of the state's `kind` list that start with `prefix`, sorted.
+    fn names(&self, kind: &str, prefix: &str) -> Vec<String> {
+        let mut names: Vec<String> = self.state()[kind]
             .as_array()
             .unwrap()
             .iter()
-            .map(|k| k["name"].as_str().unwrap().to_owned())
+            .map(|entry| entry["name"].as_str().unwrap().to_owned())
             .filter(|n| n.starts_with(prefix))
             .collect();
         names.sort();
@@ -92,6 +89,18 @@ impl Local {
     /// Injects a fault (`POST /_local/faults`, a JSON spec).
     pub async fn fault(&self, spec: Value) {
         self.hook("POST", "/_local/faults", &spec.to_string()).await;
+    }
+
+    /// Makes the next 50 `method` requests on `path` answer `status` (with `body`).
+    pub async fn fail(&self, method: &str, path: &str, status: u16, body: Option<&str>) {
+        let action = match body {
+            Some(body) => serde_json::json!({"status": status, "body": body}),
+            None => serde_json::json!({"status": status}),
+        };
+        self.fault(
+            serde_json::json!({"method": method, "path": path, "times": 50, "action": action}),
+        )
+        .await;
     }
 
     /// Clears faults and the log (`POST /_local/reset`).
