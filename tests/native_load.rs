@@ -5,7 +5,12 @@
 //! Every call must succeed and the server must hold no bucket afterwards; the throughput and
 //! the client process's peak RSS are printed for BENCHMARKS.md, never asserted.
 #![cfg(feature = "native")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
