@@ -593,7 +593,7 @@ async fn credential_provider_is_an_async_closure() {
     let sealed = with_provider(CredentialProvider::new(|| async {
         Err("vault sealed".to_owned())
     }));
-    assert_failure(sealed.create_workspace("ws-sealed", Default::default()).await, "AccessDenied", &"Failed to create workspace bucket \"ws-sealed\": Unable to create bucket credentialProvider failed: vault sealed");
+    assert_failure(sealed.create_workspace("ws-sealed", Default::default()).await, "AccessDenied", "Failed to create workspace bucket \"ws-sealed\": Unable to create bucket credentialProvider failed: vault sealed");
     let empty = with_provider(CredentialProvider::new(|| async {
         Ok(KeyPair::new("", "tsec", None))
     }));
