@@ -17,18 +17,21 @@ cargo fmt --all --check
 step "cargo clippy (native, all targets; wasm32 lib)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --lib --features native -- -D warnings
+cargo clippy --all-targets --features native -- -D warnings
 
 step "cargo doc (warnings denied)"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps
 
 step "build tigris-local (release)"
 cargo build --release -p tigris-local
 
 step "cargo test (native)"
 cargo test --workspace
-# the `native` feature's compile-time proof that the workflow futures are `Send`
-cargo test --features native --test native_send
+# every test again with the `native` feature: the Send proof, the native client against an
+# in-process tigris-local, the crate docs' example (compiled); then examples/native, which
+# js-tests/package/native-parity.test.mjs runs
+cargo test --features native
+cargo build --features native --example native
 
 step "build the wasm package"
 node scripts/build.mjs

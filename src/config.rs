@@ -289,6 +289,18 @@ pub enum AuthPlan {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError(pub String);
 
+/// A `requestTimeoutMs`, `callTimeoutMs` or `deadlineMs` (named `key`), validated: a whole
+/// number of milliseconds from 1 to 2³¹ − 1 (what `setTimeout` accepts).
+pub fn timeout_ms(key: &str, ms: f64) -> Result<u32, ConfigError> {
+    if ms.fract() == 0.0 && (1.0..=f64::from(i32::MAX)).contains(&ms) {
+        Ok(ms as u32)
+    } else {
+        Err(ConfigError(format!(
+            "options.config.{key} must be a positive integer"
+        )))
+    }
+}
+
 impl ResolvedConfig {
     /// Authentication of an S3-transport call (createBucket, snapshots, removeBucket), with the
     /// SDK's validation texts (docs/protocol.md §2.3, §3.4). A `credentialProvider` is honoured with or

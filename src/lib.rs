@@ -25,7 +25,9 @@
 //! - [`workflows`]: the agent-kit functions and their argument checks.
 //! - [`error_code`]: the `error.code` every failure carries; [`secret`]: the types that keep
 //!   secrets out of `Debug` output.
-//! - `api` / `js` (wasm32 only): the thin wasm-bindgen glue and the bindings to the JS host.
+//! - `api` / `js` (wasm32 only): the thin wasm-bindgen glue and the bindings to the JS host;
+//!   with the `native` feature, the Rust client (`AgentKit`, below) is the other glue.
+#![cfg_attr(feature = "native", doc = include_str!("native/crate-docs.md"))]
 
 pub mod client;
 pub mod config;
@@ -40,6 +42,30 @@ pub mod signing;
 /// SigV4 header and query-string (presigned) auth over one S3 canonicalisation, with a signing-key cache.
 pub mod sigv4;
 pub mod workflows;
+
+#[cfg(feature = "native")]
+mod native;
+#[cfg(feature = "native")]
+pub use config::Environment;
+#[cfg(feature = "native")]
+pub use native::{
+    AgentKit, CheckpointOptions, Config, CreateForksOptions, CreateWorkspaceOptions,
+    CredentialProvider, CredentialsOptions, Error, ListCheckpointsOptions, NativeRuntime,
+    ProcessEnvironment, RestoreOptions, RestoreResult, SetupCoordinationOptions,
+    TeardownCoordinationOptions, TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
+};
+#[cfg(feature = "native")]
+pub use ops::{Access, ErrorCode, Role};
+#[cfg(feature = "native")]
+pub use secret::{KeyPair, Secret};
+#[cfg(feature = "native")]
+pub use workflows::checkpoint::{Checkpoint, CheckpointPage as ListCheckpointsResponse};
+#[cfg(feature = "native")]
+pub use workflows::forks::{Fork, Forks};
+#[cfg(feature = "native")]
+pub use workflows::workspace::Workspace;
+#[cfg(feature = "native")]
+pub use workflows::Credentials;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

@@ -76,6 +76,51 @@ pub struct HttpResponse {
 /// header on every call.
 pub const RESPONSE_HEADERS: [&str; 2] = ["content-type", "x-tigris-snapshot-version"];
 
+/// The largest response body a runtime reads (16 MiB). No answer this package reads comes near
+/// it; a hostile or broken endpoint cannot make the host buffer more than this.
+pub const MAX_BODY_BYTES: usize = 16 << 20;
+
+/// An answer the transport refuses, given to the client as an error answer it codes
+/// `ServerError`: not 2xx, not retried, `message` both as the S3 `<Message>` and as the status
+/// text the JSON answers fall back to.
+fn refused(status: u16, message: String) -> HttpResponse {
+    HttpResponse {
+        status,
+        body: format!("<Error><Message>{message}</Message></Error>").into_bytes(),
+        status_text: message,
+        headers: Vec::new(),
+    }
+}
+
+/// A redirect answer (3xx): refused, its `Location` never followed (as the AWS SDK does).
+pub fn redirect_refused(status: u16) -> HttpResponse {
+    refused(status, format!("Redirect (status {status}) not followed"))
+}
+
+/// An answer whose body passes [`MAX_BODY_BYTES`]: refused, the rest never read.
+pub fn body_refused() -> HttpResponse {
+    refused(
+        0,
+        format!(
+            "Response body exceeds the {} MiB limit",
+            MAX_BODY_BYTES >> 20
+        ),
+    )
+}
+
+/// The message of a failed credential provider: `credentialProvider failed: <its message>`, or
+/// without the colon when it gave none.
+pub fn provider_failed(message: Option<&str>) -> String {
+    match message {
+        Some(message) if !message.is_empty() => format!("credentialProvider failed: {message}"),
+        _ => "credentialProvider failed".to_owned(),
+    }
+}
+
+/// The message of a credential provider whose keys are missing or empty.
+pub const PROVIDER_INVALID: &str =
+    "credentialProvider must resolve to { accessKeyId, secretAccessKey } strings";
+
 /// Why an HTTP exchange produced no response at all. Both kinds are transient: a retry can help.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransportError {

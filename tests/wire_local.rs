@@ -12,11 +12,11 @@
 #[path = "wire_support.rs"]
 mod support;
 
-use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use support::block_on;
@@ -27,8 +27,8 @@ use tigris_agent_kit::runtime::{HttpRequest, HttpResponse, Runtime, TransportErr
 use tigris_agent_kit::secret::KeyPair;
 
 struct BlockingRuntime {
-    seed: Cell<u64>,
-    sends: Cell<u32>,
+    seed: AtomicU64,
+    sends: AtomicU32,
 }
 
 impl BlockingRuntime {
@@ -38,8 +38,8 @@ impl BlockingRuntime {
             .unwrap()
             .as_nanos() as u64;
         BlockingRuntime {
-            seed: Cell::new(t | 1),
-            sends: Cell::new(0),
+            seed: AtomicU64::new(t | 1),
+            sends: AtomicU32::new(0),
         }
     }
 }
@@ -135,7 +135,7 @@ impl Runtime for BlockingRuntime {
         request: HttpRequest,
         deadline_ms: u32,
     ) -> Result<HttpResponse, TransportError> {
-        self.sends.set(self.sends.get() + 1);
+        self.sends.fetch_add(1, Ordering::Relaxed);
         exchange(&request, deadline_ms).map_err(|e| TransportError::Network(e.to_string()))
     }
     async fn sleep(&self, ms: u32) {
@@ -149,11 +149,11 @@ impl Runtime for BlockingRuntime {
     }
     fn fill_random(&self, buf: &mut [u8]) {
         for b in buf {
-            let mut x = self.seed.get();
+            let mut x = self.seed.load(Ordering::Relaxed);
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            self.seed.set(x);
+            self.seed.store(x, Ordering::Relaxed);
             *b = x as u8;
         }
     }
@@ -350,7 +350,7 @@ fn retries_against_injected_faults_never_duplicate() {
         .expect("tigris-local must be built: cargo build --release -p tigris-local");
     let url = server.url.clone();
     let c = path_style_client(&url);
-    let sends = |c: &TigrisClient<BlockingRuntime>| c.runtime().sends.get();
+    let sends = |c: &TigrisClient<BlockingRuntime>| c.runtime().sends.load(Ordering::Relaxed);
 
     // Response lost after the server created the bucket: the retry's BucketAlreadyOwnedByYou is success.
     hook(

@@ -1,5 +1,7 @@
 //! Shared helpers of the wire tests: a scripted fake `Runtime`, a tiny executor and an
-//! independent SigV4 canonicaliser/verifier (sha2 + hmac, not aws-sigv4).
+//! independent SigV4 canonicaliser/verifier (sha2 + hmac, not aws-sigv4). The fake runtime's
+//! state sits behind mutexes, so it is `Sync` and these tests also build with the `native`
+//! feature.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -8,10 +10,10 @@
     clippy::panic
 )]
 
-use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -34,15 +36,37 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
 /// 2026-01-01T00:00:00Z.
 pub const T2026: f64 = 1_767_225_600_000.0;
 
+/// A value behind a mutex with `RefCell`/`Cell`-like accessors (a poisoned lock is still read).
+#[derive(Default)]
+pub struct Shared<T>(Mutex<T>);
+
+impl<T> Shared<T> {
+    pub fn borrow(&self) -> MutexGuard<'_, T> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+    pub fn borrow_mut(&self) -> MutexGuard<'_, T> {
+        self.borrow()
+    }
+    pub fn set(&self, value: T) {
+        *self.borrow() = value;
+    }
+}
+
+impl<T: Copy> Shared<T> {
+    pub fn get(&self) -> T {
+        *self.borrow()
+    }
+}
+
 #[derive(Default)]
 pub struct FakeRuntime {
-    pub sent: RefCell<Vec<(HttpRequest, u32)>>,
-    pub script: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
-    pub sleeps: RefCell<Vec<u32>>,
-    pub now: Cell<f64>,
-    pub random_calls: Cell<u32>,
-    pub provider: RefCell<Option<Result<KeyPair, String>>>,
-    pub provider_calls: Cell<u32>,
+    pub sent: Shared<Vec<(HttpRequest, u32)>>,
+    pub script: Shared<VecDeque<Result<HttpResponse, TransportError>>>,
+    pub sleeps: Shared<Vec<u32>>,
+    pub now: Shared<f64>,
+    pub random_calls: Shared<u32>,
+    pub provider: Shared<Option<Result<KeyPair, String>>>,
+    pub provider_calls: Shared<u32>,
 }
 
 impl FakeRuntime {

@@ -212,16 +212,12 @@ impl Options {
     }
 }
 
-/// `requestTimeoutMs`, `callTimeoutMs`, `deadlineMs`: a whole number of milliseconds from 1 to
-/// 2³¹ − 1 (what `setTimeout` accepts).
+/// `requestTimeoutMs`, `callTimeoutMs`, `deadlineMs` (the rule: [`crate::config::timeout_ms`]).
 fn timeout_ms(config: &JsValue, path: &str, key: &str) -> Result<Option<u32>, Invalid> {
-    match optional_count(config, path, key)? {
-        None => Ok(None),
-        Some(ms) if ms.fract() == 0.0 && (1.0..=f64::from(i32::MAX)).contains(&ms) => {
-            Ok(Some(ms as u32))
-        }
-        Some(_) => Err(format!("options.config.{key} must be a positive integer")),
-    }
+    optional_count(config, path, key)?
+        .map(|ms| crate::config::timeout_ms(key, ms))
+        .transpose()
+        .map_err(|e| e.0)
 }
 
 fn access_error() -> Invalid {

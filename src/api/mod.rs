@@ -14,7 +14,7 @@ mod error;
 use crate::client::TigrisClient;
 use crate::js::{JsEnvironment, JsRuntime};
 use crate::secret::Secret;
-use crate::workflows::{checkpoint, coordination, forks, workspace, PositiveInt, WorkflowError};
+use crate::workflows::{checkpoint, coordination, forks, workspace, WorkflowError};
 use convert::{count_arg, string_arg, Invalid, Options};
 use js_sys::Promise;
 use std::future::Future;
@@ -34,13 +34,6 @@ fn respond(work: ExportFuture) -> Promise {
             Err(failure) => convert::plain(&[("error", error::js_error(&failure))]),
         })
     })
-}
-
-/// `options.concurrency` of the fork exports (any positive integer).
-fn concurrency_arg(value: Option<f64>) -> Result<Option<PositiveInt>, WorkflowError> {
-    value
-        .map(|c| PositiveInt::from_js(c, f64::MAX, "options.concurrency"))
-        .transpose()
 }
 
 /// The client for one call: explicit `config` > environment > defaults, with the call's
@@ -75,7 +68,7 @@ pub fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> P
         // The values: `count`, then `concurrency`, then the base name (the fork names, which
         // depend on the prefix, in the workflow).
         let count = forks::ForkCount::from_js(count)?;
-        let concurrency = concurrency_arg(concurrency)?;
+        let concurrency = concurrency.map(forks::concurrency).transpose()?;
         let base = forks::base_bucket(&base)?;
         let fork_options = forks::CreateForksOptions {
             prefix,
@@ -95,7 +88,12 @@ pub fn teardown_forks(fork_set: JsValue, options: JsValue) -> Promise {
         let options = Options::new(&options)?;
         let concurrency = options.count("concurrency")?;
         let client = client(&options)?;
-        forks::teardown_forks(&client, &set, concurrency_arg(concurrency)?).await?;
+        forks::teardown_forks(
+            &client,
+            &set,
+            concurrency.map(forks::concurrency).transpose()?,
+        )
+        .await?;
         Ok(JsValue::UNDEFINED)
     }))
 }
@@ -115,9 +113,7 @@ pub fn create_workspace(name: JsValue, options: JsValue) -> Promise {
         let name = workspace::workspace_name(&name)?;
         let workspace_options = workspace::CreateWorkspaceOptions {
             access,
-            ttl_days: ttl_days
-                .map(|d| PositiveInt::from_js(d, workspace::MAX_TTL_DAYS, "options.ttl.days"))
-                .transpose()?,
+            ttl_days: ttl_days.map(workspace::ttl_days).transpose()?,
             enable_snapshots,
             credentials,
         };
@@ -187,9 +183,7 @@ pub fn list_checkpoints(bucket: JsValue, options: JsValue) -> Promise {
         // The values: the bucket, then `limit`.
         let bucket = checkpoint::listed_bucket(&bucket)?;
         let list_options = checkpoint::ListCheckpointsOptions {
-            limit: limit
-                .map(|l| PositiveInt::from_js(l, checkpoint::MAX_LIMIT, "options.limit"))
-                .transpose()?,
+            limit: limit.map(checkpoint::limit).transpose()?,
             pagination_token,
         };
         let page = checkpoint::list_checkpoints(&client, &bucket, &list_options).await?;

@@ -51,6 +51,8 @@ pub struct TigrisClient<R: Runtime> {
     policy: RetryPolicy,
     /// `callTimeoutMs`: each operation, credentials and every attempt and wait included.
     call_timeout_ms: u32,
+    /// `deadlineMs`: the time the whole call may take.
+    deadline_ms: Option<u32>,
     /// `deadlineMs` as a time (`now_ms`): the end of the whole call.
     deadline_at: Option<f64>,
     /// Set once the call cleans up: `deadlineMs` no longer applies (each request keeps its
@@ -101,7 +103,27 @@ impl<R: Runtime> TigrisClient<R> {
                 ..defaults
             },
             call_timeout_ms: config.call_timeout_ms.unwrap_or(DEFAULT_CALL_TIMEOUT_MS),
+            deadline_ms: config.deadline_ms,
             deadline_at,
+            cleaning_up: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// A client for one more call with this one's configuration and runtime: its `deadlineMs`
+    /// starts now and it is not cleaning up (a long-lived native kit makes one per method call).
+    pub fn for_call(&self) -> Self
+    where
+        R: Clone,
+    {
+        TigrisClient {
+            config: self.config.clone(),
+            runtime: self.runtime.clone(),
+            policy: self.policy,
+            call_timeout_ms: self.call_timeout_ms,
+            deadline_ms: self.deadline_ms,
+            deadline_at: self
+                .deadline_ms
+                .map(|ms| self.runtime.now_ms() + f64::from(ms)),
             cleaning_up: std::sync::atomic::AtomicBool::new(false),
         }
     }

@@ -1,10 +1,11 @@
 //! A scripted [`Runtime`] for the client's unit tests: answers from a queue, records every
-//! request, never waits.
+//! request, never waits. Its state sits behind mutexes, so it is `Sync` and the crate's tests
+//! also build with the `native` feature (whose runtimes must be `Sync`).
 
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::secret::KeyPair;
-use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub(crate) use crate::workflows::fake::block_on;
 
@@ -21,20 +22,45 @@ pub(crate) fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> HttpR
     }
 }
 
+/// A value behind a mutex with `RefCell`/`Cell`-like accessors (a poisoned lock is still read).
+#[derive(Default)]
+pub(crate) struct Shared<T>(Mutex<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Self {
+        Shared(Mutex::new(value))
+    }
+    pub fn borrow(&self) -> MutexGuard<'_, T> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+    pub fn borrow_mut(&self) -> MutexGuard<'_, T> {
+        self.borrow()
+    }
+    pub fn set(&self, value: T) {
+        *self.borrow() = value;
+    }
+}
+
+impl<T: Copy> Shared<T> {
+    pub fn get(&self) -> T {
+        *self.borrow()
+    }
+}
+
 /// Answers each request with the next scripted result (an empty 200 when the script is out).
 pub(crate) struct ScriptedRuntime {
-    pub script: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
-    pub sent: RefCell<Vec<HttpRequest>>,
-    pub now: Cell<f64>,
+    pub script: Shared<VecDeque<Result<HttpResponse, TransportError>>>,
+    pub sent: Shared<Vec<HttpRequest>>,
+    pub now: Shared<f64>,
     pub provider: Option<Result<KeyPair, String>>,
 }
 
 impl ScriptedRuntime {
     pub fn new(script: Vec<Result<HttpResponse, TransportError>>) -> Self {
         ScriptedRuntime {
-            script: RefCell::new(script.into()),
-            sent: RefCell::new(Vec::new()),
-            now: Cell::new(1_767_225_600_000.0),
+            script: Shared::new(script.into()),
+            sent: Shared::new(Vec::new()),
+            now: Shared::new(1_767_225_600_000.0),
             provider: None,
         }
     }

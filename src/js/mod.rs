@@ -13,7 +13,10 @@
 //! read as a stream and refused as soon as it passes [`MAX_BODY_BYTES`].
 
 use crate::config::{Environment, Lookup, Unreadable};
-use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError, RESPONSE_HEADERS};
+use crate::runtime::{
+    body_refused, provider_failed, redirect_refused, HttpRequest, HttpResponse, Runtime,
+    TransportError, MAX_BODY_BYTES, PROVIDER_INVALID, RESPONSE_HEADERS,
+};
 use crate::secret::{KeyPair, Secret};
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
@@ -148,10 +151,6 @@ impl JsRuntime {
     }
 }
 
-/// The largest response body read (16 MiB). No answer this package reads comes near it; a
-/// hostile or broken endpoint cannot make the host buffer more than this.
-const MAX_BODY_BYTES: usize = 16 << 20;
-
 /// Builds the `fetch` init: method, headers (without the browser-forbidden `host` and
 /// `content-length`; the signature covers the URL's host), body, abort signal and
 /// `redirect: "manual"`. The init and its headers record have no prototype, so `fetch` sees only
@@ -183,18 +182,6 @@ fn abort(controller: Option<&AbortController>) {
         if let Some(abort) = method(controller, "abort") {
             let _ = abort.call0(controller);
         }
-    }
-}
-
-/// An answer the transport refuses, given to the client as an error answer it codes
-/// `ServerError`: not 2xx, not retried, `message` both as the S3 `<Message>` and as the status
-/// text the JSON answers fall back to.
-fn refused(status: u16, message: String) -> HttpResponse {
-    HttpResponse {
-        status,
-        body: format!("<Error><Message>{message}</Message></Error>").into_bytes(),
-        status_text: message,
-        headers: Vec::new(),
     }
 }
 
@@ -289,10 +276,7 @@ async fn read_response(
                 == Some("opaqueredirect"))
     {
         abort(controller);
-        return Ok(refused(
-            status,
-            format!("Redirect (status {status}) not followed"),
-        ));
+        return Ok(redirect_refused(status));
     }
     let status_text = get(&response, "statusText")
         .and_then(|s| s.as_string())
@@ -312,13 +296,7 @@ async fn read_response(
     }
     let Some(body) = read_body(&response, length).await? else {
         abort(controller);
-        return Ok(refused(
-            0,
-            format!(
-                "Response body exceeds the {} MiB limit",
-                MAX_BODY_BYTES >> 20
-            ),
-        ));
+        return Ok(body_refused());
     };
     Ok(HttpResponse {
         status,
@@ -398,17 +376,13 @@ impl Runtime for JsRuntime {
 /// Calls the user's `credentialProvider`, awaits it and checks its result. Error messages name
 /// what was wrong, never the values.
 async fn call_provider(provider: &Function) -> Result<KeyPair, String> {
-    let failed = |e: &JsValue| match describe(e) {
-        Some(message) if !message.is_empty() => format!("credentialProvider failed: {message}"),
-        _ => "credentialProvider failed".to_owned(),
-    };
+    let failed = |e: &JsValue| provider_failed(describe(e).as_deref());
     let value = provider
         .call0(&JsValue::UNDEFINED)
         .map_err(|e| failed(&e))?;
     let promise = promise_resolve(&value).map_err(|e| failed(&e))?;
     let value = JsFuture::from(promise).await.map_err(|e| failed(&e))?;
-    let invalid =
-        || "credentialProvider must resolve to { accessKeyId, secretAccessKey } strings".to_owned();
+    let invalid = || PROVIDER_INVALID.to_owned();
     if !value.is_object() {
         return Err(invalid());
     }

@@ -38,6 +38,11 @@ pub struct CheckpointPage {
 /// The largest `limit` the glue accepts.
 pub const MAX_LIMIT: f64 = u32::MAX as f64;
 
+/// `options.limit` of `listCheckpoints`, validated: a whole number from 1 to [`MAX_LIMIT`].
+pub fn limit(value: f64) -> Result<PositiveInt, WorkflowError> {
+    PositiveInt::from_js(value, MAX_LIMIT, "options.limit")
+}
+
 /// Message for a checkpoint name that cannot travel in the `X-Tigris-Snapshot` header.
 pub const INVALID_NAME: &str =
     "Invalid checkpoint name: only printable ASCII characters are allowed";

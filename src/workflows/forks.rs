@@ -75,6 +75,11 @@ pub fn base_bucket(base: &str) -> Result<BucketName, WorkflowError> {
     bucket_in(base, SNAPSHOT_FAILED, base)
 }
 
+/// `options.concurrency` of the fork functions, validated: any whole number of at least 1.
+pub fn concurrency(value: f64) -> Result<PositiveInt, WorkflowError> {
+    PositiveInt::from_js(value, f64::MAX, "options.concurrency")
+}
+
 /// How many tasks run at once for `concurrency` (larger than needed is fine).
 fn concurrency_limit(concurrency: Option<PositiveInt>) -> usize {
     concurrency.map_or(DEFAULT_CONCURRENCY, |n| n.count().min(MAX_FORKS as usize))

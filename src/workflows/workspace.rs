@@ -30,6 +30,11 @@ pub struct Workspace {
 /// The largest `ttl.days` accepted (about 2,700 years).
 pub const MAX_TTL_DAYS: f64 = 1_000_000.0;
 
+/// `options.ttl.days` of `createWorkspace`, validated: a whole number from 1 to [`MAX_TTL_DAYS`].
+pub fn ttl_days(days: f64) -> Result<PositiveInt, WorkflowError> {
+    PositiveInt::from_js(days, MAX_TTL_DAYS, "options.ttl.days")
+}
+
 /// Every `createWorkspace` failure reads `Failed to create workspace bucket "<name>": …`.
 const CREATE_FAILED: &str = "Failed to create workspace bucket";
 

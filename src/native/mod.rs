@@ -1,0 +1,276 @@
+//! The native Rust client (cargo feature `native`): [`AgentKit`], the same workflows as the JS
+//! exports over [`NativeRuntime`] (reqwest + tokio). Each method converts its Rust options into
+//! the workflows' validated types with the workflows' own validators, in the JS export's order of
+//! checks (`src/api/mod.rs`), runs one workflow and maps its failure into [`Error`]; nothing
+//! else. docs/native.md describes the API and how to add a method.
+
+mod config;
+mod env;
+mod error;
+mod options;
+mod runtime;
+
+pub use config::{Config, CredentialProvider};
+pub use env::ProcessEnvironment;
+pub use error::Error;
+pub use options::{
+    CheckpointOptions, CreateForksOptions, CreateWorkspaceOptions, CredentialsOptions,
+    ListCheckpointsOptions, RestoreOptions, RestoreResult, SetupCoordinationOptions,
+    TeardownCoordinationOptions, TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
+};
+pub use runtime::NativeRuntime;
+
+use crate::client::TigrisClient;
+use crate::config::{Environment, NoEnvironment};
+use crate::ops::ErrorCode;
+use crate::workflows::checkpoint::{self, Checkpoint, CheckpointPage};
+use crate::workflows::forks::{self, Forks};
+use crate::workflows::workspace::{self, Workspace};
+use crate::workflows::{coordination, WorkflowError};
+use std::future::Future;
+use std::sync::Arc;
+
+/// The client every clone of an [`AgentKit`] shares.
+type Client = TigrisClient<NativeRuntime>;
+
+/// The agent kit for Rust: one method per JS export, the same requests, results and messages.
+/// Cheap to clone (one `Arc`), `Send + Sync`; every method's future is `Send + 'static`, so it
+/// can be handed to `tokio::spawn`, and calls run concurrently over one connection pool.
+/// Dropping a future cancels its call. Needs a tokio runtime with the timer enabled. `Debug`
+/// masks the secret key and the session token.
+#[derive(Clone, Debug)]
+pub struct AgentKit {
+    client: Arc<Client>,
+}
+
+impl AgentKit {
+    /// A kit for `config` alone (no environment): a field it does not set takes its default.
+    /// An incomplete config fails each call with the JS message, before any request, as in JS.
+    /// Fails now only for an invalid timeout (`request_timeout_ms`, `call_timeout_ms`,
+    /// `deadline_ms`) or an unusable TLS setup.
+    pub fn new(config: Config) -> Result<Self, Error> {
+        Self::build(config, &NoEnvironment)
+    }
+
+    /// A kit for the `TIGRIS_*` environment variables (the process environment, then `./.env`,
+    /// as Node reads them), read once now. Unlike JS, which fails per call, it fails now, with
+    /// the JS message, when no key pair is found (e.g. `Tigris Config incomplete: accessKeyId is
+    /// missing. Set TIGRIS_STORAGE_ACCESS_KEY_ID in environment or pass it as an option.`).
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_env_with(Config::default())
+    }
+
+    /// A kit for `config` over the environment: each field `config` leaves `None` is read from
+    /// the environment, then defaulted. Fails like [`AgentKit::from_env`].
+    pub fn from_env_with(config: Config) -> Result<Self, Error> {
+        Self::with_environment(config, &ProcessEnvironment::load())
+    }
+
+    /// A kit for `config` over `env` (read once now; e.g. a [`ProcessEnvironment`] of another
+    /// `.env` file, or a secrets store): explicit > `env` > defaults, per field. Fails like
+    /// [`AgentKit::from_env`] when no key pair is found.
+    pub fn with_environment(config: Config, env: &dyn Environment) -> Result<Self, Error> {
+        let kit = Self::build(config, env)?;
+        kit.client.config().s3_auth()?;
+        Ok(kit)
+    }
+
+    fn build(config: Config, env: &dyn Environment) -> Result<Self, Error> {
+        for (key, ms) in [
+            ("requestTimeoutMs", config.request_timeout_ms),
+            ("callTimeoutMs", config.call_timeout_ms),
+            ("deadlineMs", config.deadline_ms),
+        ] {
+            if let Some(ms) = ms {
+                crate::config::timeout_ms(key, f64::from(ms))?;
+            }
+        }
+        let runtime =
+            NativeRuntime::new(config.credential_provider.clone()).map_err(|message| {
+                Error::from(WorkflowError {
+                    code: ErrorCode::NetworkError,
+                    message,
+                    reply: None,
+                })
+            })?;
+        Ok(AgentKit {
+            client: Arc::new(TigrisClient::new(config.input(), env, runtime)),
+        })
+    }
+
+    /// Runs `work` on this kit's client as an owned, `Send` future.
+    fn run<T, Fut>(
+        &self,
+        work: impl FnOnce(Arc<Client>) -> Fut,
+    ) -> impl Future<Output = Result<T, Error>> + Send + 'static
+    where
+        Fut: Future<Output = Result<T, WorkflowError>> + Send + 'static,
+    {
+        let work = work(Arc::new(self.client.for_call()));
+        async move { work.await.map_err(Error::from) }
+    }
+
+    /// `createForks(baseBucket, count, options)`: snapshots `base_bucket` once and creates
+    /// `count` (1 to 1000) copy-on-write forks of that snapshot.
+    pub fn create_forks(
+        &self,
+        base_bucket: impl Into<String>,
+        count: u32,
+        options: CreateForksOptions,
+    ) -> impl Future<Output = Result<Forks, Error>> + Send + 'static {
+        let base = base_bucket.into();
+        self.run(move |client| async move {
+            // The JS order: `count`, then `concurrency`, then the base name.
+            let count = forks::ForkCount::from_js(f64::from(count))?;
+            let concurrency = concurrency(options.concurrency)?;
+            let base = forks::base_bucket(&base)?;
+            let fork_options = forks::CreateForksOptions {
+                prefix: options.prefix,
+                credentials: options.credentials.map(|c| c.role),
+                concurrency,
+            };
+            forks::create_forks(&*client, &base, count, &fork_options).await
+        })
+    }
+
+    /// `teardownForks(forkSet, options)`: revokes each fork's key and deletes each fork (best
+    /// effort; failures are listed in one `PartialFailure`).
+    pub fn teardown_forks(
+        &self,
+        fork_set: &Forks,
+        options: TeardownForksOptions,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let set = fork_set.clone();
+        self.run(move |client| async move {
+            let concurrency = concurrency(options.concurrency)?;
+            forks::teardown_forks(&*client, &set, concurrency).await
+        })
+    }
+
+    /// `createWorkspace(name, options)`: a bucket for one agent, with an optional TTL, snapshots
+    /// and a scoped key.
+    pub fn create_workspace(
+        &self,
+        name: impl Into<String>,
+        options: CreateWorkspaceOptions,
+    ) -> impl Future<Output = Result<Workspace, Error>> + Send + 'static {
+        let name = name.into();
+        self.run(move |client| async move {
+            // The JS order: the name, then `ttl.days`.
+            let name = workspace::workspace_name(&name)?;
+            let workspace_options = workspace::CreateWorkspaceOptions {
+                access: options.access,
+                ttl_days: options
+                    .ttl
+                    .map(|ttl| workspace::ttl_days(f64::from(ttl.days)))
+                    .transpose()?,
+                enable_snapshots: options.enable_snapshots,
+                credentials: options.credentials.map(|c| c.role),
+            };
+            workspace::create_workspace(&*client, &name, &workspace_options).await
+        })
+    }
+
+    /// `teardownWorkspace(workspace, options)`: revokes the workspace's key (when it has
+    /// credentials) and deletes its bucket (best effort, `PartialFailure` on errors).
+    pub fn teardown_workspace(
+        &self,
+        workspace: &Workspace,
+        _options: TeardownWorkspaceOptions,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let workspace = workspace.clone();
+        self.run(
+            move |client| async move { workspace::teardown_workspace(&*client, &workspace).await },
+        )
+    }
+
+    /// `checkpoint(bucket, options)`: a (named) snapshot of `bucket`.
+    pub fn checkpoint(
+        &self,
+        bucket: impl Into<String>,
+        options: CheckpointOptions,
+    ) -> impl Future<Output = Result<Checkpoint, Error>> + Send + 'static {
+        let bucket = bucket.into();
+        self.run(move |client| async move {
+            let bucket = checkpoint::checkpoint_bucket(&bucket)?;
+            checkpoint::checkpoint(&*client, &bucket, options.name.as_deref()).await
+        })
+    }
+
+    /// `restore(bucket, snapshotId, options)`: a new bucket forked from `bucket` at
+    /// `snapshot_id`.
+    pub fn restore(
+        &self,
+        bucket: impl Into<String>,
+        snapshot_id: impl Into<String>,
+        options: RestoreOptions,
+    ) -> impl Future<Output = Result<RestoreResult, Error>> + Send + 'static {
+        let (bucket, snapshot_id) = (bucket.into(), snapshot_id.into());
+        self.run(move |client| async move {
+            let bucket = checkpoint::restore_bucket(&bucket, &snapshot_id)?;
+            let fork_name = options.fork_name.as_deref();
+            let restored = checkpoint::restore(&*client, &bucket, &snapshot_id, fork_name).await?;
+            Ok(RestoreResult {
+                bucket: restored.as_str().to_owned(),
+            })
+        })
+    }
+
+    /// `listCheckpoints(bucket, options)`: one page of `bucket`'s checkpoints.
+    pub fn list_checkpoints(
+        &self,
+        bucket: impl Into<String>,
+        options: ListCheckpointsOptions,
+    ) -> impl Future<Output = Result<CheckpointPage, Error>> + Send + 'static {
+        let bucket = bucket.into();
+        self.run(move |client| async move {
+            // The JS order: the bucket, then `limit`.
+            let bucket = checkpoint::listed_bucket(&bucket)?;
+            let list_options = checkpoint::ListCheckpointsOptions {
+                limit: options
+                    .limit
+                    .map(|l| checkpoint::limit(f64::from(l)))
+                    .transpose()?,
+                pagination_token: options.pagination_token,
+            };
+            checkpoint::list_checkpoints(&*client, &bucket, &list_options).await
+        })
+    }
+
+    /// `setupCoordination(bucket, options)`: points `bucket`'s object notifications at a
+    /// webhook.
+    pub fn setup_coordination(
+        &self,
+        bucket: impl Into<String>,
+        options: SetupCoordinationOptions,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let bucket = bucket.into();
+        self.run(move |client| async move {
+            let setup = coordination::SetupCoordinationOptions {
+                webhook_url: Some(options.webhook_url),
+                filter: options.filter,
+                auth: options.auth,
+            };
+            let bucket = coordination::setup_bucket(&bucket)?;
+            coordination::setup_coordination(&*client, &bucket, &setup).await
+        })
+    }
+
+    /// `teardownCoordination(bucket, options)`: removes `bucket`'s webhook.
+    pub fn teardown_coordination(
+        &self,
+        bucket: impl Into<String>,
+        _options: TeardownCoordinationOptions,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let bucket = bucket.into();
+        self.run(move |client| async move {
+            let bucket = coordination::teardown_bucket(&bucket)?;
+            coordination::teardown_coordination(&*client, &bucket).await
+        })
+    }
+}
+
+/// `options.concurrency` of the fork methods, validated.
+fn concurrency(value: Option<u32>) -> Result<Option<crate::workflows::PositiveInt>, WorkflowError> {
+    value.map(|c| forks::concurrency(f64::from(c))).transpose()
+}

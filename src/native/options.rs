@@ -1,0 +1,104 @@
+//! The options of each native method: the JS option objects field by field, snake_case,
+//! nested where JS nests, without `config` (it lives on the [`AgentKit`](crate::AgentKit)) and
+//! without `signal` (dropping a future cancels it). Counts are `u32`; their ranges are checked by
+//! the workflows' own validators, with the JS messages.
+
+use crate::ops::{Access, Role};
+use crate::workflows::coordination::WebhookAuthInput;
+
+/// `credentials: { role }`: mint a key scoped to each new bucket with this role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CredentialsOptions {
+    /// `role`: `Editor` or `ReadOnly`.
+    pub role: Role,
+}
+
+/// `ttl: { days }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ttl {
+    /// `days` (1 to 1,000,000).
+    pub days: u32,
+}
+
+/// `CreateForksOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CreateForksOptions {
+    /// `prefix`: forks are `<prefix>-<i>`; default `<base>-fork-<Date.now()>`.
+    pub prefix: Option<String>,
+    /// `credentials`: a scoped key per fork.
+    pub credentials: Option<CredentialsOptions>,
+    /// `concurrency`: forks created at once (default 16).
+    pub concurrency: Option<u32>,
+}
+
+/// `TeardownForksOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TeardownForksOptions {
+    /// `concurrency`: forks removed at once (default 16).
+    pub concurrency: Option<u32>,
+}
+
+/// `CreateWorkspaceOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CreateWorkspaceOptions {
+    /// `access`: `Public` sends `x-amz-acl: public-read`; `None` is `Private`.
+    pub access: Option<Access>,
+    /// `ttl`: the bucket's objects expire after `days`.
+    pub ttl: Option<Ttl>,
+    /// `enableSnapshots`: create the bucket with snapshots enabled (needed for checkpoints).
+    pub enable_snapshots: bool,
+    /// `credentials`: a scoped key `<name>-key`.
+    pub credentials: Option<CredentialsOptions>,
+}
+
+/// `TeardownWorkspaceOptions` (no field besides `config` in JS).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TeardownWorkspaceOptions {}
+
+/// `CheckpointOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckpointOptions {
+    /// `name`: the snapshot's name (printable ASCII).
+    pub name: Option<String>,
+}
+
+/// `RestoreOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestoreOptions {
+    /// `forkName`: the new bucket (default `<bucket>-restore-<Date.now()>`).
+    pub fork_name: Option<String>,
+}
+
+/// `RestoreResult`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RestoreResult {
+    /// `bucket`: the fork made from the snapshot.
+    pub bucket: String,
+}
+
+/// `ListCheckpointsOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListCheckpointsOptions {
+    /// `limit`: at most this many checkpoints in the page.
+    pub limit: Option<u32>,
+    /// `paginationToken`: the previous page's token.
+    pub pagination_token: Option<String>,
+}
+
+/// `auth` of `SetupCoordinationOptions`: `{ token }` or `{ username, password }`.
+pub type WebhookAuth = WebhookAuthInput;
+
+/// `SetupCoordinationOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SetupCoordinationOptions {
+    /// `webhookUrl`: an absolute http(s) URL (required: `""` is refused).
+    pub webhook_url: String,
+    /// `filter`: which object events are delivered (default: all).
+    pub filter: Option<String>,
+    /// `auth`: how the webhook authenticates the deliveries.
+    pub auth: Option<WebhookAuth>,
+}
+
+/// `TeardownCoordinationOptions` (no field besides `config` in JS).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TeardownCoordinationOptions {}
