@@ -67,16 +67,21 @@ for (const target of ['web', 'nodejs']) {
   for (const { name } of imports) {
     if (!glue.includes(name)) throw new Error(`the ${target} glue does not provide the import ${name}`);
   }
-  writeFileSync(file, glue);
+  // `.cjs`: the repository's package.json says `"type": "module"`, the nodejs glue is CommonJS.
+  writeFileSync(target === 'nodejs' ? file.replace(/\.js$/, '.cjs') : file, glue);
 }
 // Each glue is bundled with the JS snippets it imports (src/js/*.js), so the package has no
 // snippets folder. The web glue ships minified (what a Worker or browser bundle would carry
 // anyway); export names and the wasm import keys are kept.
-const esbuild = (target, ...args) => run(join(root, 'node_modules', '.bin', 'esbuild'), [
-  join(tmp, target, `${crate}.js`), '--bundle', '--log-level=warning', ...args,
+const esbuild = (entry, ...args) => run(join(root, 'node_modules', '.bin', 'esbuild'), [
+  join(tmp, entry), '--bundle', '--log-level=warning', ...args,
 ]);
-esbuild('web', '--minify', '--format=esm', `--outfile=${join(pkg, 'web.js')}`);
-esbuild('nodejs', '--format=cjs', '--platform=node', `--outfile=${join(pkg, 'node-glue.cjs')}`);
+esbuild(join('web', `${crate}.js`), '--minify', '--format=esm', `--outfile=${join(pkg, 'web.js')}`);
+esbuild(join('nodejs', `${crate}.cjs`), '--format=cjs', '--platform=node', `--outfile=${join(pkg, 'node-glue.cjs')}`);
+// The CommonJS entry's environment reader, from the ES module the ESM entry imports.
+run(join(root, 'node_modules', '.bin', 'esbuild'), [
+  join(pkg, 'node-env.mjs'), '--format=cjs', '--platform=node', '--log-level=warning', `--outfile=${join(pkg, 'node-env.cjs')}`,
+]);
 
 const sizes = {};
 for (const file of [`${crate}_bg.wasm`, 'web.js', 'node-glue.cjs']) {
