@@ -16,7 +16,7 @@
 use crate::config::Environment;
 use crate::runtime::{HttpRequest, HttpResponse, Runtime, TransportError, RESPONSE_HEADERS};
 use crate::secret::{KeyPair, Secret};
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -43,13 +43,17 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key)).ok()
 }
 
+#[wasm_bindgen(module = "/src/js/own.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = own, catch)]
+    fn own_property(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+}
+
 /// Reads `target[key]` when `key` is an own property of `target`, else `undefined`: an inherited
 /// value (a polluted `Object.prototype.endpoint`, say) is never used. `Err` when the read throws.
+/// One crossing into JS (`own.js`) per read.
 pub(crate) fn own(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
-    if Reflect::get_own_property_descriptor(target.unchecked_ref::<Object>(), key)?.is_undefined() {
-        return Ok(JsValue::UNDEFINED);
-    }
-    Reflect::get(target, key)
+    own_property(target, key)
 }
 
 /// A thrown or rejected value's message (`error.message`, else the string itself), cut to 300
@@ -358,12 +362,33 @@ pub fn set_environment_reader(reader: JsValue) {
 /// browsers). A reader that throws or returns a non-string means "unset".
 pub struct JsEnvironment;
 
+thread_local! {
+    /// The variable names asked for so far, as JS strings: each is made once per module
+    /// instance, not once per call.
+    static VARIABLE_NAMES: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `name` as a JS string, from [`VARIABLE_NAMES`].
+fn variable_name(name: &str) -> JsValue {
+    VARIABLE_NAMES.with(|names| {
+        let Ok(mut names) = names.try_borrow_mut() else {
+            return JsValue::from_str(name);
+        };
+        if let Some((_, js)) = names.iter().find(|(n, _)| n == name) {
+            return js.clone();
+        }
+        let js = JsValue::from_str(name);
+        names.push((name.to_owned(), js.clone()));
+        js
+    })
+}
+
 impl Environment for JsEnvironment {
     fn var(&self, name: &str) -> Option<String> {
         let reader =
             ENVIRONMENT_READER.with(|slot| slot.try_borrow().ok().and_then(|r| r.clone()))?;
         reader
-            .call1(&JsValue::UNDEFINED, &JsValue::from_str(name))
+            .call1(&JsValue::UNDEFINED, &variable_name(name))
             .ok()
             .and_then(|v| v.as_string())
     }
