@@ -1,14 +1,14 @@
 // `npm run bench`: ours (the built package in pkg/) side by side with the reference stack
 // (bench/reference.mjs over @tigrisdata/storage 3.21.0 + @tigrisdata/iam 2.6.0) on this machine:
 // 1 size, 2 cold start, 3 signing (Node, workerd, native ceiling), 4 workflow latency against
-// tigris-local --latency-ms 20, 5 peak RSS per workflow row. Writes bench/results.json and
-// regenerates the table in BENCHMARKS.md.
+// tigris-local --latency-ms 20, 5 peak RSS per workflow row, 6 memory over 100,000 sequential
+// calls. Writes bench/results.json and regenerates the table in BENCHMARKS.md.
 //
 //   node bench/run.mjs [--reps 5] [--cold-reps 15] [--sign-runs 3] [--workerd-reps 7]
-//                      [--only size,cold,sign,workerd,native,workflows] [--smoke] [--out FILE] [--no-md]
+//                      [--only size,cold,sign,workerd,native,workflows,rss] [--smoke] [--out FILE] [--no-md]
 //
 // --smoke: one repetition of everything cheap (short signing windows, 10 forks / 20 checkpoints,
-// no cargo), writes to --out (default .tmp/bench-smoke.json) and leaves BENCHMARKS.md alone.
+// 10,000 calls for the memory part, no cargo), writes to --out (default .tmp/bench-smoke.json) and leaves BENCHMARKS.md alone.
 // Needs: pkg/ built (npm run build), target/release/tigris-local (cargo build --release -p tigris-local).
 // The native ceiling is read from `CARGO_TARGET_DIR=target/bench cargo bench --bench signing`
 // (run it first; `--only native` just reads it).
@@ -22,6 +22,7 @@ import { measureSize } from './lib/size.mjs';
 import { measureCold } from './lib/cold.mjs';
 import { measureSignNode, measureSignWorkerd, readCriterion } from './lib/sign.mjs';
 import { measureWorkflows } from './lib/workflows.mjs';
+import { measureRss } from './lib/rss.mjs';
 import { render, splice } from './lib/report.mjs';
 
 const { values: a } = parseArgs({
@@ -42,8 +43,9 @@ const settings = {
   forks: smoke ? 10 : 50,
   checkpoints: smoke ? 20 : 100,
   latencyMs: 20,
+  rssCalls: smoke ? 10_000 : 100_000,
 };
-const only = new Set((a.only ?? 'size,cold,sign,workerd,native,workflows').split(',').map((s) => s.trim()));
+const only = new Set((a.only ?? 'size,cold,sign,workerd,native,workflows,rss').split(',').map((s) => s.trim()));
 const outFile = a.out ?? (smoke ? join(repo, '.tmp', 'bench-smoke.json') : join(repo, 'bench', 'results.json'));
 
 for (const [f, how] of [['pkg/tigris_agent_kit_bg.wasm', 'npm run build'], ['target/release/tigris-local', 'cargo build --release -p tigris-local']]) {
@@ -91,6 +93,11 @@ try {
     const { kit } = await import('./lib/ours.mjs');
     results.workflows = { meta: meta(), ...(await measureWorkflows(srv, kit, { reps: settings.reps, forks: settings.forks, checkpoints: settings.checkpoints })) };
     await srv.stop();
+  }
+  if (only.has('rss')) {
+    log(`memory over ${settings.rssCalls} calls…`);
+    results.rss = { meta: meta(), ...(await measureRss({ calls: settings.rssCalls })) };
+    log(`rss: growth ${results.rss.rssGrowthMiB} MiB, retained growth ${results.rss.retainedGrowthMiB} MiB, peak ${results.rss.maxRssMiB} MiB`);
   }
 } finally {
   for (const s of servers) await s.stop().catch(() => {});

@@ -1,6 +1,7 @@
 'use strict';
 // Node, CommonJS: the nodejs-target glue loads the wasm synchronously; the environment is read
-// from process.env and .env.
+// from process.env and .env (node-env.cjs is built from node-env.mjs). Only static requires of
+// package files, so a bundler inlines them all: the bundle needs only the .wasm next to it.
 const glue = require('./node-glue.cjs');
 glue.__setEnvironmentReader(require('./node-env.cjs').readEnv);
 

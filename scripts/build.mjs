@@ -2,7 +2,7 @@
 // nodejs glue over one .wasm) → wasm-opt -Oz from the npm `binaryen` package. Prints the sizes.
 // Usage: node scripts/build.mjs [--quiet]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,18 +61,27 @@ writeFileSync(wasmOut, shortWasm);
 const imports = WebAssembly.Module.imports(new WebAssembly.Module(shortWasm));
 for (const target of ['web', 'nodejs']) {
   const file = join(tmp, target, `${crate}.js`);
-  const glue = renameInGlue(readFileSync(file, 'utf8'), mapping);
+  // The nodejs glue requires its snippets by template literal, which esbuild does not follow.
+  const glue = renameInGlue(readFileSync(file, 'utf8'), mapping)
+    .replace(/require\(String\.raw`([^`]*)`\)/g, (_, path) => `require(${JSON.stringify(path)})`);
   for (const { name } of imports) {
     if (!glue.includes(name)) throw new Error(`the ${target} glue does not provide the import ${name}`);
   }
-  writeFileSync(file, glue);
+  // `.cjs`: the repository's package.json says `"type": "module"`, the nodejs glue is CommonJS.
+  writeFileSync(target === 'nodejs' ? file.replace(/\.js$/, '.cjs') : file, glue);
 }
-// The web glue ships minified (what a Worker or browser bundle would carry anyway); export
-// names and the wasm import keys are kept.
-run(join(root, 'node_modules', '.bin', 'esbuild'), [
-  join(tmp, 'web', `${crate}.js`), '--minify', '--format=esm', '--log-level=warning', `--outfile=${join(pkg, 'web.js')}`,
+// Each glue is bundled with the JS snippets it imports (src/js/*.js), so the package has no
+// snippets folder. The web glue ships minified (what a Worker or browser bundle would carry
+// anyway); export names and the wasm import keys are kept.
+const esbuild = (entry, ...args) => run(join(root, 'node_modules', '.bin', 'esbuild'), [
+  join(tmp, entry), '--bundle', '--log-level=warning', ...args,
 ]);
-copyFileSync(join(tmp, 'nodejs', `${crate}.js`), join(pkg, 'node-glue.cjs'));
+esbuild(join('web', `${crate}.js`), '--minify', '--format=esm', `--outfile=${join(pkg, 'web.js')}`);
+esbuild(join('nodejs', `${crate}.cjs`), '--format=cjs', '--platform=node', `--outfile=${join(pkg, 'node-glue.cjs')}`);
+// The CommonJS entry's environment reader, from the ES module the ESM entry imports.
+run(join(root, 'node_modules', '.bin', 'esbuild'), [
+  join(pkg, 'node-env.mjs'), '--format=cjs', '--platform=node', '--log-level=warning', `--outfile=${join(pkg, 'node-env.cjs')}`,
+]);
 
 const sizes = {};
 for (const file of [`${crate}_bg.wasm`, 'web.js', 'node-glue.cjs']) {

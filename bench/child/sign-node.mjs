@@ -5,7 +5,8 @@
 // auto, service s3, uriEscapePath false), aws4fetch (WebCrypto, async), ours-call (a whole
 // teardownCoordination call of our package — config parse, one signed PATCH, response parse —
 // with a stubbed global fetch; an upper bound of our per-request CPU, not a signer-only figure),
-// stub (the stubbed fetch alone, to subtract), ours-signer (the dedicated wasm signing build in
+// ours-workspace (a whole createWorkspace with TTL and key: 4 signed requests, same stub), stub
+// (the stubbed fetch alone, to subtract; bench/lib/stub-fetch.mjs), ours-signer (the dedicated wasm signing build in
 // bench/wasm-signer/pkg, when built; one signature per JS→wasm call), ours-signer-batch (the same,
 // 16 signatures per call).
 import { existsSync } from 'node:fs';
@@ -28,15 +29,18 @@ if (signer === 'smithy') {
   const { AwsClient } = await import('aws4fetch');
   const client = new AwsClient({ ...creds, service: 's3', region: 'auto', retries: 0 });
   signOnce = () => client.sign(`https://${host}/bench-bucket`, { method: 'PUT', headers: { 'content-type': 'application/xml', 'x-tigris-enable-snapshot': 'true' }, body });
-} else if (signer === 'ours-call' || signer === 'stub') {
-  const reply = () => new Response('{"status":"success"}', { status: 200, headers: { 'content-type': 'application/json' } });
-  globalThis.fetch = async () => reply();
+} else if (signer === 'ours-call' || signer === 'ours-workspace' || signer === 'stub') {
+  const { stubFetch } = await import('../lib/stub-fetch.mjs');
+  globalThis.fetch = stubFetch;
   if (signer === 'stub') {
     signOnce = () => globalThis.fetch('https://t3.storage.dev/bench-bucket', { method: 'PATCH' });
   } else {
     const kit = await import('tigris-agent-kit');
-    const config = { ...creds, endpoint: `https://${host}` };
-    signOnce = async () => { const r = await kit.teardownCoordination('bench-bucket', { config }); if (r.error) throw r.error; };
+    const config = { ...creds, endpoint: `https://${host}`, iamEndpoint: `https://${host}` };
+    const call = signer === 'ours-call'
+      ? () => kit.teardownCoordination('bench-bucket', { config })
+      : () => kit.createWorkspace('bench-bucket', { ttl: { days: 1 }, credentials: { role: 'Editor' }, config });
+    signOnce = async () => { const r = await call(); if (r.error) throw r.error; };
   }
 } else if (signer === 'ours-signer' || signer === 'ours-signer-batch') {
   const glue = new URL('../wasm-signer/pkg/node/bench_signer.cjs', import.meta.url);

@@ -8,6 +8,10 @@ const x = (r) => (r == null ? '—' : `${r.toFixed(3)}`);
 const faster = (ours, ref) => (ours && ref ? `${(ref / ours).toFixed(1)}×` : '—');
 const when = (m) => (m ? ` — run ${m.date.slice(0, 16).replace('T', ' ')} UTC at \`${m.commit}\`, load average ${m.loadavg.join(' / ')}` : '');
 const whenLine = (m) => (m ? [`*${when(m).slice(3)}*`, ''] : []);
+/** Requests a `createWorkspace` with TTL and key sends: PUT bucket, GET metadata, PATCH TTL, POST key. */
+const WORKSPACE_REQUESTS = 4;
+/** The whole-call rows: the bench signer, what it is, how many requests (= reference signatures). */
+const WHOLE_CALLS = [['ours-call', '`teardownCoordination`', 1], ['ours-workspace', '`createWorkspace` with TTL and key', WORKSPACE_REQUESTS]];
 const ok = (cond) => (cond == null ? '' : cond ? ' ✔' : ' ✘');
 
 export function render(r) {
@@ -49,7 +53,8 @@ export function render(r) {
       'ours-signer': 'ours, signer only (dedicated wasm bench build, one signature per JS→wasm call)',
       'ours-signer-batch': 'ours, signer only, 16 signatures per JS→wasm call',
       'ours-call': 'ours, a whole `teardownCoordination` call with a stubbed `fetch` (config, 1 signed PATCH, response) — upper bound, not signer-only',
-      stub: '(the stubbed `fetch` alone, included in the row above)',
+      'ours-workspace': `ours, a whole \`createWorkspace\` with TTL and key, stubbed \`fetch\` (${WORKSPACE_REQUESTS} signed requests) — per call`,
+      stub: '(the stubbed `fetch` alone, once; included in the rows above)',
       smithy: '`@smithy/signature-v4` + `@aws-crypto/sha256-js` (what `@tigrisdata/*` use)',
       aws4fetch: 'aws4fetch (WebCrypto, async)',
     };
@@ -61,6 +66,7 @@ export function render(r) {
       L.push(`|---|${bodies.map(() => '---').join('|')}|---|`);
       const smithy = g.node[bodies[0]].smithy?.perSecond?.median;
       for (const s of Object.keys(name)) {
+        if (!g.node[bodies[0]][s]) continue;
         const cells = bodies.map((b) => { const v = g.node[b][s]; return v?.unavailable ? `n/a (${v.unavailable})` : `${v.perSecond.median.toLocaleString('en')} (${v.usPerSig})`; });
         const v0 = g.node[bodies[0]][s]?.perSecond?.median;
         L.push(`| ${name[s]} | ${cells.join(' | ')} | ${v0 && smithy ? `${(v0 / smithy).toFixed(2)}×` : '—'} |`);
@@ -91,6 +97,30 @@ export function render(r) {
     }
   }
 
+  if (r.signing?.node || r.signing?.workerd) {
+    const g = r.signing;
+    L.push('### 3b. A whole call vs the reference\'s signatures alone', '');
+    L.push('What a call costs us (config, every signed request, answers parsed; `fetch` stubbed with answers like tigris-local\'s, `bench/lib/stub-fetch.mjs`) against what the reference spends on signing those requests alone (`@smithy/signature-v4` + `sha256-js`, one signature per request), from the signing runs above. Ratio > 1: our whole call costs less CPU than the reference\'s signatures.', '');
+    L.push('| Call (requests) | Node: ours µs/call | Node: reference µs for its signatures | Node ratio | workerd: ours µs/call | workerd: reference µs | workerd ratio |');
+    L.push('|---|---|---|---|---|---|---|');
+    const nb = g.node ? Object.keys(g.node)[0] : null;
+    const wb = g.workerd ? Object.keys(g.workerd)[0] : null;
+    const nodeSmithy = nb && g.node[nb].smithy?.usPerSig;
+    const workerdSmithy = wb && g.workerd[wb].smithy?.usPerSig?.median;
+    const us = (v) => (v == null ? '—' : `${Math.round(v * 10) / 10}`);
+    for (const [signer, label, requests] of WHOLE_CALLS) {
+      const nodeUs = nb && g.node[nb][signer]?.usPerSig;
+      const workerdUs = wb && g.workerd[wb][signer]?.usPerSig?.median;
+      const nodeRef = nodeSmithy && nodeSmithy * requests;
+      const workerdRef = workerdSmithy && workerdSmithy * requests;
+      const nodeRatio = nodeUs && nodeRef ? nodeRef / nodeUs : null;
+      const target = signer === 'ours-call' ? ` (target ≥ 1.5×${ok(nodeRatio == null ? null : nodeRatio >= 1.5)})` : '';
+      const wTarget = signer === 'ours-call' && workerdUs ? ` (target ≤ 60 µs${ok(workerdUs <= 60)})` : '';
+      L.push(`| ${label} (${requests}) | ${us(nodeUs)} | ${us(nodeRef)} | ${nodeRatio ? `${nodeRatio.toFixed(2)}×` : '—'}${target} | ${us(workerdUs)}${wTarget} | ${us(workerdRef)} | ${workerdUs && workerdRef ? `${(workerdRef / workerdUs).toFixed(2)}×` : '—'} |`);
+    }
+    L.push('');
+  }
+
   if (r.workflows) {
     const w = r.workflows;
     L.push(`### 4–5. Workflow latency and peak RSS (tigris-local --latency-ms 20; fresh Node process per sample; medians of ${r.settings.reps})`, '');
@@ -102,6 +132,17 @@ export function render(r) {
       const rss = (v) => (v ? `${v.median} MiB` : '(same process as above)');
       L.push(`| ${row.label} | ${ms(row.ours.ms.median)} | ${ms(row.reference.ms.median)} | ${x(row.ratio)} | **${faster(row.ours.ms.median, row.reference.ms.median)}**${target} | ${rss(row.ours.maxRssMiB)} | ${rss(row.reference.maxRssMiB)} |`);
     }
+    L.push('');
+  }
+  if (r.rss) {
+    const m = r.rss;
+    L.push(`### 6. Memory over ${m.calls.toLocaleString('en')} sequential calls (one Node process, whole \`teardownCoordination\` calls, stubbed \`fetch\`)`, '');
+    L.push(`${whenLine(m.meta).join('\n')}`);
+    L.push('Sampled after every tenth of the calls, each after a full GC (`--expose-gc`); growth = last sample − first sample (the first follows the warm-up tenth).', '');
+    L.push('| figure | samples (MiB) | growth | peak |');
+    L.push('|---|---|---|---|');
+    L.push(`| RSS | ${m.rssMiB.join(', ')} | ${m.rssGrowthMiB} MiB (target < 5 MiB${ok(m.rssGrowthMiB < 5)}) | ${m.maxRssMiB} MiB |`);
+    L.push(`| kept allocated (V8 heap in use + external, the wasm memory included) | ${m.retainedMiB.join(', ')} | ${m.retainedGrowthMiB} MiB | |`);
     L.push('');
   }
   L.push(END);

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { join } from 'node:path';
 import { nodeChild, median, summary, round, repo, benchDir, log } from './util.mjs';
 
-export const NODE_SIGNERS = ['ours-signer', 'ours-signer-batch', 'ours-call', 'stub', 'smithy', 'aws4fetch'];
+export const NODE_SIGNERS = ['ours-signer', 'ours-signer-batch', 'ours-call', 'ours-workspace', 'stub', 'smithy', 'aws4fetch'];
 
 export async function measureSignNode({ runs, warmupMs, windowMs, windows, bodies = ['empty', '1k'] }) {
   const out = {};
@@ -83,7 +83,7 @@ function serve(config, cwd) {
   return { child, port, err: () => err };
 }
 
-export const WORKERD_N = { 'ours-signer': 20000, 'ours-call': 5000, stub: 5000, smithy: 2000, aws4fetch: 2000 };
+export const WORKERD_N = { 'ours-signer': 20000, 'ours-call': 5000, 'ours-workspace': 2000, stub: 5000, smithy: 2000, aws4fetch: 2000 };
 
 export async function measureSignWorkerd({ reps, scale = 1, bodies = ['empty'] }) {
   const { config, dir } = await prepareWorkerd();

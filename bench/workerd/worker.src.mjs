@@ -7,6 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { AwsClient } from 'aws4fetch';
 import * as kit from 'tigris-agent-kit';
 import * as oursSigner from 'bench-signer';
+import { stubFetch } from '../lib/stub-fetch.mjs';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const host = 't3.storage.dev';
@@ -14,12 +15,13 @@ const headers = { 'content-type': 'application/xml', 'x-tigris-enable-snapshot':
 const sv4 = new SignatureV4({ credentials: creds, region: 'auto', service: 's3', sha256: Sha256, uriEscapePath: false });
 const aws = new AwsClient({ ...creds, service: 's3', region: 'auto', retries: 0 });
 const realFetch = globalThis.fetch;
-const stubReply = () => new Response('{"status":"success"}', { status: 200, headers: { 'content-type': 'application/json' } });
+const config = { ...creds, endpoint: `https://${host}`, iamEndpoint: `https://${host}` };
 
 const signers = {
   smithy: (body) => sv4.sign({ method: 'PUT', protocol: 'https:', hostname: host, path: '/bench-bucket', query: {}, headers: { host, ...headers }, body }),
   aws4fetch: (body) => aws.sign(`https://${host}/bench-bucket`, { method: 'PUT', headers, body }),
-  'ours-call': async () => { const r = await kit.teardownCoordination('bench-bucket', { config: { ...creds, endpoint: `https://${host}` } }); if (r.error) throw r.error; },
+  'ours-call': async () => { const r = await kit.teardownCoordination('bench-bucket', { config }); if (r.error) throw r.error; },
+  'ours-workspace': async () => { const r = await kit.createWorkspace('bench-bucket', { ttl: { days: 1 }, credentials: { role: 'Editor' }, config }); if (r.error) throw r.error; },
   stub: () => globalThis.fetch(`https://${host}/bench-bucket`, { method: 'PATCH' }),
   'ours-signer': oursSigner.available ? (body) => oursSigner.signOnce(creds.accessKeyId, creds.secretAccessKey, body, 1764288000000) : null,
 };
@@ -31,7 +33,7 @@ export default {
     if (!sign) return new Response('unavailable', { status: 404 });
     const n = Number(url.searchParams.get('n'));
     const body = url.searchParams.get('body') === '1k' ? 'x'.repeat(1024) : '';
-    globalThis.fetch = async () => stubReply();
+    globalThis.fetch = stubFetch;
     try {
       for (let i = 0; i < n; i++) await sign(body);
     } finally {

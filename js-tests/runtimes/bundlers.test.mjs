@@ -1,14 +1,16 @@
 // Bundlers consuming the packed tarball: Vite (build) and esbuild (--bundle, browser platform)
 // bundle a small app that imports tigris-agent-kit by name; each bundle runs in headless
 // Chromium against tigris-local (created workspace + checkpoint checked through
-// GET /_local/state, then torn down from the page). wrangler 3's bundler for workerd is
-// exercised by workerd.test.mjs (the Worker example is run from its wrangler bundle).
+// GET /_local/state, then torn down from the page). esbuild (--bundle --platform=node, ESM and
+// CommonJS) bundles a Node script; the bundle runs from a folder holding only it and the .wasm,
+// with the configuration in the environment. wrangler 3's bundler for workerd is exercised by
+// workerd.test.mjs (the Worker example is run from its wrangler bundle).
 import { before, after } from 'node:test';
 import { copyFileSync, readdirSync, readFileSync as read } from 'node:fs';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import {
-  runtimeTest, project, fixturesDir, installedPkg, bin, requireTool, run, assertOk, cleanEnv, staticServer, launchChromium,
-  join, writeFileSync, assert, bucketIn, declaredFunctions,
+  runtimeTest, project, fixturesDir, installedPkg, bin, requireTool, run, assertOk, cleanEnv, configEnv, staticServer, launchChromium,
+  tempDir, lastJson, join, writeFileSync, assert, bucketIn, declaredFunctions,
 } from './lib/harness.mjs';
 
 let srv;
@@ -75,3 +77,51 @@ runtimeTest('esbuild --bundle (browser) → chromium', { timeout: 300_000 }, asy
   });
   await t.test('the esbuild bundle runs in Chromium against tigris-local', () => runApp(t, join(dir, 'dist-esbuild'), 'esbuild'));
 });
+
+// A Node script as users bundle one: configuration from the environment (so the bundled entry's
+// environment reader is exercised), a snapshot-enabled workspace, a checkpoint, its listing,
+// then teardown. `IMPORT` is the module's import line for ESM or CommonJS.
+const nodeApp = (load) => `${load}
+const bucket = process.argv[2];
+const must = (res) => { if (res.error) throw res.error; return res.data; };
+(async () => {
+  must(await kit.createWorkspace(bucket, { enableSnapshots: true }));
+  const ckpt = must(await kit.checkpoint(bucket, { name: 'bundled' }));
+  const list = must(await kit.listCheckpoints(bucket));
+  const made = await (await fetch(process.env.TIGRIS_STORAGE_ENDPOINT + '/_local/state')).json();
+  must(await kit.teardownWorkspace({ bucket }));
+  console.log(JSON.stringify({ exports: Object.keys(kit).sort(), snapshotId: ckpt.snapshotId, listed: list.checkpoints.map((c) => c.snapshotId), made: made.buckets.find((b) => b.name === bucket) }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+for (const [format, file, load] of [
+  ['esm', 'main.mjs', "import * as kit from 'tigris-agent-kit';"],
+  ['cjs', 'main.cjs', "const kit = require('tigris-agent-kit');"],
+]) {
+  runtimeTest(`esbuild --bundle --platform=node --format=${format} → node`, { timeout: 300_000 }, async (t) => {
+    t.diagnostic(`esbuild ${requireTool('esbuild', bin('esbuild'))}`);
+    const dir = project(`esbuild-node-${format}`, { files: { [`app/${file}`]: nodeApp(load) } });
+    // The bundle runs from a folder outside the project holding only the bundle and the .wasm.
+    const dist = tempDir(`esbuild-node-${format}-dist`);
+    await t.test('esbuild bundles the Node entry; only the .wasm is copied next to the bundle', async () => {
+      assertOk(await run(bin('esbuild'), [`app/${file}`, '--bundle', '--platform=node', `--format=${format}`, `--outfile=${join(dist, file)}`, '--log-level=warning'],
+        { cwd: dir, env: cleanEnv(), timeout: 120_000 }), 'esbuild');
+      const bundle = read(join(dist, file), 'utf8');
+      assert.match(bundle, /tigris_agent_kit_bg\.wasm/, 'the bundle loads the .wasm by name');
+      assert.doesNotMatch(bundle, /require\(["'`]\.\/|from ["']\.\//, 'no package file is loaded at run time');
+      copyFileSync(join(installedPkg(dir), 'tigris_agent_kit_bg.wasm'), join(dist, 'tigris_agent_kit_bg.wasm'));
+      assert.deepEqual(readdirSync(dist).sort(), [file, 'tigris_agent_kit_bg.wasm'].sort());
+    });
+    await t.test('the Node bundle runs against tigris-local with its config from the environment', async () => {
+      const bucket = `esbuild-node-${format}-${Date.now().toString(36)}`;
+      const res = assertOk(await run(process.execPath, [file, bucket], { cwd: dist, env: cleanEnv(configEnv(srv.config)), timeout: 60_000 }), 'node bundle');
+      const out = lastJson(res.stdout);
+      assert.deepEqual(out.exports, [...declaredFunctions].sort());
+      assert.deepEqual(out.listed, [out.snapshotId]);
+      assert.ok(out.made, 'the workspace existed on the server');
+      assert.equal(out.made.type, 1, 'snapshots enabled');
+      assert.deepEqual(out.made.snapshots.map((s) => [s.version, s.name]), [[out.snapshotId, 'bundled']]);
+      assert.equal(bucketIn(await srv.state(), bucket), undefined, 'the workspace is gone');
+    });
+  });
+}

@@ -1,7 +1,8 @@
-//! Every binding to the JS host lives here (like workers-rs' `worker-sys`): the global `fetch`,
-//! `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `AbortController`, `Promise.resolve`,
-//! plus the environment reader the per-runtime entry files register. Nothing here is reached
-//! through `window`, so the same module runs in Node, Deno, workerd and browsers.
+//! Every binding to the JS host lives here (like workers-rs' `worker-sys`): one HTTP exchange
+//! over the global `fetch` (`exchange.js`, which owns the request's `AbortController`, deadline
+//! and body limit), `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `Promise.resolve`, plus
+//! the environment reader the per-runtime entry files register. Nothing here is reached through
+//! `window`, so the same module runs in Node, Deno, workerd and browsers.
 //!
 //! Every import that can throw is declared `catch`, and every property read goes through
 //! `Reflect` (which returns `Err` for a throwing getter or Proxy trap): no JS exception can unwind
@@ -10,7 +11,7 @@
 //!
 //! Against a hostile or broken endpoint the transport answers as the AWS SDK does: redirects are
 //! never followed (a 3xx is an error answer and nothing is sent to its `Location`), and a body is
-//! read as a stream and refused as soon as it passes [`MAX_BODY_BYTES`].
+//! refused as soon as it passes [`MAX_BODY_BYTES`].
 
 use crate::config::{Environment, Lookup, Unreadable};
 use crate::runtime::{
@@ -18,20 +19,13 @@ use crate::runtime::{
     TransportError, MAX_BODY_BYTES, PROVIDER_INVALID, RESPONSE_HEADERS,
 };
 use crate::secret::{KeyPair, Secret};
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
-use std::future::{poll_fn, Future};
-use std::pin::{pin, Pin};
-use std::task::Poll;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (never `window.fetch`).
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
-
     #[wasm_bindgen(js_name = setTimeout, catch)]
     fn set_timeout(handler: &Function, ms: i32) -> Result<JsValue, JsValue>;
 
@@ -45,11 +39,6 @@ extern "C" {
     /// `Promise.resolve`, which can throw (a promise whose `constructor` getter throws).
     #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
     fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
-
-    type AbortController;
-
-    #[wasm_bindgen(constructor, catch)]
-    fn new() -> Result<AbortController, JsValue>;
 }
 
 /// Reads `target[key]`; `None` when the read throws.
@@ -57,23 +46,17 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key)).ok()
 }
 
-/// Reads `target[name]` as a function; `None` when the read throws or gives something else.
-fn method(target: &JsValue, name: &str) -> Option<Function> {
-    get(target, name).and_then(|f| f.dyn_into::<Function>().ok())
+#[wasm_bindgen(module = "/src/js/own.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = own, catch)]
+    fn own_property(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// Reads `target[key]` when `key` is an own property of `target`, else `undefined`: an inherited
 /// value (a polluted `Object.prototype.endpoint`, say) is never used. `Err` when the read throws.
+/// One crossing into JS (`own.js`) per read.
 pub(crate) fn own(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
-    if Reflect::get_own_property_descriptor(target.unchecked_ref::<Object>(), key)?.is_undefined() {
-        return Ok(JsValue::UNDEFINED);
-    }
-    Reflect::get(target, key)
-}
-
-/// Sets `target[key] = value` on an object this module created.
-fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+    own_property(target, key)
 }
 
 /// A thrown or rejected value's message (`error.message`, else the string itself), cut to 300
@@ -104,8 +87,14 @@ fn network_error(error: JsValue) -> TransportError {
     TransportError::Network(describe_network_error(&error))
 }
 
-/// A JS timer as a future; the timer is cleared when the future is dropped, so a finished
-/// request never keeps a Node process alive until its deadline.
+/// `ms` as a `setTimeout` delay: larger values clamp to the largest one (2³¹ − 1 ms), which JS
+/// timers would otherwise turn into an immediate timeout.
+fn timer_ms(ms: u32) -> i32 {
+    i32::try_from(ms).unwrap_or(i32::MAX)
+}
+
+/// A JS timer as a future; the timer is cleared when the future is dropped, so an abandoned
+/// wait never keeps a Node process alive until it ends.
 struct Timer {
     id: Option<JsValue>,
     done: JsFuture,
@@ -114,7 +103,7 @@ struct Timer {
 impl Timer {
     /// `None` when there is no usable `setTimeout`.
     fn start(ms: u32) -> Option<Timer> {
-        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+        let ms = timer_ms(ms);
         let mut id = None;
         let promise = Promise::new(&mut |resolve, _reject| {
             id = set_timeout(&resolve, ms).ok();
@@ -151,159 +140,92 @@ impl JsRuntime {
     }
 }
 
-/// Builds the `fetch` init: method, headers (without the browser-forbidden `host` and
-/// `content-length`; the signature covers the URL's host), body, abort signal and
-/// `redirect: "manual"`. The init and its headers record have no prototype, so `fetch` sees only
-/// what is set here; a record costs one object and its strings, where pairs cost an array each.
-fn request_init(request: &HttpRequest, signal: Option<&JsValue>) -> Object {
-    let init = Object::create(JsValue::NULL.unchecked_ref());
-    set(&init, "method", &JsValue::from_str(request.method));
-    set(&init, "redirect", &JsValue::from_str("manual"));
-    let headers = Object::create(JsValue::NULL.unchecked_ref());
+#[wasm_bindgen(module = "/src/js/exchange.js")]
+extern "C" {
+    /// One HTTP exchange: the request in one call, the answer as one array (see the file).
+    #[wasm_bindgen(catch)]
+    fn exchange(
+        text: &str,
+        ends: &[u32],
+        body: &[u8],
+        deadline_ms: i32,
+        limit: u32,
+        names: &JsValue,
+    ) -> Result<Promise, JsValue>;
+}
+
+/// `answer[2]` of `exchange.js` when a redirect was refused.
+const REDIRECT: f64 = 1.0;
+
+thread_local! {
+    /// [`RESPONSE_HEADERS`] as one JS array, made once per module instance.
+    static RESPONSE_HEADER_NAMES: JsValue =
+        RESPONSE_HEADERS.iter().map(|n| JsValue::from_str(n)).collect::<Array>().into();
+}
+
+/// Packs the request for `exchange.js`: method, URL, then each header name and value (without
+/// the browser-forbidden `host` and `content-length`; the signature covers the URL's host) in
+/// one string, with where each part ends in UTF-16 units. One string costs one decode in JS.
+fn pack(request: &HttpRequest) -> (String, Vec<u32>) {
+    let mut text = String::with_capacity(
+        request.url.len()
+            + request
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len())
+                .sum::<usize>()
+            + 8,
+    );
+    let mut ends = Vec::with_capacity(2 + 2 * request.headers.len());
+    let mut at = 0u32;
+    let mut push = |part: &str| {
+        text.push_str(part);
+        at = at.saturating_add(if part.is_ascii() {
+            part.len() as u32
+        } else {
+            part.encode_utf16().count() as u32
+        });
+        ends.push(at);
+    };
+    push(request.method);
+    push(&request.url);
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
             continue;
         }
-        set(&headers, name, &JsValue::from_str(value));
+        push(name);
+        push(value);
     }
-    set(&init, "headers", &headers);
-    if !request.body.is_empty() {
-        set(&init, "body", &Uint8Array::from(request.body.as_slice()));
-    }
-    if let Some(signal) = signal {
-        set(&init, "signal", signal);
-    }
-    init
+    (text, ends)
 }
 
-/// Cancels the exchange's connection (its deadline passed, or its answer is refused).
-fn abort(controller: Option<&AbortController>) {
-    if let Some(controller) = controller {
-        if let Some(abort) = method(controller, "abort") {
-            let _ = abort.call0(controller);
-        }
-    }
-}
-
-/// Awaits a JS value as a promise; a rejection becomes a network error.
-async fn settle(value: &JsValue) -> Result<JsValue, TransportError> {
-    JsFuture::from(promise_resolve(value).map_err(network_error)?)
-        .await
-        .map_err(network_error)
-}
-
-/// Calls `target[name]()`; `None` when it is not a function or throws.
-fn call_method(target: &JsValue, name: &str) -> Option<Result<JsValue, JsValue>> {
-    method(target, name).map(|f| f.call0(target))
-}
-
-/// Reads the body of `response`: `None` when it passes [`MAX_BODY_BYTES`] (the rest is never
-/// read). An answer that declares a length within the limit (every answer a Tigris endpoint
-/// gives) is read with one `arrayBuffer()`, which HTTP framing holds to that length; any other
-/// is streamed and cut at the limit.
-async fn read_body(
-    response: &JsValue,
-    length: Option<usize>,
-) -> Result<Option<Vec<u8>>, TransportError> {
-    if length.is_some_and(|n| n <= MAX_BODY_BYTES) {
-        if let Some(buffer) = call_method(response, "arrayBuffer") {
-            let bytes = Uint8Array::new(&settle(&buffer.map_err(network_error)?).await?);
-            return Ok((bytes.length() as usize <= MAX_BODY_BYTES).then(|| bytes.to_vec()));
-        }
-    }
-    read_stream(response).await
-}
-
-/// Reads `response.body` chunk by chunk into one buffer: `None` as soon as it passes
-/// [`MAX_BODY_BYTES`]. A response without a body stream is empty.
-async fn read_stream(response: &JsValue) -> Result<Option<Vec<u8>>, TransportError> {
-    let mut body = Vec::new();
-    let stream = get(response, "body").unwrap_or(JsValue::NULL);
-    if stream.is_null() || stream.is_undefined() {
-        return Ok(Some(body));
-    }
-    let no_reader = || TransportError::Network("the response has no body reader".to_owned());
-    let reader = call_method(&stream, "getReader")
-        .ok_or_else(no_reader)?
-        .map_err(network_error)?;
-    let read = method(&reader, "read").ok_or_else(no_reader)?;
-    let (done, value) = (JsValue::from_str("done"), JsValue::from_str("value"));
-    loop {
-        let step = settle(&read.call0(&reader).map_err(network_error)?).await?;
-        if Reflect::get(&step, &done).is_ok_and(|d| d.is_truthy()) {
-            return Ok(Some(body));
-        }
-        let chunk = Reflect::get(&step, &value)
-            .ok()
-            .and_then(|c| c.dyn_into::<Uint8Array>().ok())
-            .ok_or_else(no_reader)?;
-        let start = body.len();
-        let end = start.saturating_add(chunk.length() as usize);
-        if end > MAX_BODY_BYTES {
-            return Ok(None);
-        }
-        body.resize(end, 0);
-        if let Some(slot) = body.get_mut(start..) {
-            chunk.copy_to(slot);
-        }
-    }
-}
-
-/// `headers.get(name)` of a `fetch` `Headers`, when it is a string.
-fn header(headers: &JsValue, get_header: &Function, name: &str) -> Option<String> {
-    get_header
-        .call1(headers, &JsValue::from_str(name))
-        .ok()
-        .and_then(|v| v.as_string())
-}
-
-/// Reads a `fetch` `Response` into an [`HttpResponse`] (the body is awaited too). A redirect (a
-/// 3xx, or the browsers' status-0 `opaqueredirect`) and a body over [`MAX_BODY_BYTES`] are
-/// refused, and their connection cancelled.
-async fn read_response(
-    response: JsValue,
-    controller: Option<&AbortController>,
-) -> Result<HttpResponse, TransportError> {
-    let status = get(&response, "status")
-        .and_then(|s| s.as_f64())
+/// Reads the array `exchange.js` resolved to. A redirect (a 3xx, or the browsers' status-0
+/// `opaqueredirect`) and a body over [`MAX_BODY_BYTES`] are refused.
+fn read_answer(answer: &Array) -> HttpResponse {
+    let status = answer
+        .get(0)
+        .as_f64()
         .filter(|s| (0.0..=999.0).contains(s))
         .map_or(0, |s| s as u16);
-    if (300..400).contains(&status)
-        || (status == 0
-            && get(&response, "type")
-                .and_then(|t| t.as_string())
-                .as_deref()
-                == Some("opaqueredirect"))
-    {
-        abort(controller);
-        return Ok(redirect_refused(status));
-    }
-    let status_text = get(&response, "statusText")
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
-    let mut headers = Vec::new();
-    let mut length = None;
-    if let Some(js_headers) = get(&response, "headers") {
-        if let Some(get_header) = method(&js_headers, "get") {
-            for name in RESPONSE_HEADERS {
-                if let Some(value) = header(&js_headers, &get_header, name) {
-                    headers.push((name.to_owned(), value));
-                }
-            }
-            length = header(&js_headers, &get_header, "content-length")
-                .and_then(|n| n.trim().parse::<usize>().ok());
-        }
-    }
-    let Some(body) = read_body(&response, length).await? else {
-        abort(controller);
-        return Ok(body_refused());
+    let body = answer.get(2);
+    let Some(body) = body.dyn_ref::<Uint8Array>() else {
+        return if body.as_f64() == Some(REDIRECT) {
+            redirect_refused(status)
+        } else {
+            body_refused()
+        };
     };
-    Ok(HttpResponse {
+    let headers = RESPONSE_HEADERS
+        .iter()
+        .zip(3..)
+        .filter_map(|(name, i)| Some(((*name).to_owned(), answer.get(i).as_string()?)))
+        .collect();
+    HttpResponse {
         status,
-        status_text,
+        status_text: answer.get(1).as_string().unwrap_or_default(),
         headers,
-        body,
-    })
+        body: body.to_vec(),
+    }
 }
 
 impl Runtime for JsRuntime {
@@ -312,36 +234,24 @@ impl Runtime for JsRuntime {
         request: HttpRequest,
         deadline_ms: u32,
     ) -> Result<HttpResponse, TransportError> {
-        let controller = AbortController::new().ok();
-        let signal = controller.as_ref().and_then(|c| get(c, "signal"));
-        let init = request_init(&request, signal.as_ref());
-        let exchange = async {
-            let promise = global_fetch(&request.url, &init).map_err(network_error)?;
-            let response = JsFuture::from(promise).await.map_err(network_error)?;
-            read_response(response, controller.as_ref()).await
-        };
-        let mut exchange = pin!(exchange);
-        let mut timer = Timer::start(deadline_ms);
-        let outcome = poll_fn(|cx| {
-            if let Poll::Ready(result) = exchange.as_mut().poll(cx) {
-                return Poll::Ready(Some(result));
-            }
-            if let Some(timer) = timer.as_mut() {
-                if Pin::new(&mut timer.done).poll(cx).is_ready() {
-                    return Poll::Ready(None);
-                }
-            }
-            Poll::Pending
-        })
-        .await;
-        drop(timer);
-        match outcome {
-            Some(result) => result,
-            None => {
-                // The exchange future is dropped with its connection.
-                abort(controller.as_ref());
-                Err(TransportError::Timeout)
-            }
+        let (text, ends) = pack(&request);
+        let deadline_ms = timer_ms(deadline_ms);
+        let promise = RESPONSE_HEADER_NAMES
+            .with(|names| {
+                exchange(
+                    &text,
+                    &ends,
+                    &request.body,
+                    deadline_ms,
+                    u32::try_from(MAX_BODY_BYTES).unwrap_or(u32::MAX),
+                    names,
+                )
+            })
+            .map_err(network_error)?;
+        let answer = JsFuture::from(promise).await.map_err(network_error)?;
+        match answer.dyn_ref::<Array>() {
+            Some(answer) => Ok(read_answer(answer)),
+            None => Err(TransportError::Timeout),
         }
     }
 
@@ -430,6 +340,27 @@ pub fn set_environment_reader(reader: JsValue) {
 /// permission); one that throws or returns anything else but a string means "unset".
 pub struct JsEnvironment;
 
+thread_local! {
+    /// The variable names asked for so far, as JS strings: each is made once per module
+    /// instance, not once per call.
+    static VARIABLE_NAMES: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `name` as a JS string, from [`VARIABLE_NAMES`].
+fn variable_name(name: &str) -> JsValue {
+    VARIABLE_NAMES.with(|names| {
+        let Ok(mut names) = names.try_borrow_mut() else {
+            return JsValue::from_str(name);
+        };
+        if let Some((_, js)) = names.iter().find(|(n, _)| n == name) {
+            return js.clone();
+        }
+        let js = JsValue::from_str(name);
+        names.push((name.to_owned(), js.clone()));
+        js
+    })
+}
+
 impl Environment for JsEnvironment {
     fn var(&self, name: &str) -> Option<String> {
         match self.lookup(name) {
@@ -444,7 +375,7 @@ impl Environment for JsEnvironment {
         else {
             return Lookup::Unreadable(Unreadable::NoEnvironment);
         };
-        match reader.call1(&JsValue::UNDEFINED, &JsValue::from_str(name)) {
+        match reader.call1(&JsValue::UNDEFINED, &variable_name(name)) {
             Ok(v) if v.is_null() => Lookup::Unreadable(Unreadable::NotPermitted),
             Ok(v) => v.as_string().map_or(Lookup::Unset, Lookup::Set),
             Err(_) => Lookup::Unset,
