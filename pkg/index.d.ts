@@ -1,5 +1,6 @@
 // Types of tigris-agent-kit: the public surface of `@tigrisdata/agent-kit` 0.1.x, exactly,
-// plus two optional additions (`CreateForksOptions.concurrency`, `TigrisAgentKitConfig.requestTimeoutMs`). Every function resolves to
+// plus optional additions (options and config fields, error fields; the package README lists
+// them under "Deliberate differences"). Every function resolves to
 // `{ data }` or `{ error }`; none throws or rejects. Every `error` is an `Error` with a `code`
 // (an addition: the messages are the original's).
 
@@ -104,6 +105,17 @@ export type TigrisAgentKitConfig = {
    * every attempt times out the call fails with code `Timeout`. Must be a positive integer.
    */
   requestTimeoutMs?: number;
+  /**
+   * Time one Tigris operation may take — one request with all its retries and the waits between
+   * them, and the `credentialProvider` call it needs — in milliseconds (1 to 2³¹ − 1). When it
+   * passes, the step fails as a network failure would (`error.code` `"Timeout"`). Default `60000`.
+   */
+  callTimeoutMs?: number;
+  /**
+   * Time the whole exported call may take, in milliseconds (1 to 2³¹ − 1); passing it fails the
+   * step in progress as `callTimeoutMs` does. Rollback and clean-up still run. Default: none.
+   */
+  deadlineMs?: number;
 };
 
 // ── Forks ──
@@ -129,6 +141,8 @@ export type CreateForksOptions = {
    * defaults (see `TigrisAgentKitConfig`).
    */
   config?: TigrisAgentKitConfig;
+  /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */
+  signal?: AbortSignal;
 };
 /** One fork: its bucket and, when `credentials` was asked and the key could be created, that key. */
 export type Fork = {
@@ -141,7 +155,7 @@ export type Fork = {
  */
 export type Forks = { baseBucket: string; snapshotId: string; forks: Fork[] };
 /** Options of `teardownForks`. */
-export type TeardownForksOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+export type TeardownForksOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
 /**
  * Snapshots `baseBucket` once and creates `count` forks of it: copy-on-write buckets that start
  * with the base's content at that snapshot. The base must have snapshots enabled (else code
@@ -194,6 +208,8 @@ export type CreateWorkspaceOptions = {
    * defaults (see `TigrisAgentKitConfig`).
    */
   config?: TigrisAgentKitConfig;
+  /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */
+  signal?: AbortSignal;
 };
 /**
  * A workspace bucket and, when `credentials` was asked and the key could be created, its key (the
@@ -204,7 +220,7 @@ export type Workspace = {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 };
 /** Options of `teardownWorkspace`. */
-export type TeardownWorkspaceOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+export type TeardownWorkspaceOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
 /**
  * Creates bucket `name` for one agent or run, then sets its TTL and creates its key when asked.
  * Fails with `Failed to create workspace bucket "<name>": <message>` when the bucket cannot be
@@ -228,14 +244,14 @@ export declare function teardownWorkspace(
 
 // ── Checkpoints ──
 /** Options of `checkpoint`. */
-export type CheckpointOptions = { /** A label for the checkpoint, printable ASCII only. Default: none. */ name?: string; /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+export type CheckpointOptions = { /** A label for the checkpoint, printable ASCII only. Default: none. */ name?: string; /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
 /**
  * A checkpoint: its snapshot id (what `restore` needs), its name if it has one, and its creation
  * time (from the local clock for a fresh checkpoint, from the server in `listCheckpoints`).
  */
 export type Checkpoint = { snapshotId: string; name?: string; createdAt?: Date };
 /** Options of `restore`. */
-export type RestoreOptions = { /** Name of the new bucket. Default `${bucket}-restore-${Date.now()}`. */ forkName?: string; /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+export type RestoreOptions = { /** Name of the new bucket. Default `${bucket}-restore-${Date.now()}`. */ forkName?: string; /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
 /** The bucket `restore` created: an ordinary bucket, to delete with `teardownWorkspace`. */
 export type RestoreResult = { bucket: string };
 /** Options of `listCheckpoints`. */
@@ -252,6 +268,8 @@ export type ListCheckpointsOptions = {
    * defaults (see `TigrisAgentKitConfig`).
    */
   config?: TigrisAgentKitConfig;
+  /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */
+  signal?: AbortSignal;
 };
 /** One page of checkpoints, and the token of the next page when there is one. */
 export type ListCheckpointsResponse = {
@@ -312,9 +330,11 @@ export type SetupCoordinationOptions = {
    * defaults (see `TigrisAgentKitConfig`).
    */
   config?: TigrisAgentKitConfig;
+  /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */
+  signal?: AbortSignal;
 };
 /** Options of `teardownCoordination`. */
-export type TeardownCoordinationOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig };
+export type TeardownCoordinationOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
 /**
  * Points the bucket's object notifications at `options.webhookUrl`.
  * Fails with `Failed to setup coordination on "<bucket>": <message>`; an invalid URL, filter or

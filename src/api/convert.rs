@@ -127,6 +127,26 @@ impl Options {
             .ok_or_else(|| format!("options.{key} must be a boolean"))
     }
 
+    /// `options.signal`: an `AbortSignal` (any object whose `aborted` reads as a boolean, so a
+    /// signal from another realm or polyfill counts), `None` when absent.
+    pub fn signal(&self) -> Result<Option<JsValue>, Invalid> {
+        let Some(v) = &self.value else {
+            return Ok(None);
+        };
+        let signal = read(v, "options", "signal")?;
+        if is_nullish(&signal) {
+            return Ok(None);
+        }
+        let aborted = signal
+            .is_object()
+            .then(|| Reflect::get(&signal, &JsValue::from_str("aborted")).ok())
+            .flatten();
+        match aborted.and_then(|a| a.as_bool()) {
+            Some(_) => Ok(Some(signal)),
+            None => Err("options.signal must be an AbortSignal".to_owned()),
+        }
+    }
+
     /// A nested object option (`ttl`, `credentials`, `auth`, `config`), `None` when falsy.
     pub fn object(&self, key: &str) -> Result<Option<JsValue>, Invalid> {
         let Some(v) = &self.value else {

@@ -40,10 +40,11 @@ fn respond(work: ExportFuture) -> Promise {
 /// `credentialProvider`.
 fn client(options: &Options) -> Result<TigrisClient<JsRuntime>, Invalid> {
     let (config, provider) = options.config()?;
+    let signal = options.signal()?;
     Ok(TigrisClient::new(
         config,
         &JsEnvironment,
-        JsRuntime::new(provider),
+        JsRuntime::new(provider, signal),
     ))
 }
 

@@ -171,6 +171,9 @@ impl<R: Runtime> TigrisClient<R> {
         idempotency: Idempotency<'r>,
     ) -> BoxFuture<'a, Exchanged> {
         Box::pin(async move {
+            if self.runtime.aborted() {
+                return Ok(Err(TransportError::Aborted));
+            }
             let budget = self.budget_ms();
             let started = self.runtime.now_ms();
             let resolving = RequestAuth::resolve(plan, &self.runtime, errors);

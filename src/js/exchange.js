@@ -1,7 +1,8 @@
 // One HTTP exchange over the global `fetch` for the wasm transport (`src/js/mod.rs`): the
 // request arrives in one call, the answer leaves as one array, so a request costs one crossing
-// each way instead of one per header, getter and promise. The deadline, the cancellation and
-// the body limit live here, next to the `fetch` they govern.
+// each way instead of one per header, getter and promise. The deadline, the cancellation (by
+// the deadline or the caller's `signal`) and the body limit live here, next to the `fetch` they
+// govern; so does the wait between retries, which the caller's `signal` also ends.
 
 /** `answer[2]` when a redirect was refused (never followed, its connection cancelled). */
 const REDIRECT = 1;
@@ -12,11 +13,12 @@ const TOO_LARGE = 2;
  * Sends `method url` with the headers packed in `text` (`text` = method, URL, then each header
  * name and value; `ends[i]` = where part `i` ends, in UTF-16 units) and `body` (a view into the
  * module's memory: copied before anything can await). Resolves to `null` when `deadlineMs`
- * passes first (the exchange is cancelled), else `[status, statusText, body, ...values of
- * names]` with `body` the bytes, `REDIRECT` or `TOO_LARGE`. Rejects with what `fetch` or the body
- * stream threw.
+ * passes first, to `false` when `signal` (the caller's `AbortSignal`, or undefined) aborts first
+ * (either way the exchange is cancelled), else `[status, statusText, body, ...values of names]`
+ * with `body` the bytes, `REDIRECT` or `TOO_LARGE`. Rejects with what `fetch` or the body stream
+ * threw.
  */
-export function exchange(text, ends, body, deadlineMs, limit, names) {
+export function exchange(text, ends, body, deadlineMs, limit, names, signal) {
   const headers = { __proto__: null };
   for (let i = 2; i < ends.length; i += 2) headers[text.slice(ends[i - 1], ends[i])] = text.slice(ends[i], ends[i + 1]);
   const init = { __proto__: null, method: text.slice(0, ends[0]), redirect: 'manual', headers };
@@ -38,6 +40,19 @@ export function exchange(text, ends, body, deadlineMs, limit, names) {
   const url = text.slice(ends[0], ends[1]);
   return new Promise((resolve, reject) => {
     let timer;
+    const aborted = () => {
+      cancel();
+      resolve(false);
+    };
+    const settle = (then) => (value) => {
+      try {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', aborted);
+      } catch {
+        // The timer or the listener fires into an already settled promise.
+      }
+      then(value);
+    };
     try {
       timer = setTimeout(() => {
         cancel();
@@ -46,16 +61,43 @@ export function exchange(text, ends, body, deadlineMs, limit, names) {
     } catch {
       // No usable setTimeout: no deadline.
     }
-    const settle = (then) => (value) => {
-      try {
-        clearTimeout(timer);
-      } catch {
-        // The timer fires into an already settled promise.
-      }
-      then(value);
-    };
+    try {
+      signal?.addEventListener('abort', aborted);
+    } catch {
+      // A signal that takes no listener only stops the next step.
+    }
     answer(url, init, limit, names, cancel).then(settle(resolve), settle(reject));
   });
+}
+
+/**
+ * A wait of `ms` that `signal` (or undefined) ends early: `[done, stop]`, where `done` resolves
+ * when the time is up or the signal aborts, and `stop()` ends the wait now, clearing its timer
+ * and listener (so an abandoned wait keeps no process alive). Without a usable `setTimeout` the
+ * wait ends at once.
+ */
+export function pause(ms, signal) {
+  let stop;
+  const done = new Promise((resolve) => {
+    let timer;
+    stop = () => {
+      try {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', stop);
+      } catch {
+        // Nothing left to clear.
+      }
+      resolve();
+    };
+    try {
+      timer = setTimeout(stop, ms);
+      signal?.addEventListener('abort', stop);
+      if (signal?.aborted) stop();
+    } catch {
+      stop();
+    }
+  });
+  return [done, stop];
 }
 
 /** Fetches and reads the answer (see `exchange`). */

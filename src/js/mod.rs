@@ -26,12 +26,6 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = setTimeout, catch)]
-    fn set_timeout(handler: &Function, ms: i32) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_name = clearTimeout, catch)]
-    fn clear_timeout(id: &JsValue) -> Result<JsValue, JsValue>;
-
     /// The global `crypto.getRandomValues` (Web Crypto: Node ≥ 19, Deno, workerd, browsers).
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
     fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
@@ -93,50 +87,59 @@ fn timer_ms(ms: u32) -> i32 {
     i32::try_from(ms).unwrap_or(i32::MAX)
 }
 
-/// A JS timer as a future; the timer is cleared when the future is dropped, so an abandoned
-/// wait never keeps a Node process alive until it ends.
+/// A wait as a future (`pause` of `exchange.js`): it ends when its time is up or the call's
+/// signal aborts, and is stopped when the future is dropped, so an abandoned wait never keeps a
+/// Node process alive until it ends.
 struct Timer {
-    id: Option<JsValue>,
+    stop: Option<Function>,
     done: JsFuture,
 }
 
 impl Timer {
-    /// `None` when there is no usable `setTimeout`.
-    fn start(ms: u32) -> Option<Timer> {
-        let ms = timer_ms(ms);
-        let mut id = None;
-        let promise = Promise::new(&mut |resolve, _reject| {
-            id = set_timeout(&resolve, ms).ok();
-        });
-        id.as_ref()?;
+    /// `None` when the wait cannot be set up (then there is nothing to wait for).
+    fn start(ms: u32, signal: Option<&JsValue>) -> Option<Timer> {
+        let pair: Array = pause(timer_ms(ms), signal.unwrap_or(&JsValue::UNDEFINED))
+            .ok()?
+            .dyn_into()
+            .ok()?;
         Some(Timer {
-            id,
-            done: JsFuture::from(promise),
+            done: JsFuture::from(pair.get(0).dyn_into::<Promise>().ok()?),
+            stop: pair.get(1).dyn_into().ok(),
         })
     }
 }
 
 impl Drop for Timer {
     fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
-            let _ = clear_timeout(&id);
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.call0(&JsValue::UNDEFINED);
         }
     }
 }
 
 /// The host services over the global JS APIs. One per exported call; holds that call's
-/// `credentialProvider`, if any.
+/// `credentialProvider` and `signal`, if any.
 pub struct JsRuntime {
     credential_provider: Option<Function>,
+    signal: Option<JsValue>,
+    /// Set when the call starts cleaning up: the signal no longer aborts anything.
+    ignoring_signal: std::cell::Cell<bool>,
 }
 
 impl JsRuntime {
     /// A runtime that calls `credential_provider` (already checked to be a function) for
-    /// credentials.
-    pub fn new(credential_provider: Option<Function>) -> Self {
+    /// credentials and stops when `signal` (an `AbortSignal`, already checked) aborts.
+    pub fn new(credential_provider: Option<Function>, signal: Option<JsValue>) -> Self {
         JsRuntime {
             credential_provider,
+            signal,
+            ignoring_signal: std::cell::Cell::new(false),
         }
+    }
+
+    /// The signal, while it still counts.
+    fn signal(&self) -> Option<&JsValue> {
+        self.signal.as_ref().filter(|_| !self.ignoring_signal.get())
     }
 }
 
@@ -151,7 +154,12 @@ extern "C" {
         deadline_ms: i32,
         limit: u32,
         names: &JsValue,
+        signal: &JsValue,
     ) -> Result<Promise, JsValue>;
+
+    /// A wait that the signal ends early: `[done, stop]` (see the file).
+    #[wasm_bindgen(catch)]
+    fn pause(ms: i32, signal: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// `answer[2]` of `exchange.js` when a redirect was refused.
@@ -245,20 +253,32 @@ impl Runtime for JsRuntime {
                     deadline_ms,
                     u32::try_from(MAX_BODY_BYTES).unwrap_or(u32::MAX),
                     names,
+                    self.signal().unwrap_or(&JsValue::UNDEFINED),
                 )
             })
             .map_err(network_error)?;
         let answer = JsFuture::from(promise).await.map_err(network_error)?;
         match answer.dyn_ref::<Array>() {
             Some(answer) => Ok(read_answer(answer)),
-            None => Err(TransportError::Timeout),
+            None if answer.is_null() => Err(TransportError::Timeout),
+            None => Err(TransportError::Aborted),
         }
     }
 
     async fn sleep(&self, ms: u32) {
-        if let Some(mut timer) = Timer::start(ms) {
+        if let Some(mut timer) = Timer::start(ms, self.signal()) {
             let _ = (&mut timer.done).await;
         }
+    }
+
+    fn aborted(&self) -> bool {
+        self.signal()
+            .and_then(|signal| get(signal, "aborted"))
+            .is_some_and(|aborted| aborted.is_truthy())
+    }
+
+    fn ignore_abort(&self) {
+        self.ignoring_signal.set(true);
     }
 
     fn now_ms(&self) -> f64 {
