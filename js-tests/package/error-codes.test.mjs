@@ -2,9 +2,9 @@
 // built package against tigris-local (faults injected through its /_local/faults hook where the
 // server would not fail by itself). The message stays the original's; the error stays a plain
 // `Error` (`instanceof Error`, `name === "Error"`); the code is the addition (README "Error
-// codes"). `Unauthorized` (the webhook receiver) and `Aborted` (cancellation) belong to exports
-// that do not exist yet, so nothing can produce them; they are in the d.ts union already so that
-// it does not change when those exports arrive.
+// codes"). `Unauthorized` belongs to the webhook receiver, an export that does not exist yet, so
+// nothing can produce it; it is in the d.ts union already so that it does not change when that
+// export arrives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { kit, uniqueName, dataOf } from '../helpers/kit.mjs';
@@ -12,7 +12,7 @@ import { startServer } from '../../stress/lib/server.mjs';
 
 const CODES = ['InvalidArgument', 'SnapshotsNotEnabled', 'BucketAlreadyExists', 'NotFound', 'AccessDenied',
   'Conflict', 'Timeout', 'NetworkError', 'ServerError', 'PartialFailure', 'Unauthorized', 'Aborted'];
-const NOT_YET = ['Unauthorized', 'Aborted'];
+const NOT_YET = ['Unauthorized'];
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -89,6 +89,12 @@ test('"Failed to create any forks" carries the code of the first fork\'s failure
   const error = failed(await kit.createForks(base, 2, { prefix, concurrency: 1, config: srv.config }), 'AccessDenied', 'Failed to create any forks');
   assert.equal(error.message, 'Failed to create any forks');
   dataOf(await kit.teardownWorkspace({ bucket: base }, { config: srv.config }));
+});
+
+test('Aborted: the call\'s signal aborted before the request', async () => {
+  const name = uniqueName('codes-aborted');
+  failed(await kit.createWorkspace(name, { signal: AbortSignal.abort(), config: srv.config }), 'Aborted',
+    `Failed to create workspace bucket "${name}": Aborted`);
 });
 
 test('every code of the union is produced above, except the ones of later exports', () => {

@@ -20,7 +20,7 @@ const denoRun = ['run', '--allow-net=127.0.0.1', '--deny-read', '--no-prompt'];
 runtimeTest('deno', { timeout: 300_000 }, async (t) => {
   const version = requireTool('deno', deno);
   t.diagnostic(version);
-  const dir = project('deno', { copy: { 'agent-run.ts': join(examplesDir, 'deno', 'agent-run.ts'), 'env-probe.ts': join(fixturesDir, 'deno', 'env-probe.ts') } });
+  const dir = project('deno', { copy: { 'agent-run.ts': join(examplesDir, 'deno', 'agent-run.ts'), 'env-probe.ts': join(fixturesDir, 'deno', 'env-probe.ts'), 'abort-probe.ts': join(fixturesDir, 'deno', 'abort-probe.ts') } });
   const denoEnv = (extra) => cleanEnv({ DENO_DIR: tempDir('deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', ...extra });
 
   await t.test('--allow-env: the package reads TIGRIS_* from Deno.env', async () => {
@@ -64,5 +64,20 @@ runtimeTest('deno', { timeout: 300_000 }, async (t) => {
     const state = await srv.state();
     assert.equal(bucketIn(state, name), undefined, 'the probe tore its bucket down');
     assert.equal(state.buckets.some((b) => b.name.startsWith('deno-noenv-')), false, 'nothing was created without credentials');
+  });
+
+  await t.test('options.signal: aborted before, and during a request the server holds', async () => {
+    const before = `deno-abort-before-${Date.now().toString(36)}`;
+    const during = `deno-abort-during-${Date.now().toString(36)}`;
+    await srv.fault({ method: 'PUT', path: `/${during}/`, times: 1, action: { delay_ms: 3000 } });
+    const { config } = srv;
+    const out = lastJson(assertOk(await run(deno, [...denoRun, 'abort-probe.ts', config.endpoint, config.accessKeyId, config.secretAccessKey, before, during],
+      { cwd: dir, env: denoEnv({}), timeout: 60_000 }), 'abort-probe').stdout);
+    assert.deepEqual(out.before, { code: 'Aborted', message: `Failed to create workspace bucket "${before}": Aborted` });
+    assert.equal(out.during.code, 'Aborted');
+    assert.equal(out.during.message, `Failed to create workspace bucket "${during}": Aborted`);
+    assert.ok(out.during.ms < 1500, `resolved after ${Math.round(out.during.ms)} ms, not after the server's delay`);
+    const sent = (await srv.requests()).filter((r) => (r.path ?? '').includes(before));
+    assert.deepEqual(sent, [], 'nothing sent for the already-aborted call');
   });
 });
