@@ -149,6 +149,9 @@ pub trait TigrisOps {
     ) -> Result<SnapshotPage, OpError>;
     /// `removeBucket(name, {force: true})` (docs/protocol.md §5.5). A retried DELETE answered 404 counts as done.
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError>;
+    /// `deleteBucketSnapshot(bucket, version)`: deletes that one snapshot, the bucket stays
+    /// (docs/protocol.md §5.13). A retried DELETE answered 404 counts as done.
+    async fn delete_snapshot(&self, bucket: &str, version: &str) -> Result<(), OpError>;
     /// `setBucketTtl(name, {ttlConfig: {enabled: true, days}})`: metadata GET then PATCH (docs/protocol.md §5.7).
     async fn set_bucket_ttl(&self, bucket: &str, days: NonZeroU32) -> Result<(), OpError>;
     /// `setBucketNotifications` with `{enabled: true, url, filter, auth?}`: GET then PATCH (docs/protocol.md §5.8).

@@ -42,6 +42,7 @@ const CREATE_BUCKET: &str = "Unable to create bucket ";
 const CREATE_SNAPSHOT: &str = "Unable to create bucket snapshot ";
 const LIST_SNAPSHOTS: &str = "Unable to list bucket snapshots ";
 const REMOVE_BUCKET: &str = "Unable to remove bucket ";
+const DELETE_SNAPSHOT: &str = "Unable to delete bucket snapshot ";
 
 /// The Tigris client: resolved configuration, the runtime and the retry policy.
 pub struct TigrisClient<R: Runtime> {
@@ -215,6 +216,20 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
             .s3_call(
                 REMOVE_BUCKET,
                 &|e| s3::remove_bucket(e, name),
+                Idempotency::Delete,
+            )
+            .await?;
+        if is_success(response.status) {
+            return Ok(());
+        }
+        Err(s3_failure(&errors, &response))
+    }
+
+    async fn delete_snapshot(&self, bucket: &str, version: &str) -> Result<(), OpError> {
+        let (response, errors) = self
+            .s3_call(
+                DELETE_SNAPSHOT,
+                &|e| s3::delete_snapshot(e, bucket, version),
                 Idempotency::Delete,
             )
             .await?;

@@ -224,6 +224,11 @@ impl TigrisOps for FakeOps {
         }
     }
 
+    async fn delete_snapshot(&self, bucket: &str, version: &str) -> Result<(), OpError> {
+        self.enter(format!("delete_snapshot {bucket} {version}"))
+            .await
+    }
+
     async fn set_bucket_ttl(
         &self,
         bucket: &str,
