@@ -57,6 +57,16 @@ pub struct CreateBucketOptions {
     pub fork_of: Option<ForkSource>,
 }
 
+/// How a bucket creation that succeeded is known to have succeeded (docs/protocol.md §6.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Created {
+    /// An attempt of this call was answered 2xx: this call made the bucket.
+    Answered,
+    /// An attempt got no answer (or a 5xx/429) and a later one `BucketAlreadyOwnedByYou`: the
+    /// lost attempt probably made it, but the caller may also have owned it already.
+    Owned,
+}
+
 /// One snapshot as listed by the server (docs/protocol.md §5.4).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SnapshotInfo {
@@ -136,8 +146,11 @@ pub trait TigrisOps {
     /// `createBucket`: plain, public/private, snapshot-enabled or fork (docs/protocol.md §5.1–5.2). A bucket
     /// the caller already owns (`BucketAlreadyOwnedByYou`, e.g. after a lost response and a
     /// retry) counts as success.
-    async fn create_bucket(&self, name: &str, options: &CreateBucketOptions)
-        -> Result<(), OpError>;
+    async fn create_bucket(
+        &self,
+        name: &str,
+        options: &CreateBucketOptions,
+    ) -> Result<Created, OpError>;
     /// `createBucketSnapshot`: returns the `X-Tigris-Snapshot-Version` (docs/protocol.md §5.3).
     async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError>;
     /// `listBucketSnapshots` (docs/protocol.md §5.4).
@@ -147,6 +160,10 @@ pub trait TigrisOps {
         limit: Option<u32>,
         continuation_token: Option<&str>,
     ) -> Result<SnapshotPage, OpError>;
+    /// `getBucketInfo(bucket)`'s `ForkInfo.Parents[0].Snapshot`: the snapshot `bucket` was forked
+    /// from, `None` when it is not a fork (docs/protocol.md §5.6). Tells whether a fork whose
+    /// creation had an unknown outcome is the one a call meant to make.
+    async fn fork_parent_snapshot(&self, bucket: &str) -> Result<Option<String>, OpError>;
     /// `removeBucket(name, {force: true})` (docs/protocol.md §5.5). A retried DELETE answered 404 counts as done.
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError>;
     /// `deleteBucketSnapshot(bucket, version)`: deletes that one snapshot, the bucket stays

@@ -14,13 +14,13 @@ use std::num::NonZeroU32;
 
 use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
 use crate::ops::{
-    AccessKey, CreateBucketOptions, ErrorCode, NotificationConfig, OpError, Role, SnapshotPage,
-    TigrisOps, WebhookAuth,
+    AccessKey, CreateBucketOptions, Created, ErrorCode, NotificationConfig, OpError, Role,
+    SnapshotPage, TigrisOps, WebhookAuth,
 };
 use crate::parse::json::Value;
 use crate::parse::responses;
 use crate::requests::{iam, s3, settings, uuid_v4};
-use crate::retry::{send_with_retry, Idempotency, RetryPolicy};
+use crate::retry::{is_done_by_lost_attempt, send_with_retry, Idempotency, RetryPolicy};
 use crate::runtime::{BoxFuture, HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::secret::Secret;
 
@@ -148,7 +148,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         &self,
         name: &str,
         options: &CreateBucketOptions,
-    ) -> Result<(), OpError> {
+    ) -> Result<Created, OpError> {
         let (response, errors) = self
             .s3_call(
                 CREATE_BUCKET,
@@ -156,8 +156,11 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
                 Idempotency::CreateBucket,
             )
             .await?;
+        if is_done_by_lost_attempt(&response) {
+            return Ok(Created::Owned);
+        }
         if is_success(response.status) {
-            return Ok(());
+            return Ok(Created::Answered);
         }
         Err(s3_failure(&errors, &response))
     }
@@ -209,6 +212,12 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         }
         responses::snapshot_page(&String::from_utf8_lossy(&response.body))
             .map_err(|m| errors.error(ErrorCode::ServerError, &m))
+    }
+
+    async fn fork_parent_snapshot(&self, bucket: &str) -> Result<Option<String>, OpError> {
+        let mut errors = self.errors("");
+        let info = self.bucket_info(&mut errors, bucket).await?;
+        Ok(responses::fork_parent_snapshot(&info).map(str::to_owned))
     }
 
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {

@@ -3,8 +3,9 @@
 
 use super::bucket_name::{bucket_in, BucketName};
 use super::concurrency::run_bounded;
-use super::{key_name, remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
-use crate::ops::{CreateBucketOptions, ErrorCode, ForkSource, Role, TigrisOps};
+use super::rollback::{fork_made_by, outcome_unknown, scoped_key, Undo};
+use super::{remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
+use crate::ops::{CreateBucketOptions, Created, ErrorCode, ForkSource, OpError, Role, TigrisOps};
 
 /// The most forks one `createForks` call may create (and one `teardownForks` may remove).
 pub const MAX_FORKS: u32 = 1000;
@@ -21,6 +22,9 @@ pub struct CreateForksOptions {
     pub credentials: Option<Role>,
     /// `concurrency`; default 16 (more than [`MAX_FORKS`] acts as [`MAX_FORKS`]).
     pub concurrency: Option<PositiveInt>,
+    /// `atomic`: any failed fork or key removes every key and fork this call made, and its
+    /// snapshot, and fails the call.
+    pub atomic: bool,
 }
 
 /// `Fork`.
@@ -90,6 +94,11 @@ fn concurrency_limit(concurrency: Option<PositiveInt>) -> usize {
 /// removed) before returning. Errors: an invalid fork name `Invalid bucket name "<fork>": <rule>`
 /// (before any request); `Failed to snapshot bucket "<base>": <m>`; `Failed to create any forks`
 /// (with the code of fork 0's failure) when fork 0 fails.
+///
+/// With `atomic`, a failed fork (`Failed to create fork "<fork>": <m>`, or `Failed to create any
+/// forks` for fork 0) or key (`Failed to create access key for "<fork>": <m>`) fails the call
+/// after every key and fork this call made, then its snapshot, are deleted again; a fork whose
+/// outcome is unknown counts as made by this call when its lineage shows this call's snapshot.
 pub async fn create_forks<O: TigrisOps>(
     ops: &O,
     base: &BucketName,
@@ -120,18 +129,15 @@ pub async fn create_forks<O: TigrisOps>(
         }),
         ..CreateBucketOptions::default()
     };
+    let atomic = options.atomic.then_some(snapshot_id.as_str());
     let outcomes = run_bounded(
         count,
         limit,
         |i| {
-            create_fork(
-                ops,
-                names.get(i).map_or("", BucketName::as_str),
-                &fork_options,
-                options.credentials,
-            )
+            let name = names.get(i).map_or("", BucketName::as_str);
+            create_fork(ops, (i, name), &fork_options, options.credentials, atomic)
         },
-        Result::is_err,
+        |outcome| outcome.failure.is_some(),
     )
     .await;
 
@@ -139,23 +145,25 @@ pub async fn create_forks<O: TigrisOps>(
     // fork that completed after that point is removed again so nothing leaks.
     let mut forks = Vec::new();
     let mut extras = Vec::new();
-    let mut first_failure = None;
-    for outcome in outcomes {
-        match outcome {
-            Some(Ok(fork)) if first_failure.is_none() => forks.push(fork),
-            Some(Ok(fork)) => extras.push(fork),
-            Some(Err(code)) => first_failure = first_failure.or(Some(code)),
-            None => first_failure = first_failure.or(Some(ErrorCode::ServerError)),
+    let mut cause = None;
+    let mut undo = Undo::default();
+    for outcome in outcomes.into_iter().flatten() {
+        undo.absorb(outcome.undo);
+        match (outcome.fork, outcome.failure) {
+            (Some(fork), None) if cause.is_none() => forks.push(fork),
+            (Some(fork), None) => extras.push(fork),
+            (_, failure) => cause = cause.or(failure),
         }
+    }
+    if let (true, Some(cause)) = (options.atomic, &cause) {
+        undo.snapshot(base, &snapshot_id);
+        return Err(undo.roll_back(ops, limit, cause.clone()).await);
     }
     if !extras.is_empty() {
         let _ = remove_forks(ops, &extras, limit).await;
     }
     if forks.is_empty() {
-        return Err(WorkflowError {
-            code: first_failure.unwrap_or(ErrorCode::ServerError),
-            message: "Failed to create any forks".to_owned(),
-        });
+        return Err(cause.unwrap_or_else(|| any_failed(ErrorCode::ServerError)));
     }
     Ok(Forks {
         base_bucket: base.to_owned(),
@@ -164,26 +172,93 @@ pub async fn create_forks<O: TigrisOps>(
     })
 }
 
-/// One fork: the bucket, then its key when asked. The bucket creation's error code when it
-/// could not be created.
+/// The failure of fork 0, which the original reports without its cause.
+fn any_failed(code: ErrorCode) -> WorkflowError {
+    WorkflowError {
+        code,
+        message: "Failed to create any forks".to_owned(),
+    }
+}
+
+/// What creating one fork did.
+struct ForkOutcome {
+    /// The fork, when its bucket was created (its `credentials` absent when the key failed).
+    fork: Option<Fork>,
+    /// What stops the call: the bucket's failure, or with `atomic` also the key's.
+    failure: Option<WorkflowError>,
+    /// What this fork's creation made, for an `atomic` call's rollback.
+    undo: Undo,
+}
+
+/// Fork number `index`, `name`: the bucket, then its key when asked. With `atomic` (this call's
+/// snapshot), a bucket whose creation's outcome is unknown is checked for that snapshot's
+/// lineage, and a key failure is a failure.
 async fn create_fork<O: TigrisOps>(
     ops: &O,
-    name: &str,
+    (index, name): (usize, &str),
     options: &CreateBucketOptions,
     role: Option<Role>,
-) -> Result<Fork, ErrorCode> {
-    ops.create_bucket(name, options).await.map_err(|e| e.code)?;
+    atomic: Option<&str>,
+) -> ForkOutcome {
+    let failed = |e: &OpError| match index {
+        0 => any_failed(e.code),
+        _ => WorkflowError::operation("Failed to create fork", name, e),
+    };
+    let created = ops.create_bucket(name, options).await;
+    let made = match (&created, atomic) {
+        (Ok(_), None) | (Ok(Created::Answered), Some(_)) => Ok(true),
+        (Ok(Created::Owned), Some(snapshot)) => fork_made_by(ops, name, snapshot).await,
+        (Err(e), Some(snapshot)) if outcome_unknown(e) => fork_made_by(ops, name, snapshot).await,
+        (Err(_), _) => Ok(false),
+    };
+    let mut undo = Undo::default();
+    match &made {
+        Ok(true) => undo.bucket(name, "fork"),
+        Ok(false) => {}
+        Err(check) => undo.cannot(name, "fork", &check.message),
+    }
+    let failure = match (created, made) {
+        (Err(e), _) | (Ok(_), Err(e)) => Some(failed(&e)),
+        (Ok(_), Ok(true)) => None,
+        (Ok(_), Ok(false)) => Some(failed(&OpError {
+            code: ErrorCode::BucketAlreadyExists,
+            message: format!(
+                "it exists already and is not a fork of snapshot {}",
+                atomic.unwrap_or_default()
+            ),
+        })),
+    };
+    let mut outcome = ForkOutcome {
+        fork: None,
+        failure,
+        undo,
+    };
+    if outcome.failure.is_some() {
+        return outcome;
+    }
     let credentials = match role {
-        Some(role) => match ops.create_access_key(&key_name(name), name, role).await {
-            Ok(key) => Credentials::from_key(key),
-            Err(_) => None,
+        Some(role) => match scoped_key(ops, name, role).await {
+            Ok(credentials) => {
+                outcome.undo.key(name, &credentials.access_key_id);
+                Some(credentials)
+            }
+            Err((cause, id)) => {
+                if atomic.is_some() {
+                    if let Some(id) = id {
+                        outcome.undo.key(name, &id);
+                    }
+                    outcome.failure = Some(cause);
+                }
+                None
+            }
         },
         None => None,
     };
-    Ok(Fork {
+    outcome.fork = Some(Fork {
         bucket: name.to_owned(),
         credentials,
-    })
+    });
+    outcome
 }
 
 /// Revokes a fork's key (if any) then deletes it with force; returns the failure lines of
@@ -269,6 +344,7 @@ mod tests {
             prefix: Some("eval".into()),
             credentials: role,
             concurrency: Some(n(concurrency)),
+            atomic: false,
         }
     }
 

@@ -1,0 +1,744 @@
+//! `atomic`: what a call created, and undoing it when the call fails, so that an all-or-nothing
+//! call leaves nothing behind — or, when it cannot remove something, names it.
+//!
+//! The rule, in one place: only what this call created is deleted — a bucket that an attempt of
+//! this call saw answered 2xx, a fork whose outcome was unknown but whose lineage shows this
+//! call's snapshot ([`fork_made_by`]), a key whose creation answered with an id. A workspace or
+//! restore bucket whose creation's outcome is unknown may be one the caller already had, so it
+//! is never deleted, only named. Keys go before buckets, forks before the snapshot they pin.
+
+use super::concurrency::run_bounded;
+use super::{key_name, prefixed, shown, Credentials, WorkflowError};
+use crate::ops::{Created, ErrorCode, OpError, TigrisOps};
+
+/// Why a bucket with an unknown outcome is not deleted.
+const OUTCOME_UNKNOWN: &str = "not deleted: this call cannot tell whether it created it";
+
+/// Whether a failed creation may still have happened on the server: no answer at all, or a 5xx
+/// (docs/protocol.md §6.4).
+pub(crate) fn outcome_unknown(error: &OpError) -> bool {
+    matches!(
+        error.code,
+        ErrorCode::Timeout | ErrorCode::NetworkError | ErrorCode::ServerError
+    )
+}
+
+/// Whether `fork` exists as a fork of `snapshot`, i.e. is the fork this call meant to make (a
+/// bucket that is missing is not). The check's own failure is returned as is.
+pub(crate) async fn fork_made_by<O: TigrisOps>(
+    ops: &O,
+    fork: &str,
+    snapshot: &str,
+) -> Result<bool, OpError> {
+    match ops.fork_parent_snapshot(fork).await {
+        Ok(parent) => Ok(parent.as_deref() == Some(snapshot)),
+        Err(e) if e.code == ErrorCode::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// What one call created and a rollback removes, plus what it already knows it cannot remove.
+#[derive(Debug, Default)]
+pub(crate) struct Undo {
+    /// `(key name, access key id)`.
+    keys: Vec<(String, String)>,
+    /// `(bucket, what it is)` (`"bucket"`, `"fork"`).
+    buckets: Vec<(String, &'static str)>,
+    /// `(base bucket, snapshot id)` of the snapshot the call took.
+    snapshot: Option<(String, String)>,
+    /// `Rollback left …` lines for what is not removed.
+    left: Vec<String>,
+}
+
+/// `Rollback left "<name>" (<what>): <m>`.
+fn left(name: &str, what: &str, message: &str) -> String {
+    format!("Rollback left \"{}\" ({what}): {message}", shown(name))
+}
+
+impl Undo {
+    /// The key of `credentials`, minted for `bucket`.
+    pub fn key(&mut self, bucket: &str, id: &str) {
+        self.keys.push((key_name(bucket), id.to_owned()));
+    }
+
+    /// A bucket this call created (`what` names it in messages).
+    pub fn bucket(&mut self, name: &str, what: &'static str) {
+        self.buckets.push((name.to_owned(), what));
+    }
+
+    /// A bucket whose creation ended `created`: removed when answered, only named when a lost
+    /// attempt may have made it.
+    pub fn created(&mut self, name: &str, what: &'static str, created: Created) {
+        match created {
+            Created::Answered => self.bucket(name, what),
+            Created::Owned => self.unknown(name, what),
+        }
+    }
+
+    /// A bucket this call may or may not have created: never deleted, named in the error.
+    pub fn unknown(&mut self, name: &str, what: &str) {
+        self.left.push(left(name, what, OUTCOME_UNKNOWN));
+    }
+
+    /// Something that cannot be checked or removed, with the reason.
+    pub fn cannot(&mut self, name: &str, what: &str, message: &str) {
+        self.left.push(left(name, what, message));
+    }
+
+    /// The snapshot of `base` this call took.
+    pub fn snapshot(&mut self, base: &str, id: &str) {
+        self.snapshot = Some((base.to_owned(), id.to_owned()));
+    }
+
+    /// Everything `other` recorded, after what this one has.
+    pub fn absorb(&mut self, other: Undo) {
+        self.keys.extend(other.keys);
+        self.buckets.extend(other.buckets);
+        self.left.extend(other.left);
+        self.snapshot = self.snapshot.take().or(other.snapshot);
+    }
+
+    /// Removes what was recorded — keys, then buckets (at most `limit` at a time), then the
+    /// snapshot once no fork is left — and returns `cause` with one `Rollback left …` line per
+    /// thing still there. `cause`'s code stays the error's code.
+    pub async fn roll_back<O: TigrisOps>(
+        self,
+        ops: &O,
+        limit: usize,
+        cause: WorkflowError,
+    ) -> WorkflowError {
+        let Undo {
+            keys,
+            buckets,
+            snapshot,
+            left: mut lines,
+        } = self;
+        let (keys, buckets) = (&keys, &buckets);
+        let keys_left = run_bounded(
+            keys.len(),
+            limit,
+            |i| async move {
+                let (name, id) = keys.get(i)?;
+                let e = ops.remove_access_key(id).await.err()?;
+                Some(left(name, &format!("access key {id}"), &e.message))
+            },
+            |_| false,
+        )
+        .await;
+        let buckets_left = run_bounded(
+            buckets.len(),
+            limit,
+            |i| async move {
+                let (name, what) = buckets.get(i)?;
+                let e = ops.remove_bucket(name).await.err()?;
+                Some(left(name, what, &e.message))
+            },
+            |_| false,
+        )
+        .await;
+        // A fork still there (or possibly there) pins the snapshot.
+        let bucket_left = !lines.is_empty() || buckets_left.iter().flatten().any(Option::is_some);
+        lines.extend(
+            keys_left
+                .into_iter()
+                .chain(buckets_left)
+                .flatten()
+                .flatten(),
+        );
+        if let Some((base, id)) = &snapshot {
+            let what = format!("snapshot {id}");
+            if bucket_left {
+                lines.push(left(base, &what, "a fork could not be deleted"));
+            } else if let Err(e) = ops.delete_snapshot(base, id).await {
+                lines.push(left(base, &what, &e.message));
+            }
+        }
+        if lines.is_empty() {
+            return cause;
+        }
+        WorkflowError {
+            code: cause.code,
+            message: format!("{}\n{}", cause.message, lines.join("\n")),
+        }
+    }
+}
+
+/// The credentials of `${bucket}-key` minted with `role`, as the workflows hand them back; the
+/// failure `Failed to create access key for "<bucket>": <m>` otherwise, together with the id of
+/// a key that was made anyway (answered with an id but no secret), which a rollback removes.
+pub(crate) async fn scoped_key<O: TigrisOps>(
+    ops: &O,
+    bucket: &str,
+    role: crate::ops::Role,
+) -> Result<Credentials, (WorkflowError, Option<String>)> {
+    let failed = |message: &str| WorkflowError {
+        code: ErrorCode::ServerError,
+        message: prefixed("Failed to create access key for", bucket, message),
+    };
+    match ops.create_access_key(&key_name(bucket), bucket, role).await {
+        Ok(key) => {
+            let id = Some(key.id.clone()).filter(|id| !id.is_empty());
+            Credentials::from_key(key).ok_or_else(|| (failed("no secret key was returned"), id))
+        }
+        Err(e) => Err((
+            WorkflowError::operation("Failed to create access key for", bucket, &e),
+            None,
+        )),
+    }
+}
+
+/// One `createWorkspace` or `restore` call's progress: whether it is `atomic`, and what it has
+/// created so far.
+pub(crate) struct Attempt {
+    atomic: bool,
+    undo: Undo,
+}
+
+impl Attempt {
+    /// A call that rolls back on failure when `atomic`.
+    pub fn new(atomic: bool) -> Self {
+        Attempt {
+            atomic,
+            undo: Undo::default(),
+        }
+    }
+
+    /// The call stops with `cause`: with `atomic`, after removing what it created (the leftovers
+    /// are listed under `cause`); without, `cause` as is.
+    pub async fn fail<O: TigrisOps>(&mut self, ops: &O, cause: WorkflowError) -> WorkflowError {
+        if !self.atomic {
+            return cause;
+        }
+        std::mem::take(&mut self.undo)
+            .roll_back(ops, 1, cause)
+            .await
+    }
+
+    /// Creates bucket `name`; a failure is `<phrase> "<subject>": <m>`. With `atomic`, a failure
+    /// whose outcome is unknown names the bucket (it is never deleted).
+    pub async fn create_bucket<O: TigrisOps>(
+        &mut self,
+        ops: &O,
+        name: &str,
+        options: &crate::ops::CreateBucketOptions,
+        (phrase, subject): (&str, &str),
+    ) -> Result<(), WorkflowError> {
+        match ops.create_bucket(name, options).await {
+            Ok(created) => {
+                self.undo.created(name, "bucket", created);
+                Ok(())
+            }
+            Err(e) => {
+                if outcome_unknown(&e) {
+                    self.undo.unknown(name, "bucket");
+                }
+                let cause = WorkflowError::operation(phrase, subject, &e);
+                Err(self.fail(ops, cause).await)
+            }
+        }
+    }
+
+    /// `bucket`'s scoped key when `role` is given. A failure leaves the bucket without
+    /// credentials, as the original does; with `atomic` it stops the call.
+    pub async fn key<O: TigrisOps>(
+        &mut self,
+        ops: &O,
+        bucket: &str,
+        role: Option<crate::ops::Role>,
+    ) -> Result<Option<Credentials>, WorkflowError> {
+        let Some(role) = role else {
+            return Ok(None);
+        };
+        match scoped_key(ops, bucket, role).await {
+            Ok(credentials) => {
+                self.undo.key(bucket, &credentials.access_key_id);
+                Ok(Some(credentials))
+            }
+            Err(_) if !self.atomic => Ok(None),
+            Err((cause, id)) => {
+                if let Some(id) = id {
+                    self.undo.key(bucket, &id);
+                }
+                Err(self.fail(ops, cause).await)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The `atomic` rule across the three workflows, against the fake.
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    use crate::ops::{ErrorCode, Role};
+    use crate::workflows::checkpoint::{restore, RestoreOptions};
+    use crate::workflows::fake::{block_on, bucket, FakeOps, Lost};
+    use crate::workflows::forks::{create_forks, CreateForksOptions, ForkCount, Forks};
+    use crate::workflows::workspace::{
+        create_workspace, teardown_workspace, CreateWorkspaceOptions, Workspace, MAX_TTL_DAYS,
+    };
+    use crate::workflows::{PositiveInt, WorkflowError};
+
+    const SNAPSHOT: &str = "1751631910196672425";
+
+    fn atomic_forks(concurrency: f64, role: Option<Role>) -> CreateForksOptions {
+        CreateForksOptions {
+            prefix: Some("eval".into()),
+            credentials: role,
+            concurrency: PositiveInt::from_js(concurrency, f64::MAX, "c").ok(),
+            atomic: true,
+        }
+    }
+
+    fn fork_data(
+        ops: &FakeOps,
+        count: f64,
+        options: &CreateForksOptions,
+    ) -> Result<Forks, WorkflowError> {
+        let count = ForkCount::from_js(count).unwrap();
+        block_on(create_forks(ops, &bucket("data"), count, options))
+    }
+
+    /// Index of the first call equal to `line`.
+    fn at(ops: &FakeOps, line: &str) -> usize {
+        ops.calls()
+            .iter()
+            .position(|c| c == line)
+            .unwrap_or_else(|| panic!("no call {line}"))
+    }
+
+    /// Every key removal precedes every bucket removal, and the snapshot goes last.
+    fn assert_rollback_order(ops: &FakeOps) {
+        let calls = ops.calls();
+        let last_key = calls
+            .iter()
+            .rposition(|c| c.starts_with("remove_access_key"));
+        let first_bucket = calls.iter().position(|c| c.starts_with("remove_bucket"));
+        let last_bucket = calls.iter().rposition(|c| c.starts_with("remove_bucket"));
+        if let (Some(k), Some(b)) = (last_key, first_bucket) {
+            assert!(k < b, "keys before buckets: {calls:?}");
+        }
+        let snapshot = at(ops, &format!("delete_snapshot data {SNAPSHOT}"));
+        assert!(
+            last_bucket.is_none_or(|b| b < snapshot),
+            "forks before the snapshot"
+        );
+        assert_eq!(snapshot, calls.len() - 1);
+    }
+
+    /// Nothing of the call is left: only the base, no key, no fork lineage.
+    fn assert_nothing_left(ops: &FakeOps) {
+        assert_eq!(ops.buckets(), ["data"]);
+        assert!(ops.key_names().is_empty(), "{:?}", ops.key_names());
+        assert!(ops.state.borrow().parents.is_empty());
+    }
+
+    #[test]
+    fn a_failed_fork_rolls_back_everything_at_any_index_and_concurrency() {
+        for concurrency in [1.0, 16.0] {
+            for k in [0, 5, 11] {
+                let ops = FakeOps::new().with_bucket("data");
+                ops.fail(
+                    &format!("create_bucket eval-{k} "),
+                    ErrorCode::Conflict,
+                    "Unable to create bucket busy",
+                );
+                ops.delay(&format!("create_bucket eval-{k} "), 4);
+                let err = fork_data(&ops, 12.0, &atomic_forks(concurrency, Some(Role::Editor)))
+                    .unwrap_err();
+                let expected = match k {
+                    0 => "Failed to create any forks".to_owned(),
+                    _ => {
+                        format!("Failed to create fork \"eval-{k}\": Unable to create bucket busy")
+                    }
+                };
+                assert_eq!(err.message, expected, "k={k} c={concurrency}");
+                assert_eq!(err.code, ErrorCode::Conflict);
+                assert_nothing_left(&ops);
+                assert_rollback_order(&ops);
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_key_rolls_back_everything_at_any_index_and_concurrency() {
+        for concurrency in [1.0, 16.0] {
+            for k in [0, 5, 11] {
+                let ops = FakeOps::new().with_bucket("data");
+                ops.fail(
+                    &format!("create_access_key eval-{k}-key "),
+                    ErrorCode::AccessDenied,
+                    "denied",
+                );
+                let err = fork_data(&ops, 12.0, &atomic_forks(concurrency, Some(Role::ReadOnly)))
+                    .unwrap_err();
+                assert_eq!(
+                    err.message,
+                    format!("Failed to create access key for \"eval-{k}\": denied")
+                );
+                assert_eq!(err.code, ErrorCode::AccessDenied);
+                assert_nothing_left(&ops);
+                assert_rollback_order(&ops);
+                assert!(
+                    at(&ops, &format!("remove_bucket eval-{k}")) > 0,
+                    "the keyless fork goes too"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_without_a_secret_is_a_failure_and_is_removed() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.state.borrow_mut().no_secret = true;
+        let err = fork_data(&ops, 2.0, &atomic_forks(1.0, Some(Role::Editor))).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create access key for \"eval-0\": no secret key was returned"
+        );
+        assert_nothing_left(&ops);
+        at(&ops, "remove_access_key tid_eval-0-key");
+    }
+
+    #[test]
+    fn success_is_the_usual_result_and_all_failing_leaves_no_snapshot() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = fork_data(&ops, 3.0, &atomic_forks(16.0, Some(Role::Editor))).unwrap();
+        assert_eq!(set.forks.len(), 3);
+        assert!(set.forks.iter().all(|f| f.credentials.is_some()));
+        assert!(!ops
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("remove") || c.starts_with("delete")));
+
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail(
+            "create_bucket",
+            ErrorCode::ServerError,
+            "Unable to create bucket down",
+        );
+        let err = fork_data(&ops, 4.0, &atomic_forks(4.0, None)).unwrap_err();
+        assert_eq!(
+            (err.code, err.message.as_str()),
+            (ErrorCode::ServerError, "Failed to create any forks")
+        );
+        assert_rollback_order(&ops);
+    }
+
+    #[test]
+    fn unknown_outcomes_count_when_the_lineage_is_this_calls_snapshot() {
+        for concurrency in [1.0, 16.0] {
+            // A lost attempt then BucketAlreadyOwnedByYou, and a timeout: both made the fork.
+            let ops = FakeOps::new().with_bucket("data");
+            ops.lose("create_bucket eval-1 ", Lost::Owned);
+            ops.lose("create_bucket eval-2 ", Lost::Timeout);
+            let err = fork_data(&ops, 4.0, &atomic_forks(concurrency, None)).unwrap_err();
+            assert_eq!(
+                err.message,
+                "Failed to create fork \"eval-2\": Unable to create bucket Request timed out"
+            );
+            assert_eq!(err.code, ErrorCode::Timeout);
+            at(&ops, "fork_parent_snapshot eval-1");
+            at(&ops, "fork_parent_snapshot eval-2");
+            assert_nothing_left(&ops);
+
+            // Owned after a lost attempt with the right lineage is a success.
+            let ops = FakeOps::new().with_bucket("data");
+            ops.lose("create_bucket eval-0 ", Lost::Owned);
+            let set = fork_data(&ops, 2.0, &atomic_forks(concurrency, None)).unwrap();
+            assert_eq!(set.forks[0].bucket, "eval-0");
+        }
+    }
+
+    #[test]
+    fn a_bucket_the_caller_already_had_is_never_deleted() {
+        for concurrency in [1.0, 16.0] {
+            for lost in [Lost::Owned, Lost::Timeout] {
+                // The prefix was used before: eval-1 is an older fork of another snapshot.
+                let ops = FakeOps::new()
+                    .with_bucket("data")
+                    .with_fork("eval-1", "999");
+                ops.lose("create_bucket eval-1 ", lost);
+                let err = fork_data(&ops, 3.0, &atomic_forks(concurrency, Some(Role::Editor)))
+                    .unwrap_err();
+                assert!(
+                    err.message
+                        .starts_with("Failed to create fork \"eval-1\": "),
+                    "{}",
+                    err.message
+                );
+                assert_eq!(ops.buckets(), ["data", "eval-1"], "the older fork stays");
+                assert!(ops.key_names().is_empty());
+                assert!(!ops.calls().contains(&"remove_bucket eval-1".to_owned()));
+                assert_rollback_order(&ops);
+            }
+        }
+        let ops = FakeOps::new()
+            .with_bucket("data")
+            .with_fork("eval-0", "999");
+        ops.lose("create_bucket eval-0 ", Lost::Owned);
+        let err = fork_data(&ops, 1.0, &atomic_forks(1.0, None)).unwrap_err();
+        assert_eq!(
+            (err.code, err.message.as_str()),
+            (ErrorCode::BucketAlreadyExists, "Failed to create any forks")
+        );
+    }
+
+    #[test]
+    fn a_failed_rollback_lists_what_is_left() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail(
+            "create_bucket eval-3 ",
+            ErrorCode::Conflict,
+            "Unable to create bucket busy",
+        );
+        ops.fail(
+            "remove_access_key tid_eval-1-key",
+            ErrorCode::ServerError,
+            "iam is down",
+        );
+        ops.fail(
+            "remove_bucket eval-2",
+            ErrorCode::ServerError,
+            "Unable to remove bucket disk on fire",
+        );
+        let err = fork_data(&ops, 4.0, &atomic_forks(1.0, Some(Role::Editor))).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create fork \"eval-3\": Unable to create bucket busy\n\
+             Rollback left \"eval-1-key\" (access key tid_eval-1-key): iam is down\n\
+             Rollback left \"eval-2\" (fork): Unable to remove bucket disk on fire\n\
+             Rollback left \"data\" (snapshot 1751631910196672425): a fork could not be deleted"
+        );
+        assert_eq!(err.code, ErrorCode::Conflict, "the first cause's code");
+        assert_eq!(ops.buckets(), ["data", "eval-2"]);
+        assert!(!ops.calls().iter().any(|c| c.starts_with("delete_snapshot")));
+
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail(
+            "create_bucket eval-1 ",
+            ErrorCode::Conflict,
+            "Unable to create bucket busy",
+        );
+        ops.fail(
+            "delete_snapshot",
+            ErrorCode::ServerError,
+            "Unable to delete bucket snapshot nope",
+        );
+        let err = fork_data(&ops, 2.0, &atomic_forks(1.0, None)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create fork \"eval-1\": Unable to create bucket busy\n\
+             Rollback left \"data\" (snapshot 1751631910196672425): Unable to delete bucket snapshot nope"
+        );
+    }
+
+    #[test]
+    fn a_lineage_check_that_fails_names_the_fork() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.lose("create_bucket eval-0 ", Lost::Timeout);
+        ops.fail(
+            "fork_parent_snapshot",
+            ErrorCode::AccessDenied,
+            "Access Denied",
+        );
+        let err = fork_data(&ops, 1.0, &atomic_forks(1.0, None)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create any forks\n\
+             Rollback left \"eval-0\" (fork): Access Denied\n\
+             Rollback left \"data\" (snapshot 1751631910196672425): a fork could not be deleted"
+        );
+    }
+
+    fn workspace_options(atomic: bool) -> CreateWorkspaceOptions {
+        CreateWorkspaceOptions {
+            ttl_days: PositiveInt::from_js(3.0, MAX_TTL_DAYS, "days").ok(),
+            enable_snapshots: true,
+            credentials: Some(Role::Editor),
+            atomic,
+            ..CreateWorkspaceOptions::default()
+        }
+    }
+
+    fn workspace(
+        ops: &FakeOps,
+        options: &CreateWorkspaceOptions,
+    ) -> Result<Workspace, WorkflowError> {
+        block_on(create_workspace(ops, &bucket("agent-run"), options))
+    }
+
+    #[test]
+    fn an_atomic_workspace_rolls_back_a_failed_ttl_or_key() {
+        let ops = FakeOps::new();
+        ops.fail(
+            "set_bucket_ttl",
+            ErrorCode::InvalidArgument,
+            "TTL is not supported on snapshot-enabled buckets",
+        );
+        let err = workspace(&ops, &workspace_options(true)).unwrap_err();
+        assert_eq!(err.message, "Failed to set TTL on workspace \"agent-run\": TTL is not supported on snapshot-enabled buckets");
+        assert_eq!(err.code, ErrorCode::InvalidArgument);
+        assert!(ops.buckets().is_empty());
+        assert_eq!(ops.calls().last().unwrap(), "remove_bucket agent-run");
+        assert!(
+            !ops.calls()
+                .iter()
+                .any(|c| c.starts_with("create_access_key")),
+            "stops at the TTL"
+        );
+
+        let ops = FakeOps::new();
+        ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
+        let err = workspace(&ops, &workspace_options(true)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create access key for \"agent-run\": iam is down"
+        );
+        assert!(ops.buckets().is_empty() && ops.key_names().is_empty());
+
+        let ops = FakeOps::new();
+        ops.state.borrow_mut().no_secret = true;
+        let err = workspace(&ops, &workspace_options(true)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create access key for \"agent-run\": no secret key was returned"
+        );
+        assert_eq!(
+            &ops.calls()[3..],
+            [
+                "remove_access_key tid_agent-run-key",
+                "remove_bucket agent-run"
+            ]
+        );
+        assert!(ops.buckets().is_empty() && ops.key_names().is_empty());
+    }
+
+    #[test]
+    fn without_atomic_the_workspace_is_returned_as_before() {
+        let ops = FakeOps::new();
+        ops.fail("set_bucket_ttl", ErrorCode::InvalidArgument, "TTL refused");
+        ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
+        let ws = workspace(&ops, &workspace_options(false)).unwrap();
+        assert_eq!(
+            ws,
+            Workspace {
+                bucket: "agent-run".into(),
+                credentials: None
+            }
+        );
+        assert_eq!(ops.buckets(), ["agent-run"]);
+    }
+
+    #[test]
+    fn a_workspace_bucket_with_an_unknown_outcome_is_named_not_deleted() {
+        let ops = FakeOps::new();
+        ops.lose("create_bucket", Lost::Owned);
+        ops.fail("set_bucket_ttl", ErrorCode::ServerError, "boom");
+        let err = workspace(&ops, &workspace_options(true)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to set TTL on workspace \"agent-run\": boom\n\
+             Rollback left \"agent-run\" (bucket): not deleted: this call cannot tell whether it created it"
+        );
+        assert_eq!(ops.buckets(), ["agent-run"]);
+        assert!(!ops.calls().iter().any(|c| c.starts_with("remove")));
+
+        let ops = FakeOps::new();
+        ops.lose("create_bucket", Lost::Timeout);
+        let err = workspace(&ops, &workspace_options(true)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create workspace bucket \"agent-run\": Unable to create bucket Request timed out\n\
+             Rollback left \"agent-run\" (bucket): not deleted: this call cannot tell whether it created it"
+        );
+        assert_eq!(err.code, ErrorCode::Timeout);
+        let ops = FakeOps::new();
+        ops.lose("create_bucket", Lost::Timeout);
+        let err = workspace(&ops, &workspace_options(false)).unwrap_err();
+        assert_eq!(err.message, "Failed to create workspace bucket \"agent-run\": Unable to create bucket Request timed out");
+    }
+
+    fn restore_options(atomic: bool) -> RestoreOptions {
+        RestoreOptions {
+            fork_name: Some("retry".into()),
+            credentials: Some(Role::Editor),
+            atomic,
+        }
+    }
+
+    #[test]
+    fn restore_mints_a_scoped_key_that_teardown_revokes() {
+        let ops = FakeOps::new().with_bucket("data");
+        let restored = block_on(restore(
+            &ops,
+            &bucket("data"),
+            "123",
+            &restore_options(false),
+        ))
+        .unwrap();
+        assert_eq!(restored.bucket, "retry");
+        assert_eq!(
+            restored.credentials.as_ref().unwrap().access_key_id,
+            "tid_retry-key"
+        );
+        assert_eq!(
+            ops.calls(),
+            [
+                "create_bucket retry fork_of=data@123",
+                "create_access_key retry-key retry Editor"
+            ]
+        );
+        block_on(teardown_workspace(&ops, &restored)).unwrap();
+        assert_eq!(ops.buckets(), ["data"]);
+        assert!(ops.key_names().is_empty());
+    }
+
+    #[test]
+    fn a_restore_key_failure_is_kept_or_rolled_back() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
+        let restored = block_on(restore(
+            &ops,
+            &bucket("data"),
+            "123",
+            &restore_options(false),
+        ))
+        .unwrap();
+        assert_eq!(
+            restored,
+            Workspace {
+                bucket: "retry".into(),
+                credentials: None
+            }
+        );
+
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
+        let err = block_on(restore(
+            &ops,
+            &bucket("data"),
+            "123",
+            &restore_options(true),
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create access key for \"retry\": iam is down"
+        );
+        assert_eq!(ops.buckets(), ["data"]);
+
+        let ops = FakeOps::new().with_bucket("data");
+        ops.lose("create_bucket", Lost::Owned);
+        ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
+        let err = block_on(restore(
+            &ops,
+            &bucket("data"),
+            "123",
+            &restore_options(true),
+        ))
+        .unwrap_err();
+        assert!(err.message.ends_with("\nRollback left \"retry\" (bucket): not deleted: this call cannot tell whether it created it"));
+        assert_eq!(ops.buckets(), ["data", "retry"]);
+        assert!(!ops.calls().iter().any(|c| c.starts_with("remove_bucket")));
+    }
+}
