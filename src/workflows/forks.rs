@@ -205,11 +205,16 @@ async fn create_fork<O: TigrisOps>(
         _ => WorkflowError::operation("Failed to create fork", name, e),
     };
     let created = ops.create_bucket(name, options).await;
+    // Without `atomic` a created bucket is the fork, as in the original; with it, a bucket
+    // whose outcome is unknown is this call's only with this call's snapshot as its parent.
     let made = match (&created, atomic) {
-        (Ok(_), None) | (Ok(Created::Answered), Some(_)) => Ok(true),
-        (Ok(Created::Owned), Some(snapshot)) => fork_made_by(ops, name, snapshot).await,
-        (Err(e), Some(snapshot)) if outcome_unknown(e) => fork_made_by(ops, name, snapshot).await,
-        (Err(_), _) => Ok(false),
+        (Ok(Created::Owned), Some(snapshot)) => Some(snapshot),
+        (Err(e), Some(snapshot)) if outcome_unknown(e) => Some(snapshot),
+        _ => None,
+    };
+    let made = match made {
+        Some(snapshot) => fork_made_by(ops, name, snapshot).await,
+        None => Ok(created.is_ok()),
     };
     let mut undo = Undo::default();
     match &made {

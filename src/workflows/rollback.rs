@@ -37,15 +37,34 @@ pub(crate) async fn fork_made_by<O: TigrisOps>(
     }
 }
 
+/// One thing a rollback removes, in the order of its kind: keys, then buckets, then the
+/// snapshot they pin.
+#[derive(Debug)]
+enum Step {
+    /// An access key: `(key name, access key id)`.
+    Key(String, String),
+    /// A bucket and what it is in messages (`"bucket"`, `"fork"`).
+    Bucket(String, &'static str),
+    /// A snapshot: `(base bucket, snapshot id)`.
+    Snapshot(String, String),
+}
+
+impl Step {
+    /// Which phase of a rollback removes it.
+    fn phase(&self) -> u8 {
+        match self {
+            Step::Key(..) => 0,
+            Step::Bucket(..) => 1,
+            Step::Snapshot(..) => 2,
+        }
+    }
+}
+
 /// What one call created and a rollback removes, plus what it already knows it cannot remove.
 #[derive(Debug, Default)]
 pub(crate) struct Undo {
-    /// `(key name, access key id)`.
-    keys: Vec<(String, String)>,
-    /// `(bucket, what it is)` (`"bucket"`, `"fork"`).
-    buckets: Vec<(String, &'static str)>,
-    /// `(base bucket, snapshot id)` of the snapshot the call took.
-    snapshot: Option<(String, String)>,
+    /// What to remove, in the order it was recorded.
+    steps: Vec<Step>,
     /// `Rollback left …` lines for what is not removed.
     left: Vec<String>,
 }
@@ -55,15 +74,33 @@ fn left(name: &str, what: &str, message: &str) -> String {
     format!("Rollback left \"{}\" ({what}): {message}", shown(name))
 }
 
+/// Removes one thing; the `Rollback left …` line when that fails.
+async fn remove<O: TigrisOps>(ops: &O, step: &Step) -> Option<String> {
+    let (name, what, removed) = match step {
+        Step::Key(name, id) => (
+            name,
+            format!("access key {id}"),
+            ops.remove_access_key(id).await,
+        ),
+        Step::Bucket(name, what) => (name, (*what).to_owned(), ops.remove_bucket(name).await),
+        Step::Snapshot(base, id) => (
+            base,
+            format!("snapshot {id}"),
+            ops.delete_snapshot(base, id).await,
+        ),
+    };
+    removed.err().map(|e| left(name, &what, &e.message))
+}
+
 impl Undo {
-    /// The key of `credentials`, minted for `bucket`.
+    /// The key `${bucket}-key` with access key id `id`.
     pub fn key(&mut self, bucket: &str, id: &str) {
-        self.keys.push((key_name(bucket), id.to_owned()));
+        self.steps.push(Step::Key(key_name(bucket), id.to_owned()));
     }
 
     /// A bucket this call created (`what` names it in messages).
     pub fn bucket(&mut self, name: &str, what: &'static str) {
-        self.buckets.push((name.to_owned(), what));
+        self.steps.push(Step::Bucket(name.to_owned(), what));
     }
 
     /// A bucket whose creation ended `created`: removed when answered, only named when a lost
@@ -71,34 +108,29 @@ impl Undo {
     pub fn created(&mut self, name: &str, what: &'static str, created: Created) {
         match created {
             Created::Answered => self.bucket(name, what),
-            Created::Owned => self.unknown(name, what),
+            Created::Owned => self.cannot(name, what, OUTCOME_UNKNOWN),
         }
     }
 
-    /// A bucket this call may or may not have created: never deleted, named in the error.
-    pub fn unknown(&mut self, name: &str, what: &str) {
-        self.left.push(left(name, what, OUTCOME_UNKNOWN));
+    /// Something that is not removed (it may not be this call's, or could not be checked),
+    /// with the reason.
+    pub fn cannot(&mut self, name: &str, what: &str, reason: &str) {
+        self.left.push(left(name, what, reason));
     }
 
-    /// Something that cannot be checked or removed, with the reason.
-    pub fn cannot(&mut self, name: &str, what: &str, message: &str) {
-        self.left.push(left(name, what, message));
-    }
-
-    /// The snapshot of `base` this call took.
+    /// The snapshot `id` of `base` this call took.
     pub fn snapshot(&mut self, base: &str, id: &str) {
-        self.snapshot = Some((base.to_owned(), id.to_owned()));
+        self.steps
+            .push(Step::Snapshot(base.to_owned(), id.to_owned()));
     }
 
     /// Everything `other` recorded, after what this one has.
     pub fn absorb(&mut self, other: Undo) {
-        self.keys.extend(other.keys);
-        self.buckets.extend(other.buckets);
+        self.steps.extend(other.steps);
         self.left.extend(other.left);
-        self.snapshot = self.snapshot.take().or(other.snapshot);
     }
 
-    /// Removes what was recorded — keys, then buckets (at most `limit` at a time), then the
+    /// Removes what was recorded — keys, then buckets, at most `limit` at a time, then the
     /// snapshot once no fork is left — and returns `cause` with one `Rollback left …` line per
     /// thing still there. `cause`'s code stays the error's code.
     pub async fn roll_back<O: TigrisOps>(
@@ -108,50 +140,37 @@ impl Undo {
         cause: WorkflowError,
     ) -> WorkflowError {
         let Undo {
-            keys,
-            buckets,
-            snapshot,
+            steps,
             left: mut lines,
         } = self;
-        let (keys, buckets) = (&keys, &buckets);
-        let keys_left = run_bounded(
-            keys.len(),
-            limit,
-            |i| async move {
-                let (name, id) = keys.get(i)?;
-                let e = ops.remove_access_key(id).await.err()?;
-                Some(left(name, &format!("access key {id}"), &e.message))
-            },
-            |_| false,
-        )
-        .await;
-        let buckets_left = run_bounded(
-            buckets.len(),
-            limit,
-            |i| async move {
-                let (name, what) = buckets.get(i)?;
-                let e = ops.remove_bucket(name).await.err()?;
-                Some(left(name, what, &e.message))
-            },
-            |_| false,
-        )
-        .await;
         // A fork still there (or possibly there) pins the snapshot.
-        let bucket_left = !lines.is_empty() || buckets_left.iter().flatten().any(Option::is_some);
-        lines.extend(
-            keys_left
-                .into_iter()
-                .chain(buckets_left)
-                .flatten()
-                .flatten(),
-        );
-        if let Some((base, id)) = &snapshot {
-            let what = format!("snapshot {id}");
-            if bucket_left {
-                lines.push(left(base, &what, "a fork could not be deleted"));
-            } else if let Err(e) = ops.delete_snapshot(base, id).await {
-                lines.push(left(base, &what, &e.message));
+        let mut pinned = !lines.is_empty();
+        for phase in 0..3 {
+            let batch: Vec<&Step> = steps.iter().filter(|s| s.phase() == phase).collect();
+            let batch = &batch;
+            if let (2, true, Some(Step::Snapshot(base, id))) = (phase, pinned, batch.first()) {
+                lines.push(left(
+                    base,
+                    &format!("snapshot {id}"),
+                    "a fork could not be deleted",
+                ));
+                break;
             }
+            let failed = run_bounded(
+                batch.len(),
+                limit,
+                |i| async move {
+                    match batch.get(i) {
+                        Some(&step) => remove(ops, step).await,
+                        None => None,
+                    }
+                },
+                |_| false,
+            )
+            .await;
+            let before = lines.len();
+            lines.extend(failed.into_iter().flatten().flatten());
+            pinned |= phase == 1 && lines.len() > before;
         }
         if lines.is_empty() {
             return cause;
@@ -230,7 +249,7 @@ impl Attempt {
             }
             Err(e) => {
                 if outcome_unknown(&e) {
-                    self.undo.unknown(name, "bucket");
+                    self.undo.cannot(name, "bucket", OUTCOME_UNKNOWN);
                 }
                 let cause = WorkflowError::operation(phrase, subject, &e);
                 Err(self.fail(ops, cause).await)
