@@ -74,7 +74,7 @@ fn left(name: &str, what: &str, message: &str) -> String {
     format!("Rollback left \"{}\" ({what}): {message}", shown(name))
 }
 
-/// Removes one thing; the `Rollback left …` line when that fails.
+/// Removes one thing; the `Rollback left …` line when that fails (a 404 means it is gone).
 async fn remove<O: TigrisOps>(ops: &O, step: &Step) -> Option<String> {
     let (name, what, removed) = match step {
         Step::Key(name, id) => (
@@ -89,7 +89,11 @@ async fn remove<O: TigrisOps>(ops: &O, step: &Step) -> Option<String> {
             ops.delete_snapshot(base, id).await,
         ),
     };
-    removed.err().map(|e| left(name, &what, &e.message))
+    match removed {
+        // Not there: nothing is left.
+        Err(e) if e.code != ErrorCode::NotFound => Some(left(name, &what, &e.message)),
+        _ => None,
+    }
 }
 
 impl Undo {
@@ -549,6 +553,23 @@ mod tests {
             "Failed to create fork \"eval-1\": Unable to create bucket busy\n\
              Rollback left \"data\" (snapshot 1751631910196672425): Unable to delete bucket snapshot nope"
         );
+    }
+
+    #[test]
+    fn a_removal_answered_not_found_leaves_nothing() {
+        let ops = FakeOps::new().with_bucket("data");
+        ops.fail(
+            "create_bucket eval-1 ",
+            ErrorCode::Conflict,
+            "Unable to create bucket busy",
+        );
+        ops.fail("remove_access_key", ErrorCode::NotFound, "Not Found");
+        let err = fork_data(&ops, 2.0, &atomic_forks(1.0, Some(Role::Editor))).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Failed to create fork \"eval-1\": Unable to create bucket busy"
+        );
+        at(&ops, "remove_access_key tid_eval-0-key");
     }
 
     #[test]
