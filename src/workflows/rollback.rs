@@ -356,55 +356,41 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_fork_rolls_back_everything_at_any_index_and_concurrency() {
-        for concurrency in [1.0, 16.0] {
-            for k in [0, 5, 11] {
-                let ops = FakeOps::new().with_bucket("data");
-                ops.fail(
-                    &format!("create_bucket eval-{k} "),
-                    ErrorCode::Conflict,
-                    "Unable to create bucket busy",
-                );
-                ops.delay(&format!("create_bucket eval-{k} "), 4);
-                let err = fork_data(&ops, 12.0, &atomic_forks(concurrency, Some(Role::Editor)))
-                    .unwrap_err();
-                let expected = match k {
-                    0 => "Failed to create any forks".to_owned(),
-                    _ => {
-                        format!("Failed to create fork \"eval-{k}\": Unable to create bucket busy")
+    fn a_failed_fork_or_key_rolls_back_everything_at_any_index_and_concurrency() {
+        for key in [false, true] {
+            for concurrency in [1.0, 16.0] {
+                for k in [0, 5, 11] {
+                    let ops = FakeOps::new().with_bucket("data");
+                    let (needle, code, expected) = match (key, k) {
+                        (true, _) => (
+                            format!("create_access_key eval-{k}-key "),
+                            ErrorCode::AccessDenied,
+                            format!("Failed to create access key for \"eval-{k}\": refused"),
+                        ),
+                        (false, 0) => (
+                            "create_bucket eval-0 ".to_owned(),
+                            ErrorCode::Conflict,
+                            "Failed to create any forks".to_owned(),
+                        ),
+                        (false, _) => (
+                            format!("create_bucket eval-{k} "),
+                            ErrorCode::Conflict,
+                            format!("Failed to create fork \"eval-{k}\": refused"),
+                        ),
+                    };
+                    ops.fail(&needle, code, "refused");
+                    // Later forks complete while the failing one is still running.
+                    ops.delay(&needle, 4);
+                    let role = Some(Role::Editor);
+                    let err = fork_data(&ops, 12.0, &atomic_forks(concurrency, role)).unwrap_err();
+                    let case = format!("key={key} k={k} c={concurrency}");
+                    assert_eq!((err.code, err.message), (code, expected), "{case}");
+                    assert_nothing_left(&ops);
+                    assert_rollback_order(&ops);
+                    if key {
+                        at(&ops, &format!("remove_bucket eval-{k}"));
                     }
-                };
-                assert_eq!(err.message, expected, "k={k} c={concurrency}");
-                assert_eq!(err.code, ErrorCode::Conflict);
-                assert_nothing_left(&ops);
-                assert_rollback_order(&ops);
-            }
-        }
-    }
-
-    #[test]
-    fn a_failed_key_rolls_back_everything_at_any_index_and_concurrency() {
-        for concurrency in [1.0, 16.0] {
-            for k in [0, 5, 11] {
-                let ops = FakeOps::new().with_bucket("data");
-                ops.fail(
-                    &format!("create_access_key eval-{k}-key "),
-                    ErrorCode::AccessDenied,
-                    "denied",
-                );
-                let err = fork_data(&ops, 12.0, &atomic_forks(concurrency, Some(Role::ReadOnly)))
-                    .unwrap_err();
-                assert_eq!(
-                    err.message,
-                    format!("Failed to create access key for \"eval-{k}\": denied")
-                );
-                assert_eq!(err.code, ErrorCode::AccessDenied);
-                assert_nothing_left(&ops);
-                assert_rollback_order(&ops);
-                assert!(
-                    at(&ops, &format!("remove_bucket eval-{k}")) > 0,
-                    "the keyless fork goes too"
-                );
+                }
             }
         }
     }
@@ -706,16 +692,20 @@ mod tests {
         }
     }
 
+    /// `restore("data", "123", { forkName: "retry", credentials: Editor, atomic })`.
+    fn restore_data(ops: &FakeOps, atomic: bool) -> Result<Workspace, WorkflowError> {
+        block_on(restore(
+            ops,
+            &bucket("data"),
+            "123",
+            &restore_options(atomic),
+        ))
+    }
+
     #[test]
     fn restore_mints_a_scoped_key_that_teardown_revokes() {
         let ops = FakeOps::new().with_bucket("data");
-        let restored = block_on(restore(
-            &ops,
-            &bucket("data"),
-            "123",
-            &restore_options(false),
-        ))
-        .unwrap();
+        let restored = restore_data(&ops, false).unwrap();
         assert_eq!(restored.bucket, "retry");
         assert_eq!(
             restored.credentials.as_ref().unwrap().access_key_id,
@@ -737,13 +727,7 @@ mod tests {
     fn a_restore_key_failure_is_kept_or_rolled_back() {
         let ops = FakeOps::new().with_bucket("data");
         ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
-        let restored = block_on(restore(
-            &ops,
-            &bucket("data"),
-            "123",
-            &restore_options(false),
-        ))
-        .unwrap();
+        let restored = restore_data(&ops, false).unwrap();
         assert_eq!(
             restored,
             Workspace {
@@ -754,13 +738,7 @@ mod tests {
 
         let ops = FakeOps::new().with_bucket("data");
         ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
-        let err = block_on(restore(
-            &ops,
-            &bucket("data"),
-            "123",
-            &restore_options(true),
-        ))
-        .unwrap_err();
+        let err = restore_data(&ops, true).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to create access key for \"retry\": iam is down"
@@ -770,13 +748,7 @@ mod tests {
         let ops = FakeOps::new().with_bucket("data");
         ops.lose("create_bucket", Lost::Owned);
         ops.fail("create_access_key", ErrorCode::ServerError, "iam is down");
-        let err = block_on(restore(
-            &ops,
-            &bucket("data"),
-            "123",
-            &restore_options(true),
-        ))
-        .unwrap_err();
+        let err = restore_data(&ops, true).unwrap_err();
         assert!(err.message.ends_with("\nRollback left \"retry\" (bucket): not deleted: this call cannot tell whether it created it"));
         assert_eq!(ops.buckets(), ["data", "retry"]);
         assert!(!ops.calls().iter().any(|c| c.starts_with("remove_bucket")));
