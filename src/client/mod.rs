@@ -335,3 +335,68 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         self.runtime.now_ms()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::client::test_runtime::{answer, block_on, ScriptedRuntime};
+    use crate::config::NoEnvironment;
+
+    fn client(script: Vec<Result<HttpResponse, TransportError>>) -> TigrisClient<ScriptedRuntime> {
+        let config = ConfigInput {
+            access_key_id: Some("tid".into()),
+            secret_access_key: Some("tsec_client_secret".into()),
+            endpoint: Some("http://127.0.0.1:9".into()),
+            ..ConfigInput::default()
+        };
+        TigrisClient::new(config, &NoEnvironment, ScriptedRuntime::new(script))
+    }
+
+    #[test]
+    fn a_bucket_creation_tells_an_answer_from_a_lost_attempt() {
+        let owned = "<Error><Code>BucketAlreadyOwnedByYou</Code><Message>m</Message></Error>";
+        let create = |c: &TigrisClient<ScriptedRuntime>| {
+            block_on(c.create_bucket("b-1", &CreateBucketOptions::default()))
+        };
+        assert_eq!(
+            create(&client(vec![Ok(answer(200, &[], ""))])),
+            Ok(Created::Answered)
+        );
+        let lost = client(vec![
+            Err(TransportError::Timeout),
+            Ok(answer(409, &[], owned)),
+        ]);
+        assert_eq!(create(&lost), Ok(Created::Owned));
+        let retried = client(vec![Ok(answer(503, &[], "")), Ok(answer(200, &[], ""))]);
+        assert_eq!(
+            create(&retried),
+            Ok(Created::Answered),
+            "a 2xx is an answer"
+        );
+        let first = create(&client(vec![Ok(answer(409, &[], owned))]));
+        assert_eq!(
+            first.map_err(|e| e.code),
+            Err(ErrorCode::BucketAlreadyExists)
+        );
+    }
+
+    #[test]
+    fn the_fork_parent_snapshot_comes_from_the_bucket_info() {
+        let json = [("content-type", "application/json")];
+        let info = r#"{"ForkInfo":{"HasChildren":false,"Parents":[{"BucketName":"data","Snapshot":"42"}]}}"#;
+        let c = client(vec![
+            Ok(answer(200, &json, info)),
+            Ok(answer(200, &json, "{}")),
+        ]);
+        assert_eq!(
+            block_on(c.fork_parent_snapshot("f-1")),
+            Ok(Some("42".into()))
+        );
+        assert_eq!(block_on(c.fork_parent_snapshot("p-1")), Ok(None));
+        let sent = c.runtime().sent.borrow();
+        assert!(sent
+            .iter()
+            .all(|r| r.method == "GET" && r.url.contains("?metadata")));
+    }
+}
