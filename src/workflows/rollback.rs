@@ -10,6 +10,8 @@
 use super::concurrency::run_bounded;
 use super::{key_name, prefixed, shown, Credentials, WorkflowError};
 use crate::ops::{Created, ErrorCode, OpError, TigrisOps};
+use std::future::Future;
+use std::pin::Pin;
 
 /// Why a bucket with an unknown outcome is not deleted.
 const OUTCOME_UNKNOWN: &str = "not deleted: this call cannot tell whether it created it";
@@ -37,8 +39,7 @@ pub(crate) async fn fork_made_by<O: TigrisOps>(
     }
 }
 
-/// One thing a rollback removes, in the order of its kind: keys, then buckets, then the
-/// snapshot they pin.
+/// One thing a rollback removes.
 #[derive(Debug)]
 enum Step {
     /// An access key: `(key name, access key id)`.
@@ -49,62 +50,57 @@ enum Step {
     Snapshot(String, String),
 }
 
-impl Step {
-    /// Which phase of a rollback removes it.
-    fn phase(&self) -> u8 {
-        match self {
-            Step::Key(..) => 0,
-            Step::Bucket(..) => 1,
-            Step::Snapshot(..) => 2,
-        }
-    }
-}
-
 /// What one call created and a rollback removes, plus what it already knows it cannot remove.
 #[derive(Debug, Default)]
 pub(crate) struct Undo {
-    /// What to remove, in the order it was recorded.
-    steps: Vec<Step>,
-    /// `Rollback left …` lines for what is not removed.
-    left: Vec<String>,
+    /// What to remove, by phase (keys, then buckets, then the snapshot they pin), each in the
+    /// order it was recorded.
+    phases: [Vec<Step>; 3],
+    /// One `\nRollback left …` line for each thing that is not removed.
+    left: String,
 }
 
-/// `Rollback left "<name>" (<what>): <m>`.
-fn left(name: &str, what: &str, message: &str) -> String {
-    format!("Rollback left \"{}\" ({what}): {message}", shown(name))
+/// `\nRollback left "<name>" (<what>): <m>`: a line that follows the failure's message.
+fn left_line(name: &str, what: &str, message: &str) -> String {
+    format!("\nRollback left \"{}\" ({what}): {message}", shown(name))
 }
 
 /// Removes one thing; the `Rollback left …` line when that fails (a 404 means it is gone).
 async fn remove<O: TigrisOps>(ops: &O, step: &Step) -> Option<String> {
-    let (name, what, removed) = match step {
-        Step::Key(name, id) => (
-            name,
-            format!("access key {id}"),
-            ops.remove_access_key(id).await,
-        ),
-        Step::Bucket(name, what) => (name, (*what).to_owned(), ops.remove_bucket(name).await),
+    // One await on a boxed removal keeps a single state machine for the three kinds.
+    let (name, what, id, removal): (&str, &str, &str, Removal<'_>) = match step {
+        Step::Key(name, id) => (name, "access key ", id, Box::pin(ops.remove_access_key(id))),
+        Step::Bucket(name, what) => (name, what, "", Box::pin(ops.remove_bucket(name))),
         Step::Snapshot(base, id) => (
             base,
-            format!("snapshot {id}"),
-            ops.delete_snapshot(base, id).await,
+            "snapshot ",
+            id,
+            Box::pin(ops.delete_snapshot(base, id)),
         ),
     };
-    match removed {
+    match removal.await {
         // Not there: nothing is left.
-        Err(e) if e.code != ErrorCode::NotFound => Some(left(name, &what, &e.message)),
+        Err(e) if e.code != ErrorCode::NotFound => {
+            Some(left_line(name, &format!("{what}{id}"), &e.message))
+        }
         _ => None,
     }
 }
 
+/// One removal request in flight.
+type Removal<'a> = Pin<Box<dyn Future<Output = Result<(), OpError>> + 'a>>;
+
 impl Undo {
     /// The key `${bucket}-key` with access key id `id`.
     pub fn key(&mut self, bucket: &str, id: &str) {
-        self.steps.push(Step::Key(key_name(bucket), id.to_owned()));
+        let [keys, _, _] = &mut self.phases;
+        keys.push(Step::Key(key_name(bucket), id.to_owned()));
     }
 
     /// A bucket this call created (`what` names it in messages).
     pub fn bucket(&mut self, name: &str, what: &'static str) {
-        self.steps.push(Step::Bucket(name.to_owned(), what));
+        let [_, buckets, _] = &mut self.phases;
+        buckets.push(Step::Bucket(name.to_owned(), what));
     }
 
     /// A bucket whose creation ended `created`: removed when answered, only named when a lost
@@ -119,19 +115,21 @@ impl Undo {
     /// Something that is not removed (it may not be this call's, or could not be checked),
     /// with the reason.
     pub fn cannot(&mut self, name: &str, what: &str, reason: &str) {
-        self.left.push(left(name, what, reason));
+        self.left.push_str(&left_line(name, what, reason));
     }
 
     /// The snapshot `id` of `base` this call took.
     pub fn snapshot(&mut self, base: &str, id: &str) {
-        self.steps
-            .push(Step::Snapshot(base.to_owned(), id.to_owned()));
+        let [_, _, snapshots] = &mut self.phases;
+        snapshots.push(Step::Snapshot(base.to_owned(), id.to_owned()));
     }
 
     /// Everything `other` recorded, after what this one has.
     pub fn absorb(&mut self, other: Undo) {
-        self.steps.extend(other.steps);
-        self.left.extend(other.left);
+        for (mine, theirs) in self.phases.iter_mut().zip(other.phases) {
+            mine.extend(theirs);
+        }
+        self.left.push_str(&other.left);
     }
 
     /// Removes what was recorded — keys, then buckets, at most `limit` at a time, then the
@@ -143,17 +141,12 @@ impl Undo {
         limit: usize,
         cause: WorkflowError,
     ) -> WorkflowError {
-        let Undo {
-            steps,
-            left: mut lines,
-        } = self;
+        let Undo { phases, mut left } = self;
         // A fork still there (or possibly there) pins the snapshot.
-        let mut pinned = !lines.is_empty();
-        for phase in 0..3 {
-            let batch: Vec<&Step> = steps.iter().filter(|s| s.phase() == phase).collect();
-            let batch = &batch;
+        let mut pinned = !left.is_empty();
+        for (phase, batch) in phases.iter().enumerate() {
             if let (2, true, Some(Step::Snapshot(base, id))) = (phase, pinned, batch.first()) {
-                lines.push(left(
+                left.push_str(&left_line(
                     base,
                     &format!("snapshot {id}"),
                     "a fork could not be deleted",
@@ -165,24 +158,22 @@ impl Undo {
                 limit,
                 |i| async move {
                     match batch.get(i) {
-                        Some(&step) => remove(ops, step).await,
+                        Some(step) => remove(ops, step).await,
                         None => None,
                     }
                 },
                 |_| false,
             )
             .await;
-            let before = lines.len();
-            lines.extend(failed.into_iter().flatten().flatten());
-            pinned |= phase == 1 && lines.len() > before;
+            let before = left.len();
+            for line in failed.into_iter().flatten().flatten() {
+                left.push_str(&line);
+            }
+            pinned |= phase == 1 && left.len() > before;
         }
-        if lines.is_empty() {
-            return cause;
-        }
-        WorkflowError {
-            code: cause.code,
-            message: format!("{}\n{}", cause.message, lines.join("\n")),
-        }
+        let mut cause = cause;
+        cause.message.push_str(&left);
+        cause
     }
 }
 
