@@ -53,6 +53,20 @@ where
     outputs
 }
 
+/// One task of [`collect_lines`]: the lines (failures) it reports.
+pub(crate) type LinesTask<'a> = Pin<Box<dyn Future<Output = Vec<String>> + 'a>>;
+
+/// Runs `task(i)` for `i` in `0..count`, at most `limit` at a time, and returns all their lines
+/// in index order. Tasks that only report lines (removals) share this one instance of the loop.
+pub(crate) async fn collect_lines<'a>(
+    count: usize,
+    limit: usize,
+    task: &dyn Fn(usize) -> LinesTask<'a>,
+) -> Vec<String> {
+    let outputs = run_bounded(count, limit, task, |_| false).await;
+    outputs.into_iter().flatten().flatten().collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]

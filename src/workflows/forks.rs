@@ -2,7 +2,7 @@
 //! concurrently (bounded), each optionally with its own scoped key (docs/protocol.md §5.2, §7).
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::concurrency::run_bounded;
+use super::concurrency::{collect_lines, run_bounded};
 use super::rollback::{fork_made_by, outcome_unknown, scoped_key, Undo};
 use super::{remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
 use crate::ops::{CreateBucketOptions, Created, ErrorCode, ForkSource, OpError, Role, TigrisOps};
@@ -281,14 +281,10 @@ async fn remove_fork<O: TigrisOps>(ops: &O, fork: Option<&Fork>) -> Vec<String> 
 /// Removes `forks` (key, then bucket), at most `limit` at a time; returns every failure line in
 /// fork order.
 async fn remove_forks<O: TigrisOps>(ops: &O, forks: &[Fork], limit: usize) -> Vec<String> {
-    let results = run_bounded(
-        forks.len(),
-        limit,
-        |i| remove_fork(ops, forks.get(i)),
-        |_| false,
-    )
-    .await;
-    results.into_iter().flatten().flatten().collect()
+    collect_lines(forks.len(), limit, &|i| {
+        Box::pin(remove_fork(ops, forks.get(i)))
+    })
+    .await
 }
 
 /// Revokes every fork's key, then deletes the fork with force, for all forks concurrently (at

@@ -7,7 +7,7 @@
 //! restore bucket whose creation's outcome is unknown may be one the caller already had, so it
 //! is never deleted, only named. Keys go before buckets, forks before the snapshot they pin.
 
-use super::concurrency::run_bounded;
+use super::concurrency::collect_lines;
 use super::{key_name, prefixed, shown, Credentials, WorkflowError};
 use crate::ops::{Created, ErrorCode, OpError, TigrisOps};
 use std::future::Future;
@@ -66,7 +66,10 @@ fn left_line(name: &str, what: &str, message: &str) -> String {
 }
 
 /// Removes one thing; the `Rollback left …` line when that fails (a 404 means it is gone).
-async fn remove<O: TigrisOps>(ops: &O, step: &Step) -> Option<String> {
+async fn remove<O: TigrisOps>(ops: &O, step: Option<&Step>) -> Vec<String> {
+    let Some(step) = step else {
+        return Vec::new();
+    };
     // One await on a boxed removal keeps a single state machine for the three kinds.
     let (name, what, id, removal): (&str, &str, &str, Removal<'_>) = match step {
         Step::Key(name, id) => (name, "access key ", id, Box::pin(ops.remove_access_key(id))),
@@ -81,9 +84,9 @@ async fn remove<O: TigrisOps>(ops: &O, step: &Step) -> Option<String> {
     match removal.await {
         // Not there: nothing is left.
         Err(e) if e.code != ErrorCode::NotFound => {
-            Some(left_line(name, &format!("{what}{id}"), &e.message))
+            vec![left_line(name, &format!("{what}{id}"), &e.message)]
         }
-        _ => None,
+        _ => Vec::new(),
     }
 }
 
@@ -153,23 +156,10 @@ impl Undo {
                 ));
                 break;
             }
-            let failed = run_bounded(
-                batch.len(),
-                limit,
-                |i| async move {
-                    match batch.get(i) {
-                        Some(step) => remove(ops, step).await,
-                        None => None,
-                    }
-                },
-                |_| false,
-            )
-            .await;
-            let before = left.len();
-            for line in failed.into_iter().flatten().flatten() {
-                left.push_str(&line);
-            }
-            pinned |= phase == 1 && left.len() > before;
+            let failed =
+                collect_lines(batch.len(), limit, &|i| Box::pin(remove(ops, batch.get(i)))).await;
+            pinned |= phase == 1 && !failed.is_empty();
+            left.extend(failed);
         }
         let mut cause = cause;
         cause.message.push_str(&left);
