@@ -2,7 +2,7 @@
 //! (docs/protocol.md §5.3, §5.4, §7).
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::rollback::Attempt;
+use super::rollback::{create_bucket_with_key, NewBucket};
 use super::workspace::Workspace;
 use super::{timestamp, PositiveInt, WorkflowError};
 use crate::ops::{CreateBucketOptions, ForkSource, Role, TigrisOps};
@@ -135,7 +135,6 @@ pub async fn restore<O: TigrisOps>(
         None => format!("{}-restore-{}", bucket.as_str(), timestamp(ops.now_ms())),
     };
     let fork_name = bucket_in(&fork_name, RESTORE_FAILED, snapshot_id)?;
-    let fork_name = fork_name.as_str();
     let create = CreateBucketOptions {
         fork_of: Some(ForkSource {
             bucket: bucket.as_str().to_owned(),
@@ -143,14 +142,15 @@ pub async fn restore<O: TigrisOps>(
         }),
         ..CreateBucketOptions::default()
     };
-    let mut attempt = Attempt::new(options.atomic);
-    attempt
-        .create_bucket(ops, fork_name, &create, (RESTORE_FAILED, snapshot_id))
-        .await?;
-    Ok(Workspace {
-        bucket: fork_name.to_owned(),
-        credentials: attempt.key(ops, fork_name, options.credentials).await?,
-    })
+    let restored = NewBucket {
+        name: fork_name.as_str(),
+        create: &create,
+        failed: (RESTORE_FAILED, snapshot_id),
+        ttl_days: None,
+        role: options.credentials,
+        atomic: options.atomic,
+    };
+    create_bucket_with_key(ops, &restored).await
 }
 
 /// Lists one page of `bucket`'s snapshots, dropping entries without a version. Fails with

@@ -8,9 +8,11 @@
 //! is never deleted, only named. Keys go before buckets, forks before the snapshot they pin.
 
 use super::concurrency::collect_lines;
+use super::workspace::Workspace;
 use super::{key_name, prefixed, shown, Credentials, WorkflowError};
-use crate::ops::{Created, ErrorCode, OpError, TigrisOps};
+use crate::ops::{CreateBucketOptions, Created, ErrorCode, OpError, Role, TigrisOps};
 use std::future::Future;
+use std::num::NonZeroU32;
 use std::pin::Pin;
 
 /// Why a bucket with an unknown outcome is not deleted.
@@ -173,7 +175,7 @@ impl Undo {
 pub(crate) async fn scoped_key<O: TigrisOps>(
     ops: &O,
     bucket: &str,
-    role: crate::ops::Role,
+    role: Role,
 ) -> Result<Credentials, (WorkflowError, Option<String>)> {
     let failed = |message: &str| WorkflowError {
         code: ErrorCode::ServerError,
@@ -191,82 +193,85 @@ pub(crate) async fn scoped_key<O: TigrisOps>(
     }
 }
 
-/// One `createWorkspace` or `restore` call's progress: whether it is `atomic`, and what it has
-/// created so far.
-pub(crate) struct Attempt {
-    atomic: bool,
-    undo: Undo,
+/// A bucket that `createWorkspace` or `restore` makes, with its TTL and scoped key when asked.
+pub(crate) struct NewBucket<'a> {
+    /// The bucket's name.
+    pub name: &'a str,
+    /// How it is created.
+    pub create: &'a CreateBucketOptions,
+    /// A failed creation reads `<phrase> "<subject>": <m>`: `(phrase, subject)`.
+    pub failed: (&'a str, &'a str),
+    /// `ttl.days`, set once the bucket exists.
+    pub ttl_days: Option<NonZeroU32>,
+    /// The role of the scoped key `${name}-key` to mint.
+    pub role: Option<Role>,
+    /// `atomic`: a TTL or key failure fails the call, and a failure removes what it created.
+    pub atomic: bool,
 }
 
-impl Attempt {
-    /// A call that rolls back on failure when `atomic`.
-    pub fn new(atomic: bool) -> Self {
-        Attempt {
-            atomic,
-            undo: Undo::default(),
-        }
+/// Creates `bucket`, then sets its TTL and mints its key when asked. A TTL or key failure leaves
+/// the bucket without them, as the original does; with `atomic` it fails the call (`Failed to set
+/// TTL on workspace "<name>": <m>`, `Failed to create access key for "<name>": <m>`) after the
+/// key and the bucket this call made are removed (one whose creation's outcome is unknown is
+/// only named).
+pub(crate) async fn create_bucket_with_key<O: TigrisOps>(
+    ops: &O,
+    bucket: &NewBucket<'_>,
+) -> Result<Workspace, WorkflowError> {
+    let mut undo = Undo::default();
+    match bucket_steps(ops, bucket, &mut undo).await {
+        Err(cause) if bucket.atomic => Err(undo.roll_back(ops, 1, cause).await),
+        done => done,
     }
+}
 
-    /// The call stops with `cause`: with `atomic`, after removing what it created (the leftovers
-    /// are listed under `cause`); without, `cause` as is.
-    pub async fn fail<O: TigrisOps>(&mut self, ops: &O, cause: WorkflowError) -> WorkflowError {
-        if !self.atomic {
-            return cause;
-        }
-        std::mem::take(&mut self.undo)
-            .roll_back(ops, 1, cause)
-            .await
-    }
-
-    /// Creates bucket `name`; a failure is `<phrase> "<subject>": <m>`. With `atomic`, a failure
-    /// whose outcome is unknown names the bucket (it is never deleted).
-    pub async fn create_bucket<O: TigrisOps>(
-        &mut self,
-        ops: &O,
-        name: &str,
-        options: &crate::ops::CreateBucketOptions,
-        (phrase, subject): (&str, &str),
-    ) -> Result<(), WorkflowError> {
-        match ops.create_bucket(name, options).await {
-            Ok(created) => {
-                self.undo.created(name, "bucket", created);
-                Ok(())
+/// The requests of [`create_bucket_with_key`], recording in `undo` what they create.
+async fn bucket_steps<O: TigrisOps>(
+    ops: &O,
+    bucket: &NewBucket<'_>,
+    undo: &mut Undo,
+) -> Result<Workspace, WorkflowError> {
+    let NewBucket { name, atomic, .. } = *bucket;
+    match ops.create_bucket(name, bucket.create).await {
+        Ok(created) => undo.created(name, "bucket", created),
+        Err(e) => {
+            if outcome_unknown(&e) {
+                undo.cannot(name, "bucket", OUTCOME_UNKNOWN);
             }
-            Err(e) => {
-                if outcome_unknown(&e) {
-                    self.undo.cannot(name, "bucket", OUTCOME_UNKNOWN);
-                }
-                let cause = WorkflowError::operation(phrase, subject, &e);
-                Err(self.fail(ops, cause).await)
-            }
+            let (phrase, subject) = bucket.failed;
+            return Err(WorkflowError::operation(phrase, subject, &e));
         }
     }
-
-    /// `bucket`'s scoped key when `role` is given. A failure leaves the bucket without
-    /// credentials, as the original does; with `atomic` it stops the call.
-    pub async fn key<O: TigrisOps>(
-        &mut self,
-        ops: &O,
-        bucket: &str,
-        role: Option<crate::ops::Role>,
-    ) -> Result<Option<Credentials>, WorkflowError> {
-        let Some(role) = role else {
-            return Ok(None);
-        };
-        match scoped_key(ops, bucket, role).await {
+    if let Some(days) = bucket.ttl_days {
+        // The original ignores a TTL failure: the bucket exists and is returned.
+        if let (Err(e), true) = (ops.set_bucket_ttl(name, days).await, atomic) {
+            return Err(WorkflowError::operation(
+                "Failed to set TTL on workspace",
+                name,
+                &e,
+            ));
+        }
+    }
+    let credentials = match bucket.role {
+        Some(role) => match scoped_key(ops, name, role).await {
             Ok(credentials) => {
-                self.undo.key(bucket, &credentials.access_key_id);
-                Ok(Some(credentials))
+                undo.key(name, &credentials.access_key_id);
+                Some(credentials)
             }
-            Err(_) if !self.atomic => Ok(None),
+            Err(_) if !atomic => None,
             Err((cause, id)) => {
                 if let Some(id) = id {
-                    self.undo.key(bucket, &id);
+                    undo.key(name, &id);
                 }
-                Err(self.fail(ops, cause).await)
+                return Err(cause);
             }
-        }
-    }
+        },
+        None => None,
+    };
+    Ok(Workspace {
+        bucket: name.to_owned(),
+        credentials,
+    })
 }
 
 #[cfg(test)]

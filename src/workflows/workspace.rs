@@ -2,7 +2,7 @@
 //! scoped key, and its teardown (docs/protocol.md §7).
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::rollback::Attempt;
+use super::rollback::{create_bucket_with_key, NewBucket};
 use super::{remove_with_key, Credentials, PositiveInt, WorkflowError};
 use crate::ops::{Access, CreateBucketOptions, Role, TigrisOps};
 
@@ -60,22 +60,15 @@ pub async fn create_workspace<O: TigrisOps>(
         enable_snapshot: options.enable_snapshots,
         fork_of: None,
     };
-    let mut attempt = Attempt::new(options.atomic);
-    attempt
-        .create_bucket(ops, name, &create, (CREATE_FAILED, name))
-        .await?;
-    if let Some(days) = options.ttl_days {
-        // The original ignores a TTL failure: the bucket exists and is returned.
-        if let (Err(e), true) = (ops.set_bucket_ttl(name, days.get()).await, options.atomic) {
-            let cause = WorkflowError::operation("Failed to set TTL on workspace", name, &e);
-            return Err(attempt.fail(ops, cause).await);
-        }
-    }
-    let credentials = attempt.key(ops, name, options.credentials).await?;
-    Ok(Workspace {
-        bucket: name.to_owned(),
-        credentials,
-    })
+    let bucket = NewBucket {
+        name,
+        create: &create,
+        failed: (CREATE_FAILED, name),
+        ttl_days: options.ttl_days.map(PositiveInt::get),
+        role: options.credentials,
+        atomic: options.atomic,
+    };
+    create_bucket_with_key(ops, &bucket).await
 }
 
 /// Revokes the workspace's key (when it has credentials), then deletes the bucket with force.
