@@ -4,7 +4,7 @@
 use super::bucket_name::{bucket_in, BucketName};
 use super::concurrency::{collect_lines, run_bounded};
 use super::rollback::{fork_made_by, outcome_unknown, scoped_key, Undo};
-use super::{remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
+use super::{key_name, remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
 use crate::ops::{CreateBucketOptions, Created, ErrorCode, ForkSource, OpError, Role, TigrisOps};
 
 /// The most forks one `createForks` call may create (and one `teardownForks` may remove).
@@ -213,7 +213,7 @@ async fn create_fork<O: TigrisOps>(
         _ => None,
     };
     let made = match made {
-        Some(snapshot) => fork_made_by(ops, name, snapshot).await,
+        Some(snapshot) => fork_made_by(ops.fork_parent_snapshot(name).await, snapshot),
         None => Ok(created.is_ok()),
     };
     let mut undo = Undo::default();
@@ -242,7 +242,10 @@ async fn create_fork<O: TigrisOps>(
         return outcome;
     }
     let credentials = match role {
-        Some(role) => match scoped_key(ops, name, role).await {
+        Some(role) => match scoped_key(
+            name,
+            ops.create_access_key(&key_name(name), name, role).await,
+        ) {
             Ok(credentials) => {
                 outcome.undo.key(name, &credentials.access_key_id);
                 Some(credentials)

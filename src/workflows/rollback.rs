@@ -10,7 +10,7 @@
 use super::concurrency::collect_lines;
 use super::workspace::Workspace;
 use super::{key_name, prefixed, shown, Credentials, WorkflowError};
-use crate::ops::{CreateBucketOptions, Created, ErrorCode, OpError, Role, TigrisOps};
+use crate::ops::{AccessKey, CreateBucketOptions, Created, ErrorCode, OpError, Role, TigrisOps};
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::pin::Pin;
@@ -27,14 +27,14 @@ pub(crate) fn outcome_unknown(error: &OpError) -> bool {
     )
 }
 
-/// Whether `fork` exists as a fork of `snapshot`, i.e. is the fork this call meant to make (a
-/// bucket that is missing is not). The check's own failure is returned as is.
-pub(crate) async fn fork_made_by<O: TigrisOps>(
-    ops: &O,
-    fork: &str,
+/// Whether a bucket whose fork parent is `parent` (its [`TigrisOps::fork_parent_snapshot`])
+/// exists as a fork of `snapshot`, i.e. is the fork this call meant to make (a bucket that is
+/// missing is not). The check's own failure is returned as is.
+pub(crate) fn fork_made_by(
+    parent: Result<Option<String>, OpError>,
     snapshot: &str,
 ) -> Result<bool, OpError> {
-    match ops.fork_parent_snapshot(fork).await {
+    match parent {
         Ok(parent) => Ok(parent.as_deref() == Some(snapshot)),
         Err(e) if e.code == ErrorCode::NotFound => Ok(false),
         Err(e) => Err(e),
@@ -169,29 +169,29 @@ impl Undo {
     }
 }
 
-/// The credentials of `${bucket}-key` minted with `role`, as the workflows hand them back; the
-/// failure `Failed to create access key for "<bucket>": <m>` otherwise, together with the id of
-/// a key that was made anyway (answered with an id but no secret), which a rollback removes.
-pub(crate) async fn scoped_key<O: TigrisOps>(
-    ops: &O,
+/// The credentials of `${bucket}-key` from its creation's answer `minted`, as the workflows
+/// hand them back; the failure `Failed to create access key for "<bucket>": <m>` otherwise,
+/// together with the id of a key that was made anyway (answered with an id but no secret), which
+/// a rollback removes.
+pub(crate) fn scoped_key(
     bucket: &str,
-    role: Role,
+    minted: Result<AccessKey, OpError>,
 ) -> Result<Credentials, (WorkflowError, Option<String>)> {
-    let failed = |message: &str| WorkflowError {
-        code: ErrorCode::ServerError,
-        message: prefixed("Failed to create access key for", bucket, message),
-    };
-    match ops.create_access_key(&key_name(bucket), bucket, role).await {
+    match minted {
         Ok(key) => {
             let id = Some(key.id.clone()).filter(|id| !id.is_empty());
-            Credentials::from_key(key).ok_or_else(|| (failed("no secret key was returned"), id))
+            Credentials::from_key(key).ok_or_else(|| {
+                let message = prefixed(KEY_FAILED, bucket, "no secret key was returned");
+                let code = ErrorCode::ServerError;
+                (WorkflowError { code, message }, id)
+            })
         }
-        Err(e) => Err((
-            WorkflowError::operation("Failed to create access key for", bucket, &e),
-            None,
-        )),
+        Err(e) => Err((WorkflowError::operation(KEY_FAILED, bucket, &e), None)),
     }
 }
+
+/// Every key failure reads `Failed to create access key for "<bucket>": <m>`.
+const KEY_FAILED: &str = "Failed to create access key for";
 
 /// A bucket that `createWorkspace` or `restore` makes, with its TTL and scoped key when asked.
 pub(crate) struct NewBucket<'a> {
@@ -253,7 +253,10 @@ async fn bucket_steps<O: TigrisOps>(
         }
     }
     let credentials = match bucket.role {
-        Some(role) => match scoped_key(ops, name, role).await {
+        Some(role) => match scoped_key(
+            name,
+            ops.create_access_key(&key_name(name), name, role).await,
+        ) {
             Ok(credentials) => {
                 undo.key(name, &credentials.access_key_id);
                 Some(credentials)
