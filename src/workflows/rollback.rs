@@ -218,63 +218,53 @@ pub(crate) async fn create_bucket_with_key<O: TigrisOps>(
     ops: &O,
     bucket: &NewBucket<'_>,
 ) -> Result<Workspace, WorkflowError> {
-    let mut undo = Undo::default();
-    match bucket_steps(ops, bucket, &mut undo).await {
-        Err(cause) if bucket.atomic => Err(undo.roll_back(ops, 1, cause).await),
-        done => done,
-    }
-}
-
-/// The requests of [`create_bucket_with_key`], recording in `undo` what they create.
-async fn bucket_steps<O: TigrisOps>(
-    ops: &O,
-    bucket: &NewBucket<'_>,
-    undo: &mut Undo,
-) -> Result<Workspace, WorkflowError> {
     let NewBucket { name, atomic, .. } = *bucket;
-    match ops.create_bucket(name, bucket.create).await {
-        Ok(created) => undo.created(name, "bucket", created),
-        Err(e) => {
-            if outcome_unknown(&e) {
-                undo.cannot(name, "bucket", OUTCOME_UNKNOWN);
-            }
-            let (phrase, subject) = bucket.failed;
-            return Err(WorkflowError::operation(phrase, subject, &e));
-        }
-    }
-    if let Some(days) = bucket.ttl_days {
-        // The original ignores a TTL failure: the bucket exists and is returned.
-        if let (Err(e), true) = (ops.set_bucket_ttl(name, days).await, atomic) {
-            return Err(WorkflowError::operation(
-                "Failed to set TTL on workspace",
-                name,
-                &e,
-            ));
-        }
-    }
-    let credentials = match bucket.role {
-        Some(role) => match scoped_key(
-            name,
-            ops.create_access_key(&key_name(name), name, role).await,
-        ) {
-            Ok(credentials) => {
-                undo.key(name, &credentials.access_key_id);
-                Some(credentials)
-            }
-            Err(_) if !atomic => None,
-            Err((cause, id)) => {
-                if let Some(id) = id {
-                    undo.key(name, &id);
+    let mut undo = Undo::default();
+    let cause = 'failed: {
+        match ops.create_bucket(name, bucket.create).await {
+            Ok(created) => undo.created(name, "bucket", created),
+            Err(e) => {
+                if outcome_unknown(&e) {
+                    undo.cannot(name, "bucket", OUTCOME_UNKNOWN);
                 }
-                return Err(cause);
+                let (phrase, subject) = bucket.failed;
+                break 'failed WorkflowError::operation(phrase, subject, &e);
             }
-        },
-        None => None,
+        }
+        if let Some(days) = bucket.ttl_days {
+            // The original ignores a TTL failure: the bucket exists and is returned.
+            if let (Err(e), true) = (ops.set_bucket_ttl(name, days).await, atomic) {
+                break 'failed WorkflowError::operation("Failed to set TTL on workspace", name, &e);
+            }
+        }
+        let credentials = match bucket.role {
+            Some(role) => {
+                let minted = ops.create_access_key(&key_name(name), name, role).await;
+                match scoped_key(name, minted) {
+                    Ok(credentials) => {
+                        undo.key(name, &credentials.access_key_id);
+                        Some(credentials)
+                    }
+                    Err(_) if !atomic => None,
+                    Err((cause, id)) => {
+                        if let Some(id) = id {
+                            undo.key(name, &id);
+                        }
+                        break 'failed cause;
+                    }
+                }
+            }
+            None => None,
+        };
+        return Ok(Workspace {
+            bucket: name.to_owned(),
+            credentials,
+        });
     };
-    Ok(Workspace {
-        bucket: name.to_owned(),
-        credentials,
-    })
+    if !atomic {
+        return Err(cause);
+    }
+    Err(undo.roll_back(ops, 1, cause).await)
 }
 
 #[cfg(test)]
