@@ -155,10 +155,13 @@ pub async fn create_forks<O: TigrisOps>(
             (_, failure) => cause = cause.or(failure),
         }
     }
-    if let (true, Some(cause)) = (options.atomic, &cause) {
-        undo.snapshot(base, &snapshot_id);
-        return Err(undo.roll_back(ops, limit, cause.clone()).await);
-    }
+    let cause = match cause {
+        Some(cause) if options.atomic => {
+            undo.snapshot(base, &snapshot_id);
+            return Err(undo.roll_back(ops, limit, cause).await);
+        }
+        cause => cause,
+    };
     if !extras.is_empty() {
         let _ = remove_forks(ops, &extras, limit).await;
     }
