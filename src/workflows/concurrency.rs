@@ -63,8 +63,15 @@ pub(crate) async fn collect_lines<'a>(
     limit: usize,
     task: &dyn Fn(usize) -> LinesTask<'a>,
 ) -> Vec<String> {
-    let outputs = run_bounded(count, limit, task, |_| false).await;
-    outputs.into_iter().flatten().flatten().collect()
+    let mut lines = Vec::new();
+    for mut task_lines in run_bounded(count, limit, task, |_| false)
+        .await
+        .into_iter()
+        .flatten()
+    {
+        lines.append(&mut task_lines);
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -130,9 +130,9 @@ impl Undo {
     }
 
     /// Everything `other` recorded, after what this one has.
-    pub fn absorb(&mut self, other: Undo) {
-        for (mine, theirs) in self.phases.iter_mut().zip(other.phases) {
-            mine.extend(theirs);
+    pub fn absorb(&mut self, mut other: Undo) {
+        for (mine, theirs) in self.phases.iter_mut().zip(&mut other.phases) {
+            mine.append(theirs);
         }
         self.left.push_str(&other.left);
     }
@@ -161,7 +161,9 @@ impl Undo {
             let failed =
                 collect_lines(batch.len(), limit, &|i| Box::pin(remove(ops, batch.get(i)))).await;
             pinned |= phase == 1 && !failed.is_empty();
-            left.extend(failed);
+            for line in &failed {
+                left.push_str(line);
+            }
         }
         let mut cause = cause;
         cause.message.push_str(&left);
