@@ -147,8 +147,18 @@ pub async fn create_forks<O: TigrisOps>(
     let mut extras = Vec::new();
     let mut cause = None;
     let mut undo = Undo::default();
-    for outcome in outcomes.into_iter().flatten() {
-        undo.absorb(outcome.undo);
+    for (name, outcome) in names.iter().zip(outcomes) {
+        let (name, Some(outcome)) = (name.as_str(), outcome) else {
+            continue;
+        };
+        if let Some(id) = &outcome.key_id {
+            undo.key(name, id);
+        }
+        match &outcome.made {
+            Ok(true) => undo.bucket(name, "fork"),
+            Ok(false) => {}
+            Err(check) => undo.cannot(name, "fork", check),
+        }
         match (outcome.fork, outcome.failure) {
             (Some(fork), None) if cause.is_none() => forks.push(fork),
             (Some(fork), None) => extras.push(fork),
@@ -189,8 +199,11 @@ struct ForkOutcome {
     fork: Option<Fork>,
     /// What stops the call: the bucket's failure, or with `atomic` also the key's.
     failure: Option<WorkflowError>,
-    /// What this fork's creation made, for an `atomic` call's rollback.
-    undo: Undo,
+    /// Whether this call made the bucket, for an `atomic` call's rollback (the failure of the
+    /// check when that is not known).
+    made: Result<bool, String>,
+    /// The id of the key this call made, also when that key failed the call.
+    key_id: Option<String>,
 }
 
 /// Fork number `index`, `name`: the bucket, then its key when asked. With `atomic` (this call's
@@ -219,14 +232,9 @@ async fn create_fork<O: TigrisOps>(
         Some(snapshot) => fork_made_by(ops.fork_parent_snapshot(name).await, snapshot),
         None => Ok(created.is_ok()),
     };
-    let mut undo = Undo::default();
-    match &made {
-        Ok(true) => undo.bucket(name, "fork"),
-        Ok(false) => {}
-        Err(check) => undo.cannot(name, "fork", &check.message),
-    }
-    let failure = match (created, made) {
-        (Err(e), _) | (Ok(_), Err(e)) => Some(failed(&e)),
+    let failure = match (created, &made) {
+        (Err(e), _) => Some(failed(&e)),
+        (Ok(_), Err(e)) => Some(failed(e)),
         (Ok(_), Ok(true)) => None,
         (Ok(_), Ok(false)) => Some(failed(&OpError {
             code: ErrorCode::BucketAlreadyExists,
@@ -239,30 +247,29 @@ async fn create_fork<O: TigrisOps>(
     let mut outcome = ForkOutcome {
         fork: None,
         failure,
-        undo,
+        made: made.map_err(|check| check.message),
+        key_id: None,
     };
     if outcome.failure.is_some() {
         return outcome;
     }
     let credentials = match role {
-        Some(role) => match scoped_key(
-            name,
-            ops.create_access_key(&key_name(name), name, role).await,
-        ) {
-            Ok(credentials) => {
-                outcome.undo.key(name, &credentials.access_key_id);
-                Some(credentials)
-            }
-            Err((cause, id)) => {
-                if atomic.is_some() {
-                    if let Some(id) = id {
-                        outcome.undo.key(name, &id);
-                    }
-                    outcome.failure = Some(cause);
+        Some(role) => {
+            let minted = ops.create_access_key(&key_name(name), name, role).await;
+            match scoped_key(name, minted) {
+                Ok(credentials) => {
+                    outcome.key_id = Some(credentials.access_key_id.clone());
+                    Some(credentials)
                 }
-                None
+                Err((cause, id)) => {
+                    if atomic.is_some() {
+                        outcome.key_id = id;
+                        outcome.failure = Some(cause);
+                    }
+                    None
+                }
             }
-        },
+        }
         None => None,
     };
     outcome.fork = Some(Fork {

@@ -129,14 +129,6 @@ impl Undo {
         snapshots.push(Step::Snapshot(base.to_owned(), id.to_owned()));
     }
 
-    /// Everything `other` recorded, after what this one has.
-    pub fn absorb(&mut self, mut other: Undo) {
-        for (mine, theirs) in self.phases.iter_mut().zip(&mut other.phases) {
-            mine.append(theirs);
-        }
-        self.left.push_str(&other.left);
-    }
-
     /// Removes what was recorded — keys, then buckets, at most `limit` at a time, then the
     /// snapshot once no fork is left — and returns `cause` with one `Rollback left …` line per
     /// thing still there. `cause`'s code stays the error's code.
