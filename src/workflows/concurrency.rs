@@ -53,25 +53,17 @@ where
     outputs
 }
 
-/// One task of [`collect_lines`]: the lines (failures) it reports.
+/// One task of [`run_lines`]: the lines (failures) it reports.
 pub(crate) type LinesTask<'a> = Pin<Box<dyn Future<Output = Vec<String>> + 'a>>;
 
-/// Runs `task(i)` for `i` in `0..count`, at most `limit` at a time, and returns all their lines
-/// in index order. Tasks that only report lines (removals) share this one instance of the loop.
-pub(crate) async fn collect_lines<'a>(
+/// [`run_bounded`] for tasks that only report lines (removals): every such caller shares this
+/// one instance of the loop. Every task runs; each index's lines are `Some`.
+pub(crate) fn run_lines<'a>(
     count: usize,
     limit: usize,
-    task: &dyn Fn(usize) -> LinesTask<'a>,
-) -> Vec<String> {
-    let mut lines = Vec::new();
-    for mut task_lines in run_bounded(count, limit, task, |_| false)
-        .await
-        .into_iter()
-        .flatten()
-    {
-        lines.append(&mut task_lines);
-    }
-    lines
+    task: &'a dyn Fn(usize) -> LinesTask<'a>,
+) -> impl Future<Output = Vec<Option<Vec<String>>>> + 'a {
+    run_bounded(count, limit, task, |_| false)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! concurrently (bounded), each optionally with its own scoped key (docs/protocol.md §5.2, §7).
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::concurrency::{collect_lines, run_bounded};
+use super::concurrency::{run_bounded, run_lines, LinesTask};
 use super::rollback::{fork_made_by, outcome_unknown, scoped_key, Undo};
 use super::{key_name, remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
 use crate::ops::{CreateBucketOptions, Created, ErrorCode, ForkSource, OpError, Role, TigrisOps};
@@ -294,10 +294,16 @@ async fn remove_fork<O: TigrisOps>(ops: &O, fork: Option<&Fork>) -> Vec<String> 
 /// Removes `forks` (key, then bucket), at most `limit` at a time; returns every failure line in
 /// fork order.
 async fn remove_forks<O: TigrisOps>(ops: &O, forks: &[Fork], limit: usize) -> Vec<String> {
-    collect_lines(forks.len(), limit, &|i| {
-        Box::pin(remove_fork(ops, forks.get(i)))
-    })
-    .await
+    let task = |i| -> LinesTask<'_> { Box::pin(remove_fork(ops, forks.get(i))) };
+    let mut lines = Vec::new();
+    for mut fork_lines in run_lines(forks.len(), limit, &task)
+        .await
+        .into_iter()
+        .flatten()
+    {
+        lines.append(&mut fork_lines);
+    }
+    lines
 }
 
 /// Revokes every fork's key, then deletes the fork with force, for all forks concurrently (at

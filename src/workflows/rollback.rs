@@ -7,7 +7,7 @@
 //! restore bucket whose creation's outcome is unknown may be one the caller already had, so it
 //! is never deleted, only named. Keys go before buckets, forks before the snapshot they pin.
 
-use super::concurrency::collect_lines;
+use super::concurrency::{run_lines, LinesTask};
 use super::workspace::Workspace;
 use super::{key_name, prefixed, shown, Credentials, WorkflowError};
 use crate::ops::{AccessKey, CreateBucketOptions, Created, ErrorCode, OpError, Role, TigrisOps};
@@ -150,11 +150,16 @@ impl Undo {
                 ));
                 break;
             }
-            let failed =
-                collect_lines(batch.len(), limit, &|i| Box::pin(remove(ops, batch.get(i)))).await;
-            pinned |= phase == 1 && !failed.is_empty();
-            for line in &failed {
-                left.push_str(line);
+            let task = |i| -> LinesTask<'_> { Box::pin(remove(ops, batch.get(i))) };
+            for lines in run_lines(batch.len(), limit, &task)
+                .await
+                .into_iter()
+                .flatten()
+            {
+                pinned |= phase == 1 && !lines.is_empty();
+                for line in &lines {
+                    left.push_str(line);
+                }
             }
         }
         let mut cause = cause;
