@@ -279,22 +279,21 @@ async fn create_fork<O: TigrisOps>(
     outcome
 }
 
-/// Revokes a fork's key (if any) then deletes it with force; returns the failure lines of
-/// `teardownForks`.
-async fn remove_fork<O: TigrisOps>(ops: &O, fork: Option<&Fork>) -> Vec<String> {
-    match fork {
-        Some(fork) => {
-            let credentials = fork.credentials.as_ref();
-            remove_with_key(ops, &fork.bucket, credentials, "Failed to delete fork").await
-        }
-        None => Vec::new(),
-    }
-}
-
-/// Removes `forks` (key, then bucket), at most `limit` at a time; returns every failure line in
-/// fork order.
+/// Removes `forks` (its key if any, then the bucket with force), at most `limit` at a time;
+/// returns every failure line of `teardownForks` in fork order.
 async fn remove_forks<O: TigrisOps>(ops: &O, forks: &[Fork], limit: usize) -> Vec<String> {
-    let task = |i| -> LinesTask<'_> { Box::pin(remove_fork(ops, forks.get(i))) };
+    let task = |i: usize| -> LinesTask<'_> {
+        // Every index is one of `forks`.
+        let (bucket, credentials) = forks.get(i).map_or(("", None), |f: &Fork| {
+            (f.bucket.as_str(), f.credentials.as_ref())
+        });
+        Box::pin(remove_with_key(
+            ops,
+            bucket,
+            credentials,
+            "Failed to delete fork",
+        ))
+    };
     let mut lines = Vec::new();
     for mut fork_lines in run_lines(forks.len(), limit, &task)
         .await
