@@ -157,7 +157,7 @@ pub async fn create_forks<O: TigrisOps>(
         match &outcome.made {
             Ok(true) => undo.bucket(name, "fork"),
             Ok(false) => {}
-            Err(check) => undo.cannot(name, "fork", check),
+            Err(check) => undo.cannot(name, "fork", &check.message),
         }
         match (outcome.fork, outcome.failure) {
             (Some(fork), None) if cause.is_none() => forks.push(fork),
@@ -201,7 +201,7 @@ struct ForkOutcome {
     failure: Option<WorkflowError>,
     /// Whether this call made the bucket, for an `atomic` call's rollback (the failure of the
     /// check when that is not known).
-    made: Result<bool, String>,
+    made: Result<bool, OpError>,
     /// The id of the key this call made, also when that key failed the call.
     key_id: Option<String>,
 }
@@ -247,7 +247,7 @@ async fn create_fork<O: TigrisOps>(
     let mut outcome = ForkOutcome {
         fork: None,
         failure,
-        made: made.map_err(|check| check.message),
+        made,
         key_id: None,
     };
     if outcome.failure.is_some() {
