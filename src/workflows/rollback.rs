@@ -108,15 +108,6 @@ impl Undo {
         buckets.push(Step::Bucket(name.to_owned(), what));
     }
 
-    /// A bucket whose creation ended `created`: removed when answered, only named when a lost
-    /// attempt may have made it.
-    pub fn created(&mut self, name: &str, what: &'static str, created: Created) {
-        match created {
-            Created::Answered => self.bucket(name, what),
-            Created::Owned => self.cannot(name, what, OUTCOME_UNKNOWN),
-        }
-    }
-
     /// Something that is not removed (it may not be this call's, or could not be checked),
     /// with the reason.
     pub fn cannot(&mut self, name: &str, what: &str, reason: &str) {
@@ -220,15 +211,17 @@ pub(crate) async fn create_bucket_with_key<O: TigrisOps>(
     let NewBucket { name, atomic, .. } = *bucket;
     let mut undo = Undo::default();
     let cause = 'failed: {
-        match ops.create_bucket(name, bucket.create).await {
-            Ok(created) => undo.created(name, "bucket", created),
-            Err(e) => {
-                if outcome_unknown(&e) {
-                    undo.cannot(name, "bucket", OUTCOME_UNKNOWN);
-                }
-                let (phrase, subject) = bucket.failed;
-                break 'failed WorkflowError::operation(phrase, subject, &e);
-            }
+        let created = ops.create_bucket(name, bucket.create).await;
+        // Removed when an attempt was answered; only named when a lost attempt may have made it.
+        match &created {
+            Ok(Created::Answered) => undo.bucket(name, "bucket"),
+            Ok(Created::Owned) => undo.cannot(name, "bucket", OUTCOME_UNKNOWN),
+            Err(e) if outcome_unknown(e) => undo.cannot(name, "bucket", OUTCOME_UNKNOWN),
+            Err(_) => {}
+        }
+        if let Err(e) = created {
+            let (phrase, subject) = bucket.failed;
+            break 'failed WorkflowError::operation(phrase, subject, &e);
         }
         if let Some(days) = bucket.ttl_days {
             // The original ignores a TTL failure: the bucket exists and is returned.
