@@ -4,7 +4,10 @@
 //! official SDKs (docs/protocol.md §1) and fails with that call's message and an [`ErrorCode`].
 
 use std::fmt;
+use std::future::Future;
 use std::num::NonZeroU32;
+
+use crate::runtime::{MaybeSend, MaybeSync};
 
 pub use crate::error_code::ErrorCode;
 use crate::secret::Secret;
@@ -55,6 +58,16 @@ pub struct CreateBucketOptions {
     pub enable_snapshot: bool,
     /// Makes the bucket a fork.
     pub fork_of: Option<ForkSource>,
+}
+
+/// How a bucket creation that succeeded is known to have succeeded (docs/protocol.md §6.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Created {
+    /// An attempt of this call was answered 2xx: this call made the bucket.
+    Answered,
+    /// An attempt got no answer (or a 5xx/429) and a later one `BucketAlreadyOwnedByYou`: the
+    /// lost attempt probably made it, but the caller may also have owned it already.
+    Owned,
 }
 
 /// One snapshot as listed by the server (docs/protocol.md §5.4).
@@ -154,44 +167,71 @@ impl fmt::Display for OpError {
 impl std::error::Error for OpError {}
 
 /// The Tigris operations agent-kit composes. Implemented by `client::TigrisClient`.
-#[allow(async_fn_in_trait)]
-pub trait TigrisOps {
+pub trait TigrisOps: MaybeSync {
     /// `createBucket`: plain, public/private, snapshot-enabled or fork (docs/protocol.md §5.1–5.2). A bucket
     /// the caller already owns (`BucketAlreadyOwnedByYou`, e.g. after a lost response and a
     /// retry) counts as success.
-    async fn create_bucket(&self, name: &str, options: &CreateBucketOptions)
-        -> Result<(), OpError>;
+    fn create_bucket(
+        &self,
+        name: &str,
+        options: &CreateBucketOptions,
+    ) -> impl Future<Output = Result<Created, OpError>> + MaybeSend;
     /// `createBucketSnapshot`: returns the `X-Tigris-Snapshot-Version` (docs/protocol.md §5.3).
-    async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError>;
+    fn create_snapshot(
+        &self,
+        bucket: &str,
+        name: Option<&str>,
+    ) -> impl Future<Output = Result<String, OpError>> + MaybeSend;
     /// `listBucketSnapshots` (docs/protocol.md §5.4).
-    async fn list_snapshots(
+    fn list_snapshots(
         &self,
         bucket: &str,
         limit: Option<u32>,
         continuation_token: Option<&str>,
-    ) -> Result<SnapshotPage, OpError>;
+    ) -> impl Future<Output = Result<SnapshotPage, OpError>> + MaybeSend;
+    /// `getBucketInfo(bucket)`'s `ForkInfo.Parents[0].Snapshot`: the snapshot `bucket` was forked
+    /// from, `None` when it is not a fork (docs/protocol.md §5.6). Tells whether a fork whose
+    /// creation had an unknown outcome is the one a call meant to make.
+    fn fork_parent_snapshot(
+        &self,
+        bucket: &str,
+    ) -> impl Future<Output = Result<Option<String>, OpError>> + MaybeSend;
     /// `removeBucket(name, {force: true})` (docs/protocol.md §5.5). A retried DELETE answered 404 counts as done.
-    async fn remove_bucket(&self, name: &str) -> Result<(), OpError>;
+    fn remove_bucket(&self, name: &str) -> impl Future<Output = Result<(), OpError>> + MaybeSend;
+    /// `deleteBucketSnapshot(bucket, version)`: deletes that one snapshot, the bucket stays
+    /// (docs/protocol.md §5.13). A retried DELETE answered 404 counts as done.
+    fn delete_snapshot(
+        &self,
+        bucket: &str,
+        version: &str,
+    ) -> impl Future<Output = Result<(), OpError>> + MaybeSend;
     /// `setBucketTtl(name, {ttlConfig: {enabled: true, days}})`: metadata GET then PATCH (docs/protocol.md §5.7).
-    async fn set_bucket_ttl(&self, bucket: &str, days: NonZeroU32) -> Result<(), OpError>;
+    fn set_bucket_ttl(
+        &self,
+        bucket: &str,
+        days: NonZeroU32,
+    ) -> impl Future<Output = Result<(), OpError>> + MaybeSend;
     /// `setBucketNotifications` with `{enabled: true, url, filter, auth?}`: GET then PATCH (docs/protocol.md §5.8).
-    async fn set_notifications(
+    fn set_notifications(
         &self,
         bucket: &str,
         config: &NotificationConfig,
-    ) -> Result<(), OpError>;
+    ) -> impl Future<Output = Result<(), OpError>> + MaybeSend;
     /// `setBucketNotifications(bucket, {})`: one PATCH `{"object_notifications":{}}` (docs/protocol.md §5.8).
-    async fn clear_notifications(&self, bucket: &str) -> Result<(), OpError>;
+    fn clear_notifications(
+        &self,
+        bucket: &str,
+    ) -> impl Future<Output = Result<(), OpError>> + MaybeSend;
     /// `createAccessKey(name, {bucketsRole: [{bucket, role}]})` (docs/protocol.md §5.11). Every retry reuses
     /// the same `req_uuid`, so a retry never mints a second key.
-    async fn create_access_key(
+    fn create_access_key(
         &self,
         name: &str,
         bucket: &str,
         role: Role,
-    ) -> Result<AccessKey, OpError>;
+    ) -> impl Future<Output = Result<AccessKey, OpError>> + MaybeSend;
     /// `removeAccessKey(id)` (docs/protocol.md §5.12).
-    async fn remove_access_key(&self, id: &str) -> Result<(), OpError>;
+    fn remove_access_key(&self, id: &str) -> impl Future<Output = Result<(), OpError>> + MaybeSend;
     /// Milliseconds since the epoch, for default names (`Date.now()`) and `createdAt`.
     fn now_ms(&self) -> f64;
     /// The call is cleaning up from here on (rolling back, removing forks it made too late):

@@ -104,11 +104,21 @@ impl Idempotency<'_> {
     }
 }
 
+/// The status text of the answer that stands for a lost attempt's work.
+const DONE_BY_LOST_ATTEMPT: &str = "Done by an earlier attempt";
+
+/// Whether `response` is not the server's answer but the stand-in for the work of an attempt
+/// that got none (see [`Idempotency::done_by_lost_attempt`]): the call succeeded, but it cannot
+/// tell whether it did the work itself.
+pub fn is_done_by_lost_attempt(response: &HttpResponse) -> bool {
+    response.status_text == DONE_BY_LOST_ATTEMPT && response.headers.is_empty()
+}
+
 /// The answer the work of a lost attempt stands for: an empty 200.
 fn done() -> HttpResponse {
     HttpResponse {
         status: 200,
-        status_text: "OK".to_owned(),
+        status_text: DONE_BY_LOST_ATTEMPT.to_owned(),
         headers: Vec::new(),
         body: Vec::new(),
     }
@@ -258,6 +268,16 @@ mod tests {
                 ScriptedRuntime::new(vec![Err(TransportError::Timeout), Ok(answer(404, ""))]);
             let status = block_on(send_with_retry(&runtime, &policy, idempotency, request))
                 .map(|r| r.map(|r| r.status));
+            let response = block_on(send_with_retry(
+                &ScriptedRuntime::new(vec![Err(TransportError::Timeout), Ok(answer(404, ""))]),
+                &policy,
+                idempotency,
+                request,
+            ));
+            assert_eq!(
+                response.map(|r| r.map(|r| is_done_by_lost_attempt(&r))),
+                Ok(Ok(done))
+            );
             assert_eq!(status, Ok(Ok(if done { 200 } else { 404 })));
         }
         let runtime = ScriptedRuntime::new(vec![Ok(answer(404, ""))]);

@@ -51,6 +51,7 @@ async fn workspace_with_every_option_and_its_teardown() {
                 ttl: Some(Ttl { days: 1 }),
                 enable_snapshots: false,
                 credentials: Some(CredentialsOptions { role: Role::Editor }),
+                atomic: false,
             },
         )
         .await
@@ -142,6 +143,7 @@ async fn checkpoint_list_and_restore() {
             &named.snapshot_id,
             RestoreOptions {
                 fork_name: Some(fork_name.clone()),
+                ..Default::default()
             },
         )
         .await
@@ -202,6 +204,7 @@ async fn forks_with_keys_and_their_teardown() {
                     role: Role::ReadOnly,
                 }),
                 concurrency: Some(2),
+                atomic: false,
             },
         )
         .await

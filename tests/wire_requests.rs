@@ -1027,3 +1027,53 @@ fn request_timeout_applies_to_every_attempt() {
         "the timed-out attempt is retried with the same deadline"
     );
 }
+
+#[test]
+fn delete_snapshot_request_and_retry() {
+    let c = client(vec![Ok(resp(204, "No Content", &[], ""))]);
+    block_on(c.delete_snapshot("ws2-base", "1751631910196672425")).unwrap();
+    let r = only(&c);
+    assert_eq!(
+        (r.method, r.url.as_str(), r.body.len()),
+        ("DELETE", "http://ws2-base.s3.local.test:9999/", 0)
+    );
+    assert_eq!(names(&r)[0], "X-Tigris-Snapshot-Version");
+    assert_eq!(
+        header(&r, "X-Tigris-Snapshot-Version"),
+        Some("1751631910196672425")
+    );
+    assert_eq!(
+        signed(&r),
+        "host;x-amz-content-sha256;x-amz-date;x-tigris-snapshot-version"
+    );
+    // A 404 after a lost attempt is that attempt's success; on a first attempt it is an error.
+    let c = client(vec![
+        Err(TransportError::Timeout),
+        Ok(s3_error(404, "NoSuchSnapshot", "no such snapshot")),
+    ]);
+    block_on(c.delete_snapshot("ws2-base", "17")).unwrap();
+    let c = client(vec![Ok(s3_error(
+        404,
+        "NoSuchSnapshot",
+        "no such snapshot",
+    ))]);
+    let e = block_on(c.delete_snapshot("ws2-base", "17")).unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (
+            ErrorCode::NotFound,
+            "Unable to delete bucket snapshot no such snapshot"
+        )
+    );
+    // Empty arguments are refused before any request, with the SDK's text.
+    let c = client(vec![]);
+    let e = block_on(c.delete_snapshot("ws2-base", "")).unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (
+            ErrorCode::InvalidArgument,
+            "Source bucket name and snapshot version are required"
+        )
+    );
+    assert!(c.runtime().requests().is_empty());
+}

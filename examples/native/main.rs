@@ -79,6 +79,7 @@ async fn scenario(kit: &AgentKit, run: &str) -> Result<(), Error> {
             &ck.snapshot_id,
             RestoreOptions {
                 fork_name: Some(format!("{run}-restored")),
+                ..Default::default()
             },
         )
         .await?;

@@ -65,6 +65,7 @@ pub fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> P
         let prefix = options.string("prefix")?;
         let credentials = options.role()?;
         let concurrency = options.count("concurrency")?;
+        let atomic = options.boolean("atomic")?;
         let client = client(&options)?;
         // The values: `count`, then `concurrency`, then the base name (the fork names, which
         // depend on the prefix, in the workflow).
@@ -75,6 +76,7 @@ pub fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> P
             prefix,
             credentials,
             concurrency,
+            atomic,
         };
         let set = forks::create_forks(&client, &base, count, &fork_options).await?;
         Ok(convert::forks_js(&set))
@@ -109,6 +111,7 @@ pub fn create_workspace(name: JsValue, options: JsValue) -> Promise {
         let ttl_days = options.ttl_days()?;
         let enable_snapshots = options.boolean("enableSnapshots")?;
         let credentials = options.role()?;
+        let atomic = options.boolean("atomic")?;
         let client = client(&options)?;
         // The values: the name, then `ttl.days`.
         let name = workspace::workspace_name(&name)?;
@@ -117,6 +120,7 @@ pub fn create_workspace(name: JsValue, options: JsValue) -> Promise {
             ttl_days: ttl_days.map(workspace::ttl_days).transpose()?,
             enable_snapshots,
             credentials,
+            atomic,
         };
         let ws = workspace::create_workspace(&client, &name, &workspace_options).await?;
         Ok(convert::bucket_with_credentials(
@@ -126,7 +130,7 @@ pub fn create_workspace(name: JsValue, options: JsValue) -> Promise {
     }))
 }
 
-/// `teardownWorkspace(workspace, options?)`.
+/// `teardownWorkspace(workspace, options?)`; `workspace` may also be a `restore` result.
 #[wasm_bindgen(js_name = teardownWorkspace, skip_typescript)]
 pub fn teardown_workspace(workspace: JsValue, options: JsValue) -> Promise {
     respond(Box::pin(async move {
@@ -159,16 +163,20 @@ pub fn restore(bucket: JsValue, snapshot_id: JsValue, options: JsValue) -> Promi
         let bucket = string_arg(&bucket, "bucket")?;
         let snapshot_id = string_arg(&snapshot_id, "snapshotId")?;
         let options = Options::new(&options)?;
-        let fork_name = options.string("forkName")?;
+        let restore_options = checkpoint::RestoreOptions {
+            fork_name: options.string("forkName")?,
+            credentials: options.role()?,
+            atomic: options.boolean("atomic")?,
+        };
         let client = client(&options)?;
         // The values: the bucket, then (in the workflow) the snapshot id and the fork name.
         let bucket = checkpoint::restore_bucket(&bucket, &snapshot_id)?;
         let restored =
-            checkpoint::restore(&client, &bucket, &snapshot_id, fork_name.as_deref()).await?;
-        Ok(convert::plain(&[(
-            "bucket",
-            JsValue::from_str(restored.as_str()),
-        )]))
+            checkpoint::restore(&client, &bucket, &snapshot_id, &restore_options).await?;
+        Ok(convert::bucket_with_credentials(
+            &restored.bucket,
+            restored.credentials.as_ref(),
+        ))
     }))
 }
 

@@ -14,13 +14,13 @@ use std::num::NonZeroU32;
 
 use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
 use crate::ops::{
-    AccessKey, CreateBucketOptions, ErrorCode, NotificationConfig, OpError, Role, SnapshotPage,
-    TigrisOps, WebhookAuth,
+    AccessKey, CreateBucketOptions, Created, ErrorCode, NotificationConfig, OpError, Role,
+    SnapshotPage, TigrisOps, WebhookAuth,
 };
 use crate::parse::json::Value;
 use crate::parse::responses;
 use crate::requests::{iam, s3, settings, uuid_v4};
-use crate::retry::{send_with_retry, Idempotency, RetryPolicy};
+use crate::retry::{is_done_by_lost_attempt, send_with_retry, Idempotency, RetryPolicy};
 use crate::runtime::{within, BoxFuture, HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::secret::Secret;
 
@@ -42,6 +42,7 @@ const CREATE_BUCKET: &str = "Unable to create bucket ";
 const CREATE_SNAPSHOT: &str = "Unable to create bucket snapshot ";
 const LIST_SNAPSHOTS: &str = "Unable to list bucket snapshots ";
 const REMOVE_BUCKET: &str = "Unable to remove bucket ";
+const DELETE_SNAPSHOT: &str = "Unable to delete bucket snapshot ";
 
 /// The Tigris client: resolved configuration, the runtime, the retry policy and the call's
 /// deadlines. One client serves one exported call: it is created when the call starts.
@@ -222,7 +223,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         &self,
         name: &str,
         options: &CreateBucketOptions,
-    ) -> Result<(), OpError> {
+    ) -> Result<Created, OpError> {
         let (response, errors) = self
             .s3_call(
                 CREATE_BUCKET,
@@ -230,8 +231,11 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
                 Idempotency::CreateBucket,
             )
             .await?;
+        if is_done_by_lost_attempt(&response) {
+            return Ok(Created::Owned);
+        }
         if is_success(response.status) {
-            return Ok(());
+            return Ok(Created::Answered);
         }
         Err(s3_failure(&errors, &response))
     }
@@ -285,11 +289,31 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
             .map_err(|m| errors.error(ErrorCode::ServerError, &m))
     }
 
+    async fn fork_parent_snapshot(&self, bucket: &str) -> Result<Option<String>, OpError> {
+        let mut errors = self.errors("");
+        let info = self.bucket_info(&mut errors, bucket).await?;
+        Ok(responses::fork_parent_snapshot(&info).map(str::to_owned))
+    }
+
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {
         let (response, errors) = self
             .s3_call(
                 REMOVE_BUCKET,
                 &|e| s3::remove_bucket(e, name),
+                Idempotency::Delete,
+            )
+            .await?;
+        if is_success(response.status) {
+            return Ok(());
+        }
+        Err(s3_failure(&errors, &response))
+    }
+
+    async fn delete_snapshot(&self, bucket: &str, version: &str) -> Result<(), OpError> {
+        let (response, errors) = self
+            .s3_call(
+                DELETE_SNAPSHOT,
+                &|e| s3::delete_snapshot(e, bucket, version),
                 Idempotency::Delete,
             )
             .await?;
@@ -390,5 +414,70 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         self.cleaning_up
             .store(true, std::sync::atomic::Ordering::Relaxed);
         self.runtime.ignore_abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::client::test_runtime::{answer, block_on, ScriptedRuntime};
+    use crate::config::NoEnvironment;
+
+    fn client(script: Vec<Result<HttpResponse, TransportError>>) -> TigrisClient<ScriptedRuntime> {
+        let config = ConfigInput {
+            access_key_id: Some("tid".into()),
+            secret_access_key: Some("tsec_client_secret".into()),
+            endpoint: Some("http://127.0.0.1:9".into()),
+            ..ConfigInput::default()
+        };
+        TigrisClient::new(config, &NoEnvironment, ScriptedRuntime::new(script))
+    }
+
+    #[test]
+    fn a_bucket_creation_tells_an_answer_from_a_lost_attempt() {
+        let owned = "<Error><Code>BucketAlreadyOwnedByYou</Code><Message>m</Message></Error>";
+        let create = |c: &TigrisClient<ScriptedRuntime>| {
+            block_on(c.create_bucket("b-1", &CreateBucketOptions::default()))
+        };
+        assert_eq!(
+            create(&client(vec![Ok(answer(200, &[], ""))])),
+            Ok(Created::Answered)
+        );
+        let lost = client(vec![
+            Err(TransportError::Timeout),
+            Ok(answer(409, &[], owned)),
+        ]);
+        assert_eq!(create(&lost), Ok(Created::Owned));
+        let retried = client(vec![Ok(answer(503, &[], "")), Ok(answer(200, &[], ""))]);
+        assert_eq!(
+            create(&retried),
+            Ok(Created::Answered),
+            "a 2xx is an answer"
+        );
+        let first = create(&client(vec![Ok(answer(409, &[], owned))]));
+        assert_eq!(
+            first.map_err(|e| e.code),
+            Err(ErrorCode::BucketAlreadyExists)
+        );
+    }
+
+    #[test]
+    fn the_fork_parent_snapshot_comes_from_the_bucket_info() {
+        let json = [("content-type", "application/json")];
+        let info = r#"{"ForkInfo":{"HasChildren":false,"Parents":[{"BucketName":"data","Snapshot":"42"}]}}"#;
+        let c = client(vec![
+            Ok(answer(200, &json, info)),
+            Ok(answer(200, &json, "{}")),
+        ]);
+        assert_eq!(
+            block_on(c.fork_parent_snapshot("f-1")),
+            Ok(Some("42".into()))
+        );
+        assert_eq!(block_on(c.fork_parent_snapshot("p-1")), Ok(None));
+        let sent = c.runtime().sent.borrow();
+        assert!(sent
+            .iter()
+            .all(|r| r.method == "GET" && r.url.contains("?metadata")));
     }
 }

@@ -128,6 +128,7 @@ impl AgentKit {
                 prefix: options.prefix,
                 credentials: options.credentials.map(|c| c.role),
                 concurrency,
+                atomic: options.atomic,
             };
             forks::create_forks(&*client, &base, count, &fork_options).await
         })
@@ -166,6 +167,7 @@ impl AgentKit {
                     .transpose()?,
                 enable_snapshots: options.enable_snapshots,
                 credentials: options.credentials.map(|c| c.role),
+                atomic: options.atomic,
             };
             workspace::create_workspace(&*client, &name, &workspace_options).await
         })
@@ -208,11 +210,12 @@ impl AgentKit {
         let (bucket, snapshot_id) = (bucket.into(), snapshot_id.into());
         self.run(move |client| async move {
             let bucket = checkpoint::restore_bucket(&bucket, &snapshot_id)?;
-            let fork_name = options.fork_name.as_deref();
-            let restored = checkpoint::restore(&*client, &bucket, &snapshot_id, fork_name).await?;
-            Ok(RestoreResult {
-                bucket: restored.as_str().to_owned(),
-            })
+            let restore_options = checkpoint::RestoreOptions {
+                fork_name: options.fork_name,
+                credentials: options.credentials.map(|c| c.role),
+                atomic: options.atomic,
+            };
+            checkpoint::restore(&*client, &bucket, &snapshot_id, &restore_options).await
         })
     }
 

@@ -5,6 +5,7 @@
 
 use crate::ops::{Access, Role};
 use crate::workflows::coordination::WebhookAuthInput;
+use crate::workflows::workspace::Workspace;
 
 /// `credentials: { role }`: mint a key scoped to each new bucket with this role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +30,8 @@ pub struct CreateForksOptions {
     pub credentials: Option<CredentialsOptions>,
     /// `concurrency`: forks created at once (default 16).
     pub concurrency: Option<u32>,
+    /// `atomic`: all or nothing — any failed fork or key deletes what this call created.
+    pub atomic: bool,
 }
 
 /// `TeardownForksOptions`.
@@ -49,6 +52,8 @@ pub struct CreateWorkspaceOptions {
     pub enable_snapshots: bool,
     /// `credentials`: a scoped key `<name>-key`.
     pub credentials: Option<CredentialsOptions>,
+    /// `atomic`: a TTL or key failure deletes the key and bucket this call created.
+    pub atomic: bool,
 }
 
 /// `TeardownWorkspaceOptions` (no field besides `config` in JS).
@@ -67,14 +72,15 @@ pub struct CheckpointOptions {
 pub struct RestoreOptions {
     /// `forkName`: the new bucket (default `<bucket>-restore-<Date.now()>`).
     pub fork_name: Option<String>,
+    /// `credentials`: a scoped key `<forkName>-key` for the restored bucket.
+    pub credentials: Option<CredentialsOptions>,
+    /// `atomic`: a key failure deletes the key and bucket this call created.
+    pub atomic: bool,
 }
 
-/// `RestoreResult`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RestoreResult {
-    /// `bucket`: the fork made from the snapshot.
-    pub bucket: String,
-}
+/// `RestoreResult`: the restored bucket and, when asked, its key — a [`Workspace`] in shape,
+/// so [`crate::AgentKit::teardown_workspace`] releases it.
+pub type RestoreResult = Workspace;
 
 /// `ListCheckpointsOptions`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

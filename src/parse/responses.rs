@@ -214,10 +214,41 @@ pub fn access_key(content_type: Option<&str>, body: &str) -> Option<AccessKey> {
     Some(AccessKey { id, secret })
 }
 
+/// `ForkInfo.Parents[0].Snapshot` of a bucket-info answer (docs/protocol.md §5.6): the snapshot
+/// the bucket was forked from, `None` when it is not a fork.
+pub fn fork_parent_snapshot(info: &Value) -> Option<&str> {
+    info.get("ForkInfo")?
+        .get("Parents")?
+        .as_array()?
+        .first()?
+        .get("Snapshot")?
+        .as_str()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fork_parent_snapshots() {
+        let info = json_body(
+            r#"{"ForkInfo":{"HasChildren":false,"Parents":[{"BucketName":"data","Snapshot":"17"},{"BucketName":"root","Snapshot":"3"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(fork_parent_snapshot(&info), Some("17"));
+        for plain in [
+            r#"{}"#,
+            r#"{"ForkInfo":{"Parents":[]}}"#,
+            r#"{"ForkInfo":{"Parents":[{"Snapshot":5}]}}"#,
+        ] {
+            assert_eq!(
+                fork_parent_snapshot(&json_body(plain).unwrap()),
+                None,
+                "{plain}"
+            );
+        }
+    }
 
     #[test]
     fn s3_errors() {

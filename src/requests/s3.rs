@@ -122,3 +122,25 @@ pub fn remove_bucket(endpoint: &Endpoint, bucket: &str) -> Result<HttpRequest, B
         body: Vec::new(),
     })
 }
+
+/// `deleteBucketSnapshot(bucket, version)`: `DELETE` on the bucket URL with
+/// `X-Tigris-Snapshot-Version: <version>` (docs/protocol.md §5.13).
+pub fn delete_snapshot(
+    endpoint: &Endpoint,
+    bucket: &str,
+    version: &str,
+) -> Result<HttpRequest, BuildError> {
+    if bucket.is_empty() || version.is_empty() {
+        return Err(BuildError(
+            "Source bucket name and snapshot version are required".to_owned(),
+        ));
+    }
+    let request = HttpRequest {
+        method: "DELETE",
+        url: endpoint.bucket_url(bucket),
+        headers: vec![h("X-Tigris-Snapshot-Version", version)],
+        body: Vec::new(),
+    };
+    check_headers(&request)?;
+    Ok(request)
+}

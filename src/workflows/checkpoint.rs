@@ -2,8 +2,10 @@
 //! (docs/protocol.md §5.3, §5.4, §7).
 
 use super::bucket_name::{bucket_in, BucketName};
+use super::rollback::{create_bucket_with_key, NewBucket};
+use super::workspace::Workspace;
 use super::{timestamp, PositiveInt, WorkflowError};
-use crate::ops::{CreateBucketOptions, ForkSource, TigrisOps};
+use crate::ops::{CreateBucketOptions, ForkSource, Role, TigrisOps};
 
 /// `Checkpoint`.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,6 +17,17 @@ pub struct Checkpoint {
     /// `createdAt` in ms since the epoch: the local clock for a new checkpoint, the server's
     /// `CreationDate` in listings (absent when the server gave none).
     pub created_at_ms: Option<f64>,
+}
+
+/// `RestoreOptions` (without `config`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RestoreOptions {
+    /// `forkName`; default `${bucket}-restore-${Date.now()}`.
+    pub fork_name: Option<String>,
+    /// `credentials.role`: mint a key `${forkName}-key` scoped to the restored bucket.
+    pub credentials: Option<Role>,
+    /// `atomic`: a key failure removes what this call created and fails the call.
+    pub atomic: bool,
 }
 
 /// `ListCheckpointsOptions` (without `config`).
@@ -101,16 +114,19 @@ pub async fn checkpoint<O: TigrisOps>(
     })
 }
 
-/// Creates bucket `fork_name` (default `${bucket}-restore-${Date.now()}`) as a fork of `bucket` at
-/// `snapshot_id` (an empty id forks from "now"). Fails with `Failed to restore from snapshot
-/// "<id>": <m>`, also for an invalid snapshot id or fork name (checked in that order, before any
-/// request). Returns the new bucket's name.
+/// Creates bucket `forkName` (default `${bucket}-restore-${Date.now()}`) as a fork of `bucket` at
+/// `snapshot_id` (an empty id forks from "now"), then mints its scoped key when asked. Fails with
+/// `Failed to restore from snapshot "<id>": <m>`, also for an invalid snapshot id or fork name
+/// (checked in that order, before any request). A key failure leaves the bucket without
+/// credentials, as `createWorkspace` does; with `atomic` it fails the call (`Failed to create
+/// access key for "<forkName>": <m>`) after the key and the bucket this call made are removed.
+/// Returns the new bucket with its credentials.
 pub async fn restore<O: TigrisOps>(
     ops: &O,
     bucket: &BucketName,
     snapshot_id: &str,
-    fork_name: Option<&str>,
-) -> Result<BucketName, WorkflowError> {
+    options: &RestoreOptions,
+) -> Result<Workspace, WorkflowError> {
     if !snapshot_id.bytes().all(|b| b.is_ascii_graphic()) {
         // It is sent as a header value; real versions are decimal digits.
         return Err(WorkflowError::invalid_in(
@@ -119,22 +135,27 @@ pub async fn restore<O: TigrisOps>(
             "Invalid snapshot id",
         ));
     }
-    let fork_name = match fork_name {
-        Some(name) => name.to_owned(),
+    let fork_name = match &options.fork_name {
+        Some(name) => name.clone(),
         None => format!("{}-restore-{}", bucket.as_str(), timestamp(ops.now_ms())),
     };
     let fork_name = bucket_in(&fork_name, RESTORE_FAILED, snapshot_id)?;
-    let options = CreateBucketOptions {
+    let create = CreateBucketOptions {
         fork_of: Some(ForkSource {
             bucket: bucket.as_str().to_owned(),
             snapshot: Some(snapshot_id.to_owned()).filter(|id| !id.is_empty()),
         }),
         ..CreateBucketOptions::default()
     };
-    ops.create_bucket(fork_name.as_str(), &options)
-        .await
-        .map_err(|e| WorkflowError::operation(RESTORE_FAILED, snapshot_id, &e))?;
-    Ok(fork_name)
+    let restored = NewBucket {
+        name: fork_name.as_str(),
+        create: &create,
+        failed: (RESTORE_FAILED, snapshot_id),
+        ttl_days: None,
+        role: options.credentials,
+        atomic: options.atomic,
+    };
+    create_bucket_with_key(ops, &restored).await
 }
 
 /// Lists one page of `bucket`'s snapshots, dropping entries without a version. Fails with
@@ -172,6 +193,14 @@ mod tests {
     use super::*;
     use crate::ops::{ErrorCode, SnapshotInfo, SnapshotPage};
     use crate::workflows::fake::{block_on, bucket, FakeOps};
+
+    /// `{ forkName }` only.
+    fn named(fork_name: Option<&str>) -> RestoreOptions {
+        RestoreOptions {
+            fork_name: fork_name.map(str::to_owned),
+            ..RestoreOptions::default()
+        }
+    }
 
     #[test]
     fn checkpoint_returns_the_version_name_and_local_time() {
@@ -241,31 +270,33 @@ mod tests {
     #[test]
     fn restore_forks_at_the_snapshot_with_the_default_name() {
         let ops = FakeOps::new().with_bucket("data");
-        let restored = block_on(restore(&ops, &bucket("data"), "123", None)).unwrap();
-        assert_eq!(restored.as_str(), "data-restore-1764000000123");
+        let restored = block_on(restore(&ops, &bucket("data"), "123", &named(None))).unwrap();
+        assert_eq!(restored.bucket, "data-restore-1764000000123");
         assert_eq!(
             ops.calls(),
             ["create_bucket data-restore-1764000000123 fork_of=data@123"]
         );
-        let restored = block_on(restore(&ops, &bucket("data"), "", Some("retry"))).unwrap();
-        assert_eq!(restored, bucket("retry"));
+        let restored = block_on(restore(&ops, &bucket("data"), "", &named(Some("retry")))).unwrap();
+        assert_eq!(restored.bucket, "retry");
         assert_eq!(ops.calls()[1], "create_bucket retry fork_of=data@now");
     }
 
     #[test]
     fn restore_failures_name_the_snapshot() {
         let ops = FakeOps::new();
-        let err = block_on(restore(&ops, &bucket("data"), "123", Some("retry"))).unwrap_err();
+        let err =
+            block_on(restore(&ops, &bucket("data"), "123", &named(Some("retry")))).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to restore from snapshot \"123\": Not Found"
         );
-        let err = block_on(restore(&ops, &bucket("data"), "123", Some("UPPER"))).unwrap_err();
+        let err =
+            block_on(restore(&ops, &bucket("data"), "123", &named(Some("UPPER")))).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to restore from snapshot \"123\": Invalid bucket name \"UPPER\": may contain only lowercase letters, digits, dots and hyphens"
         );
-        let err = block_on(restore(&ops, &bucket("data"), "12\n3", None)).unwrap_err();
+        let err = block_on(restore(&ops, &bucket("data"), "12\n3", &named(None))).unwrap_err();
         assert_eq!(
             err.message,
             "Failed to restore from snapshot \"12\n3\": Invalid snapshot id"

@@ -1,6 +1,7 @@
 //! Bounded concurrency without an executor: runs indexed tasks with at most `limit` in flight on
 //! whatever executor polls the returned future (the JS event loop in wasm, a test loop natively).
 
+use crate::runtime::BoxFuture;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::Poll;
@@ -51,6 +52,27 @@ where
     })
     .await;
     outputs
+}
+
+/// One task of [`run_lines`]: the lines (failures) it reports.
+pub(crate) type LinesTask<'a> = BoxFuture<'a, Vec<String>>;
+
+/// What makes the task of index `i` for [`run_lines`]; `Sync` under the `native` feature, so
+/// the loop's future is `Send`.
+#[cfg(feature = "native")]
+pub(crate) type LinesFn<'a> = dyn Fn(usize) -> LinesTask<'a> + Sync + 'a;
+/// What makes the task of index `i` for [`run_lines`] (see the `native` variant).
+#[cfg(not(feature = "native"))]
+pub(crate) type LinesFn<'a> = dyn Fn(usize) -> LinesTask<'a> + 'a;
+
+/// [`run_bounded`] for tasks that only report lines (removals): every such caller shares this
+/// one instance of the loop. Every task runs; each index's lines are `Some`.
+pub(crate) fn run_lines<'a>(
+    count: usize,
+    limit: usize,
+    task: &'a LinesFn<'a>,
+) -> impl Future<Output = Vec<Option<Vec<String>>>> + 'a + crate::runtime::MaybeSend {
+    run_bounded(count, limit, task, |_| false)
 }
 
 #[cfg(test)]

@@ -7,12 +7,12 @@
     clippy::panic
 )]
 
+use crate::client::test_runtime::Shared;
 use crate::ops::{
-    AccessKey, CreateBucketOptions, ErrorCode, NotificationConfig, OpError, Role, SnapshotPage,
-    TigrisOps,
+    AccessKey, CreateBucketOptions, Created, ErrorCode, NotificationConfig, OpError, Role,
+    SnapshotPage, TigrisOps,
 };
 use crate::workflows::BucketName;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -60,6 +60,11 @@ pub(crate) struct State {
     pub keys: BTreeMap<String, (String, String)>,
     /// A call whose line starts with the needle fails with that error.
     pub failures: Vec<(String, OpError)>,
+    /// A bucket creation whose line starts with the needle has its answer lost: it acts (the
+    /// bucket is made unless it exists), then reports the outcome given.
+    pub lost: Vec<(String, Lost)>,
+    /// Fork → the snapshot it was forked from (`ForkInfo.Parents[0].Snapshot`).
+    pub parents: BTreeMap<String, String>,
     /// A call whose line starts with the needle yields this many times first.
     pub delays: Vec<(String, usize)>,
     pub in_flight: usize,
@@ -71,14 +76,23 @@ pub(crate) struct State {
     pub notifications: BTreeMap<String, NotificationConfig>,
 }
 
+/// What a bucket creation whose answer was lost reports.
+#[derive(Clone, Copy)]
+pub(crate) enum Lost {
+    /// A retry answered `BucketAlreadyOwnedByYou`: success, made by a lost attempt.
+    Owned,
+    /// Every attempt timed out.
+    Timeout,
+}
+
 pub(crate) struct FakeOps {
-    pub state: RefCell<State>,
+    pub state: Shared<State>,
 }
 
 impl FakeOps {
     pub fn new() -> Self {
         FakeOps {
-            state: RefCell::new(State {
+            state: Shared::new(State {
                 now: 1_764_000_000_123.0,
                 snapshot_version: "1751631910196672425".into(),
                 ..State::default()
@@ -89,6 +103,20 @@ impl FakeOps {
     pub fn with_bucket(self, name: &str) -> Self {
         self.state.borrow_mut().buckets.insert(name.into());
         self
+    }
+
+    /// Adds `name` as a fork of snapshot `snapshot` that exists before the call.
+    pub fn with_fork(self, name: &str, snapshot: &str) -> Self {
+        let mut s = self.state.borrow_mut();
+        s.buckets.insert(name.into());
+        s.parents.insert(name.into(), snapshot.into());
+        drop(s);
+        self
+    }
+
+    /// The answer of the bucket creation matching `needle` is lost, with outcome `lost`.
+    pub fn lose(&self, needle: &str, lost: Lost) {
+        self.state.borrow_mut().lost.push((needle.into(), lost));
     }
 
     pub fn fail(&self, needle: &str, code: ErrorCode, message: &str) {
@@ -155,7 +183,7 @@ impl TigrisOps for FakeOps {
         &self,
         name: &str,
         options: &CreateBucketOptions,
-    ) -> Result<(), OpError> {
+    ) -> Result<Created, OpError> {
         let mut line = format!("create_bucket {name}");
         if let Some(access) = options.access {
             line += &format!(" access={access:?}");
@@ -170,6 +198,13 @@ impl TigrisOps for FakeOps {
                 fork.snapshot.as_deref().unwrap_or("now")
             );
         }
+        let lost = {
+            let s = self.state.borrow();
+            s.lost
+                .iter()
+                .find(|(n, _)| line.starts_with(n.as_str()))
+                .map(|l| l.1)
+        };
         self.enter(line).await?;
         let mut s = self.state.borrow_mut();
         if let Some(fork) = &options.fork_of {
@@ -177,13 +212,39 @@ impl TigrisOps for FakeOps {
                 return Err(not_found());
             }
         }
-        if !s.buckets.insert(name.into()) {
+        let made = s.buckets.insert(name.into());
+        if made {
+            if let Some(fork) = &options.fork_of {
+                let snapshot = fork.snapshot.clone().unwrap_or_default();
+                s.parents.insert(name.into(), snapshot);
+            }
+        }
+        match lost {
+            Some(Lost::Owned) => return Ok(Created::Owned),
+            Some(Lost::Timeout) => {
+                return Err(OpError::new(
+                    ErrorCode::Timeout,
+                    "Unable to create bucket Request timed out",
+                ))
+            }
+            None => {}
+        }
+        if !made {
             return Err(OpError::new(
                 ErrorCode::BucketAlreadyExists,
                 "Unable to create bucket The requested bucket name is not available.",
             ));
         }
-        Ok(())
+        Ok(Created::Answered)
+    }
+
+    async fn fork_parent_snapshot(&self, bucket: &str) -> Result<Option<String>, OpError> {
+        self.enter(format!("fork_parent_snapshot {bucket}")).await?;
+        let s = self.state.borrow();
+        if !s.buckets.contains(bucket) {
+            return Err(not_found());
+        }
+        Ok(s.parents.get(bucket).cloned())
     }
 
     async fn create_snapshot(&self, bucket: &str, name: Option<&str>) -> Result<String, OpError> {
@@ -210,11 +271,18 @@ impl TigrisOps for FakeOps {
 
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {
         self.enter(format!("remove_bucket {name}")).await?;
-        if self.state.borrow_mut().buckets.remove(name) {
+        let mut s = self.state.borrow_mut();
+        s.parents.remove(name);
+        if s.buckets.remove(name) {
             Ok(())
         } else {
             Err(not_found())
         }
+    }
+
+    async fn delete_snapshot(&self, bucket: &str, version: &str) -> Result<(), OpError> {
+        self.enter(format!("delete_snapshot {bucket} {version}"))
+            .await
     }
 
     async fn set_bucket_ttl(

@@ -2,9 +2,10 @@
 //! concurrently (bounded), each optionally with its own scoped key (docs/protocol.md §5.2, §7).
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::concurrency::run_bounded;
+use super::concurrency::{run_bounded, run_lines, LinesTask};
+use super::rollback::{fork_made_by, outcome_unknown, scoped_key, Undo};
 use super::{key_name, remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
-use crate::ops::{CreateBucketOptions, ErrorCode, ForkSource, Role, TigrisOps};
+use crate::ops::{CreateBucketOptions, Created, ErrorCode, ForkSource, OpError, Role, TigrisOps};
 
 /// The most forks one `createForks` call may create (and one `teardownForks` may remove).
 pub const MAX_FORKS: u32 = 1000;
@@ -21,6 +22,9 @@ pub struct CreateForksOptions {
     pub credentials: Option<Role>,
     /// `concurrency`; default 16 (more than [`MAX_FORKS`] acts as [`MAX_FORKS`]).
     pub concurrency: Option<PositiveInt>,
+    /// `atomic`: any failed fork or key removes every key and fork this call made, and its
+    /// snapshot, and fails the call.
+    pub atomic: bool,
 }
 
 /// `Fork`.
@@ -95,6 +99,11 @@ fn concurrency_limit(concurrency: Option<PositiveInt>) -> usize {
 /// removed) before returning. Errors: an invalid fork name `Invalid bucket name "<fork>": <rule>`
 /// (before any request); `Failed to snapshot bucket "<base>": <m>`; `Failed to create any forks`
 /// (with the code of fork 0's failure) when fork 0 fails.
+///
+/// With `atomic`, a failed fork (`Failed to create fork "<fork>": <m>`, or `Failed to create any
+/// forks` for fork 0) or key (`Failed to create access key for "<fork>": <m>`) fails the call
+/// after every key and fork this call made, then its snapshot, are deleted again; a fork whose
+/// outcome is unknown counts as made by this call when its lineage shows this call's snapshot.
 pub async fn create_forks<O: TigrisOps>(
     ops: &O,
     base: &BucketName,
@@ -125,18 +134,15 @@ pub async fn create_forks<O: TigrisOps>(
         }),
         ..CreateBucketOptions::default()
     };
+    let atomic = options.atomic.then_some(snapshot_id.as_str());
     let outcomes = run_bounded(
         count,
         limit,
         |i| {
-            create_fork(
-                ops,
-                names.get(i).map_or("", BucketName::as_str),
-                &fork_options,
-                options.credentials,
-            )
+            let name = names.get(i).map_or("", BucketName::as_str);
+            create_fork(ops, (i, name), &fork_options, options.credentials, atomic)
         },
-        Result::is_err,
+        |outcome| outcome.failure.is_some(),
     )
     .await;
 
@@ -144,25 +150,39 @@ pub async fn create_forks<O: TigrisOps>(
     // fork that completed after that point is removed again so nothing leaks.
     let mut forks = Vec::new();
     let mut extras = Vec::new();
-    let mut first_failure = None;
-    for outcome in outcomes {
-        match outcome {
-            Some(Ok(fork)) if first_failure.is_none() => forks.push(fork),
-            Some(Ok(fork)) => extras.push(fork),
-            Some(Err(code)) => first_failure = first_failure.or(Some(code)),
-            None => first_failure = first_failure.or(Some(ErrorCode::ServerError)),
+    let mut cause = None;
+    let mut undo = Undo::default();
+    for (name, outcome) in names.iter().zip(outcomes) {
+        let (name, Some(outcome)) = (name.as_str(), outcome) else {
+            continue;
+        };
+        if let Some(id) = &outcome.key_id {
+            undo.key(name, id);
+        }
+        match &outcome.made {
+            Ok(true) => undo.bucket(name, "fork"),
+            Ok(false) => {}
+            Err(check) => undo.cannot(name, "fork", &check.message),
+        }
+        match (outcome.fork, outcome.failure) {
+            (Some(fork), None) if cause.is_none() => forks.push(fork),
+            (Some(fork), None) => extras.push(fork),
+            (_, failure) => cause = cause.or(failure),
         }
     }
+    let cause = match cause {
+        Some(cause) if options.atomic => {
+            undo.snapshot(base, &snapshot_id);
+            return Err(undo.roll_back(ops, limit, cause).await);
+        }
+        cause => cause,
+    };
     if !extras.is_empty() {
         ops.start_cleanup();
         let _ = remove_forks(ops, &extras, limit).await;
     }
     if forks.is_empty() {
-        return Err(WorkflowError {
-            code: first_failure.unwrap_or(ErrorCode::ServerError),
-            message: "Failed to create any forks".to_owned(),
-            reply: None,
-        });
+        return Err(cause.unwrap_or_else(|| any_failed(ErrorCode::ServerError)));
     }
     Ok(Forks {
         base_bucket: base.to_owned(),
@@ -171,51 +191,125 @@ pub async fn create_forks<O: TigrisOps>(
     })
 }
 
-/// One fork: the bucket, then its key when asked. The bucket creation's error code when it
-/// could not be created.
-async fn create_fork<O: TigrisOps>(
-    ops: &O,
-    name: &str,
-    options: &CreateBucketOptions,
-    role: Option<Role>,
-) -> Result<Fork, ErrorCode> {
-    ops.create_bucket(name, options).await.map_err(|e| e.code)?;
-    let credentials = match role {
-        Some(role) => match ops.create_access_key(&key_name(name), name, role).await {
-            Ok(key) => Credentials::from_key(key),
-            Err(_) => None,
-        },
-        None => None,
-    };
-    Ok(Fork {
-        bucket: name.to_owned(),
-        credentials,
-    })
-}
-
-/// Revokes a fork's key (if any) then deletes it with force; returns the failure lines of
-/// `teardownForks`.
-async fn remove_fork<O: TigrisOps>(ops: &O, fork: Option<&Fork>) -> Vec<String> {
-    match fork {
-        Some(fork) => {
-            let credentials = fork.credentials.as_ref();
-            remove_with_key(ops, &fork.bucket, credentials, "Failed to delete fork").await
-        }
-        None => Vec::new(),
+/// The failure of fork 0, which the original reports without its cause.
+fn any_failed(code: ErrorCode) -> WorkflowError {
+    WorkflowError {
+        code,
+        message: "Failed to create any forks".to_owned(),
+        reply: None,
     }
 }
 
-/// Removes `forks` (key, then bucket), at most `limit` at a time; returns every failure line in
-/// fork order.
+/// What creating one fork did.
+struct ForkOutcome {
+    /// The fork, when its bucket was created (its `credentials` absent when the key failed).
+    fork: Option<Fork>,
+    /// What stops the call: the bucket's failure, or with `atomic` also the key's.
+    failure: Option<WorkflowError>,
+    /// Whether this call made the bucket, for an `atomic` call's rollback (the failure of the
+    /// check when that is not known).
+    made: Result<bool, OpError>,
+    /// The id of the key this call made, also when that key failed the call.
+    key_id: Option<String>,
+}
+
+/// Fork number `index`, `name`: the bucket, then its key when asked. With `atomic` (this call's
+/// snapshot), a bucket whose creation's outcome is unknown is checked for that snapshot's
+/// lineage, and a key failure is a failure.
+async fn create_fork<O: TigrisOps>(
+    ops: &O,
+    (index, name): (usize, &str),
+    options: &CreateBucketOptions,
+    role: Option<Role>,
+    atomic: Option<&str>,
+) -> ForkOutcome {
+    let failed = |e: &OpError| match index {
+        0 => any_failed(e.code),
+        _ => WorkflowError::operation("Failed to create fork", name, e),
+    };
+    let created = ops.create_bucket(name, options).await;
+    // Without `atomic` a created bucket is the fork, as in the original; with it, a bucket
+    // whose outcome is unknown is this call's only with this call's snapshot as its parent.
+    let made = match (&created, atomic) {
+        (Ok(Created::Owned), Some(snapshot)) => Some(snapshot),
+        (Err(e), Some(snapshot)) if outcome_unknown(e) => Some(snapshot),
+        _ => None,
+    };
+    let made = match made {
+        Some(snapshot) => fork_made_by(ops.fork_parent_snapshot(name).await, snapshot),
+        None => Ok(created.is_ok()),
+    };
+    let failure = match (created, &made) {
+        (Err(e), _) => Some(failed(&e)),
+        (Ok(_), Err(e)) => Some(failed(e)),
+        (Ok(_), Ok(true)) => None,
+        (Ok(_), Ok(false)) => Some(failed(&OpError::new(
+            ErrorCode::BucketAlreadyExists,
+            format!(
+                "it exists already and is not a fork of snapshot {}",
+                atomic.unwrap_or_default()
+            ),
+        ))),
+    };
+    let mut outcome = ForkOutcome {
+        fork: None,
+        failure,
+        made,
+        key_id: None,
+    };
+    if outcome.failure.is_some() {
+        return outcome;
+    }
+    let credentials = match role {
+        Some(role) => {
+            let minted = ops.create_access_key(&key_name(name), name, role).await;
+            match scoped_key(name, minted) {
+                Ok(credentials) => {
+                    outcome.key_id = Some(credentials.access_key_id.clone());
+                    Some(credentials)
+                }
+                Err((cause, id)) => {
+                    if atomic.is_some() {
+                        outcome.key_id = id;
+                        outcome.failure = Some(cause);
+                    }
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    outcome.fork = Some(Fork {
+        bucket: name.to_owned(),
+        credentials,
+    });
+    outcome
+}
+
+/// Removes `forks` (its key if any, then the bucket with force), at most `limit` at a time;
+/// returns every failure line of `teardownForks` in fork order.
 async fn remove_forks<O: TigrisOps>(ops: &O, forks: &[Fork], limit: usize) -> Vec<String> {
-    let results = run_bounded(
-        forks.len(),
-        limit,
-        |i| remove_fork(ops, forks.get(i)),
-        |_| false,
-    )
-    .await;
-    results.into_iter().flatten().flatten().collect()
+    let task = |i: usize| -> LinesTask<'_> {
+        // Every index is one of `forks`.
+        let (bucket, credentials) = forks.get(i).map_or(("", None), |f: &Fork| {
+            (f.bucket.as_str(), f.credentials.as_ref())
+        });
+        Box::pin(remove_with_key(
+            ops,
+            bucket,
+            credentials,
+            "Failed to delete fork",
+        ))
+    };
+    let mut lines = Vec::new();
+    for mut fork_lines in run_lines(forks.len(), limit, &task)
+        .await
+        .into_iter()
+        .flatten()
+    {
+        lines.append(&mut fork_lines);
+    }
+    lines
 }
 
 /// Revokes every fork's key, then deletes the fork with force, for all forks concurrently (at
@@ -276,6 +370,7 @@ mod tests {
             prefix: Some("eval".into()),
             credentials: role,
             concurrency: Some(n(concurrency)),
+            atomic: false,
         }
     }
 

@@ -10,6 +10,7 @@
 mod bucket_name;
 mod concurrency;
 mod error;
+mod rollback;
 
 pub mod checkpoint;
 pub mod coordination;

@@ -2,7 +2,8 @@
 //! scoped key, and its teardown (docs/protocol.md §7).
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::{key_name, remove_with_key, Credentials, PositiveInt, WorkflowError};
+use super::rollback::{create_bucket_with_key, NewBucket};
+use super::{remove_with_key, Credentials, PositiveInt, WorkflowError};
 use crate::ops::{Access, CreateBucketOptions, Role, TigrisOps};
 
 /// `CreateWorkspaceOptions` (without `config`, which the glue turns into the client).
@@ -16,9 +17,12 @@ pub struct CreateWorkspaceOptions {
     pub enable_snapshots: bool,
     /// `credentials.role`: mint a key `${name}-key` scoped to the bucket with this role.
     pub credentials: Option<Role>,
+    /// `atomic`: a TTL or key failure removes what this call created and fails the call.
+    pub atomic: bool,
 }
 
-/// `Workspace`: the bucket and, when a key was minted with a secret, its credentials.
+/// `Workspace`: the bucket and, when a key was minted with a secret, its credentials (also what
+/// `restore` returns, so that `teardownWorkspace` releases a restored bucket alike).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Workspace {
     /// `bucket`.
@@ -45,8 +49,11 @@ pub fn workspace_name(name: &str) -> Result<BucketName, WorkflowError> {
 }
 
 /// Creates bucket `name` (with `access` and `enableSnapshots`), then sets its TTL and mints its
-/// key when asked. Only the bucket creation can fail the call (`Failed to create workspace bucket
-/// "<name>": <m>`); TTL and key failures leave a workspace without them, as the original does.
+/// key when asked. Without `atomic` only the bucket creation can fail the call (`Failed to create
+/// workspace bucket "<name>": <m>`); TTL and key failures leave a workspace without them, as the
+/// original does. With `atomic` they fail it too (`Failed to set TTL on workspace "<name>": <m>`,
+/// `Failed to create access key for "<name>": <m>`), after the key and the bucket this call made
+/// are removed again (docs/protocol.md §7).
 pub async fn create_workspace<O: TigrisOps>(
     ops: &O,
     name: &BucketName,
@@ -58,24 +65,15 @@ pub async fn create_workspace<O: TigrisOps>(
         enable_snapshot: options.enable_snapshots,
         fork_of: None,
     };
-    ops.create_bucket(name, &create)
-        .await
-        .map_err(|e| WorkflowError::operation(CREATE_FAILED, name, &e))?;
-    if let Some(days) = options.ttl_days {
-        // The original ignores a TTL failure: the bucket exists and is returned.
-        let _ = ops.set_bucket_ttl(name, days.get()).await;
-    }
-    let credentials = match options.credentials {
-        Some(role) => match ops.create_access_key(&key_name(name), name, role).await {
-            Ok(key) => Credentials::from_key(key),
-            Err(_) => None,
-        },
-        None => None,
+    let bucket = NewBucket {
+        name,
+        create: &create,
+        failed: (CREATE_FAILED, name),
+        ttl_days: options.ttl_days.map(PositiveInt::get),
+        role: options.credentials,
+        atomic: options.atomic,
     };
-    Ok(Workspace {
-        bucket: name.to_owned(),
-        credentials,
-    })
+    create_bucket_with_key(ops, &bucket).await
 }
 
 /// Revokes the workspace's key (when it has credentials), then deletes the bucket with force.
@@ -115,6 +113,7 @@ mod tests {
             ttl_days: PositiveInt::from_js(1.0, MAX_TTL_DAYS, "options.ttl.days").ok(),
             enable_snapshots: true,
             credentials: Some(Role::Editor),
+            atomic: false,
         }
     }
 

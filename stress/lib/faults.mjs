@@ -67,6 +67,13 @@ const keysNamed = (st, name) => st.keys.filter((k) => k.name === name);
  */
 export function workflows(kit) {
   const S = (method, path, extra = {}) => ({ method, path, ...extra });
+  const forkSteps = (n) => [
+    { id: 'createBucketSnapshot', match: S('PUT', `/${n.base}/`, { header: 'x-tigris-snapshot' }), nature: 'required' },
+    { id: 'createBucket(fork 0)', match: S('PUT', `/${n.prefix}-0/`), nature: 'firstFork' },
+    { id: 'createAccessKey(fork 0)', match: S('POST', '/'), nature: 'key0', json: true, malformed: 'iamJson' },
+    { id: 'createBucket(fork 1)', match: S('PUT', `/${n.prefix}-1/`), nature: 'laterFork' },
+    { id: 'createAccessKey(fork 1)', match: S('POST', '/', { nth: 2 }), nature: 'key1', json: true, malformed: 'iamJson' },
+  ];
   return [
     {
       name: 'createWorkspace',
@@ -227,13 +234,7 @@ export function workflows(kit) {
     {
       name: 'createForks',
       // createBucketSnapshot → (fork 0 → key 0) → (fork 1 → key 1), concurrency 1 so the order is fixed
-      steps: (n) => [
-        { id: 'createBucketSnapshot', match: S('PUT', `/${n.base}/`, { header: 'x-tigris-snapshot' }), nature: 'required' },
-        { id: 'createBucket(fork 0)', match: S('PUT', `/${n.prefix}-0/`), nature: 'firstFork' },
-        { id: 'createAccessKey(fork 0)', match: S('POST', '/'), nature: 'key0', json: true, malformed: 'iamJson' },
-        { id: 'createBucket(fork 1)', match: S('PUT', `/${n.prefix}-1/`), nature: 'laterFork' },
-        { id: 'createAccessKey(fork 1)', match: S('POST', '/', { nth: 2 }), nature: 'key1', json: true, malformed: 'iamJson' },
-      ],
+      steps: forkSteps,
       setup: async (ctx, n) => { ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup'); },
       run: (ctx, n) => kit.createForks(n.base, 2, { prefix: n.prefix, credentials: { role: 'Editor' }, concurrency: 1, config: ctx.config }),
       verify: async (ctx, n, res, cell) => {
@@ -285,6 +286,44 @@ export function workflows(kit) {
       },
       teardown: async (ctx, n, res) => {
         if (res.data) ok(await kit.teardownForks(res.data, { config: ctx.config }), 'teardownForks');
+        ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
+      },
+    },
+    {
+      name: 'createForks(atomic)',
+      // The createForks sequence with `atomic`: any fork or key that fails (or answers garbage)
+      // fails the call and leaves the state exactly as it was; lost answers still succeed.
+      steps: forkSteps,
+      setup: async (ctx, n) => {
+        ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup');
+        n.before = await ctx.srv.state();
+      },
+      run: (ctx, n) => kit.createForks(n.base, 2, { prefix: n.prefix, credentials: { role: 'Editor' }, concurrency: 1, atomic: true, config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        if (cell.effect !== 'none') {
+          const [, ...left] = err(res, cell.id).split('\n');
+          // A persistent 500 on the IAM route also refuses the rollback's key removals: each key
+          // left is named, and only keys are left (they pin nothing).
+          n.leftKeys = left.map((line) => {
+            const m = new RegExp(`^Rollback left "${n.prefix}-\\d+-key" \\(access key (tid_\\w+)\\): injected persistent 500$`).exec(line);
+            assert.ok(m && cell.step.json && cell.effect === 'fail', `unexpected leftover: ${line}`);
+            return m[1];
+          });
+          const st = await ctx.srv.state();
+          assert.deepEqual({ ...st, keys: st.keys.filter((k) => !n.leftKeys.includes(k.id)) }, n.before, 'the state is what it was before the call');
+          assert.equal(st.keys.length, n.before.keys.length + n.leftKeys.length, 'the named keys are the ones left');
+          return;
+        }
+        const set = ok(res, cell.id);
+        assert.deepEqual(set.forks.map((f) => f.bucket), [`${n.prefix}-0`, `${n.prefix}-1`]);
+        for (const f of set.forks) { assert.ok(f.credentials, `${f.bucket} has credentials`); remember(f.credentials.secretAccessKey); }
+        const st = await ctx.srv.state();
+        assert.equal(st.keys.filter((k) => k.name.startsWith(`${n.prefix}-`)).length, 2, 'exactly the two keys');
+      },
+      teardown: async (ctx, n, res) => {
+        if (res.data) ok(await kit.teardownForks(res.data, { config: ctx.config }), 'teardownForks');
+        // A key the rollback named goes with its (already deleted) fork's teardown.
+        for (const accessKeyId of n.leftKeys ?? []) await kit.teardownWorkspace({ bucket: `${n.prefix}-0`, credentials: { accessKeyId } }, { config: ctx.config });
         ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
       },
     },

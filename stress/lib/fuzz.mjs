@@ -23,7 +23,7 @@ const throwingFunctionProxy = new Proxy(() => {}, new Proxy({}, { get: () => tra
 const throwingArrayProxy = new Proxy([], { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap });
 const revoked = (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; })();
 const OPTION_KEYS = ['config', 'ttl', 'days', 'enableSnapshots', 'credentials', 'role', 'access', 'prefix', 'name',
-  'forkName', 'limit', 'paginationToken', 'webhookUrl', 'filter', 'auth', 'token', 'username', 'password',
+  'forkName', 'atomic', 'limit', 'paginationToken', 'webhookUrl', 'filter', 'auth', 'token', 'username', 'password',
   'concurrency', 'bucket', 'forks', 'baseBucket', 'snapshotId', 'accessKeyId', 'secretAccessKey', 'sessionToken',
   'organizationId', 'endpoint', 'iamEndpoint', 'mgmtEndpoint', 'credentialProvider', 'length', '0', 'then'];
 function throwingGetters() {
@@ -128,12 +128,14 @@ function plausibleArb(srv) {
   const text = fc.oneof(fc.stringMatching(/^[A-Za-z0-9 ._-]{0,30}$/), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('epoch-50', '', ' ', 'a; name=b', '\r\nx-injected: 1', BIG));
   const creds = fc.option(roleArb.map((role) => ({ role })), { nil: undefined });
   const count = mostly(fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, -1, NaN, 1.5, 1001, Infinity));
+  const atomic = fc.option(mostly(fc.boolean(), fc.constantFrom(0, 'yes', {})), { nil: undefined });
   const pick = {
     createWorkspace: fc.record({
       ttl: fc.option(mostly(fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, -2, 1e9, NaN)).map((days) => ({ days })), { nil: undefined }),
       enableSnapshots: fc.option(fc.boolean(), { nil: undefined }),
       credentials: creds,
       access: fc.option(fc.constantFrom('public', 'private'), { nil: undefined }),
+      atomic,
     }, { requiredKeys: [] }).map((o) => (m, config) => [m, { ...o, config }]),
     teardownWorkspace: fc.record({ key: fc.option(fc.constantFrom('tid_nosuch', 'tid_', '', 'tid_x y'), { nil: undefined }) })
       .map(({ key }) => (m, config) => [{ bucket: m, ...(key !== undefined && { credentials: { accessKeyId: key, secretAccessKey: CANARY.wrongSecret } }) }, { config }]),
@@ -141,7 +143,9 @@ function plausibleArb(srv) {
     restore: fc.record({
       snapshotId: mostly(fc.stringMatching(/^[0-9]{1,20}$/), fc.constantFrom('', 'abc', ' 1', '1\n2', '\u00e9')),
       forkName: fc.option(mostly(fc.constantFrom('r', 'restored'), fc.constantFrom('Bad_Name', '')), { nil: undefined }),
-    }).map(({ snapshotId, forkName }) => (m, config) => [m, snapshotId, { forkName: forkName === undefined || forkName === 'Bad_Name' || forkName === '' ? forkName : `${m}-${forkName}`, config }]),
+      credentials: creds,
+      atomic,
+    }).map(({ snapshotId, forkName, ...o }) => (m, config) => [m, snapshotId, { ...o, forkName: forkName === undefined || forkName === 'Bad_Name' || forkName === '' ? forkName : `${m}-${forkName}`, config }]),
     listCheckpoints: fc.record({
       limit: fc.option(mostly(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(0, -1, 2 ** 32, 1.5, NaN)), { nil: undefined }),
       paginationToken: fc.option(text, { nil: undefined }),
@@ -158,6 +162,7 @@ function plausibleArb(srv) {
       prefix: fc.option(mostly(fc.constantFrom('p', 'q-1'), fc.constantFrom('Bad', '')), { nil: undefined }),
       credentials: creds,
       concurrency: fc.option(mostly(fc.constantFrom(1, 2, 4, 1e9), fc.constantFrom(0, -1, NaN)), { nil: undefined }),
+      atomic,
     }, { requiredKeys: ['count'] }).map(({ count: n, prefix, ...o }) => (m, config) => [m, n, { ...o, prefix: prefix === undefined || prefix === 'Bad' || prefix === '' ? prefix : `${m}-${prefix}`, config }]),
     teardownForks: fc.record({ n: fc.integer({ min: 1, max: 3 }), key: fc.boolean() })
       .map(({ n, key }) => (m, config) => [{ baseBucket: m, snapshotId: '1', forks: Array.from({ length: n }, (_, i) => ({ bucket: `${m}-f${i}`, ...(key && { credentials: { accessKeyId: `tid_nosuch${i}`, secretAccessKey: CANARY.wrongSecret } }) })) }, { config }]),
@@ -287,12 +292,14 @@ export async function normalWorkflow(kit, config, name) {
   const ck = ok('checkpoint', await kit.checkpoint(name, { name: 'after-fuzz', config }));
   const list = ok('listCheckpoints', await kit.listCheckpoints(name, { config }));
   if (!list.checkpoints.some((c) => c.snapshotId === ck.snapshotId)) throw new Error('checkpoint not listed');
-  const restored = ok('restore', await kit.restore(name, ck.snapshotId, { forkName: `${name}-r`, config }));
+  const restored = ok('restore', await kit.restore(name, ck.snapshotId, { forkName: `${name}-r`, credentials: { role: 'Editor' }, atomic: true, config }));
+  if (!restored.credentials?.secretAccessKey) throw new Error('no restore credentials after fuzzing');
+  remember(restored.credentials.secretAccessKey);
   const forks = ok('createForks', await kit.createForks(name, 2, { credentials: { role: 'ReadOnly' }, config }));
   ok('setupCoordination', await kit.setupCoordination(name, { webhookUrl: 'http://127.0.0.1:9/hook', auth: { token: CANARY.webhookToken }, config }));
   ok('teardownCoordination', await kit.teardownCoordination(name, { config }));
   ok('teardownForks', await kit.teardownForks(forks, { config }));
-  ok('teardownWorkspace(restored)', await kit.teardownWorkspace({ bucket: restored.bucket }, { config }));
+  ok('teardownWorkspace(restored)', await kit.teardownWorkspace(restored, { config }));
   ok('teardownWorkspace', await kit.teardownWorkspace(ws, { config }));
   return steps;
 }
