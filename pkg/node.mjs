@@ -12,3 +12,4 @@ initSync({ module: readFileSync(new URL('./tigris_agent_kit_bg.wasm', import.met
 __setEnvironmentReader(readEnv);
 
 export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination } from './web.js';
+export { listForks, mergeFork, rebaseFork, deleteCheckpoint } from './web.js';

@@ -9,6 +9,7 @@
 //! here), then the values, in the order each export lists below.
 
 mod convert;
+mod lifecycle;
 
 use crate::client::TigrisClient;
 use crate::js::{JsEnvironment, JsRuntime};
@@ -101,8 +102,13 @@ pub fn teardown_forks(fork_set: JsValue, options: JsValue) -> Promise {
         let set = convert::fork_set_arg(&fork_set)?;
         let options = Options::new(&options)?;
         let concurrency = options.count("concurrency")?;
+        let delete_snapshot = options.boolean("deleteSnapshot")?;
         let client = client(&options)?;
-        forks::teardown_forks(&client, &set, concurrency_arg(concurrency)?).await?;
+        let teardown = forks::TeardownForksOptions {
+            concurrency: concurrency_arg(concurrency)?,
+            delete_snapshot,
+        };
+        forks::teardown_forks(&client, &set, &teardown).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }

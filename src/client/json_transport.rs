@@ -1,6 +1,6 @@
-//! The Tigris JSON transport: bucket metadata GET and settings PATCH on the S3 endpoint host,
-//! IAM calls on the IAM endpoint; JSON error bodies and unprefixed messages (docs/protocol.md
-//! §3.2, §5.6–5.8, §5.11–5.12, §6.2).
+//! The Tigris JSON transport: bucket metadata GET, settings PATCH and the fork-lifecycle calls on
+//! the S3 endpoint host, IAM calls on the IAM endpoint; JSON error bodies and unprefixed messages
+//! (docs/protocol.md §3.2, §5.6–5.8, §5.11–5.13, §6.2).
 
 use super::errors::{classify, ErrorContext};
 use super::{header, is_success, TigrisClient};
@@ -72,6 +72,30 @@ impl<R: Runtime> TigrisClient<R> {
                 "Invalid JSON in bucket info response",
             )
         })
+    }
+
+    /// A merge or rebase `PUT`: the `X-Tigris-Snapshot-Version` of its 2xx answer (`""` when
+    /// absent, as the SDK reads it). Sent again after a failed attempt, like every call, so a lost
+    /// attempt may have taken a snapshot already (docs/protocol.md §6.4).
+    pub(super) async fn snapshot_put(
+        &self,
+        build: &(dyn Fn(&Endpoint) -> HttpRequest + Sync),
+    ) -> Result<String, OpError> {
+        let mut errors = self.errors("");
+        let response = self
+            .json_call(
+                &mut errors,
+                JsonHost::Storage,
+                build,
+                Idempotency::NotIdempotent,
+            )
+            .await?;
+        if !is_success(response.status) {
+            return Err(json_failure(&errors, &response));
+        }
+        Ok(header(&response, "x-tigris-snapshot-version")
+            .unwrap_or("")
+            .to_owned())
     }
 
     /// The settings PATCH with `body` (the whole section it sets, so repeating it is harmless).

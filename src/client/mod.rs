@@ -14,8 +14,8 @@ use std::num::NonZeroU32;
 
 use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
 use crate::ops::{
-    AccessKey, CreateBucketOptions, ErrorCode, NotificationConfig, OpError, Role, SnapshotPage,
-    TigrisOps, WebhookAuth,
+    AccessKey, BucketListing, BucketPage, CreateBucketOptions, ErrorCode, NotificationConfig,
+    OpError, Role, SnapshotPage, TigrisOps, WebhookAuth,
 };
 use crate::parse::json::Value;
 use crate::parse::responses;
@@ -43,6 +43,8 @@ const CREATE_SNAPSHOT: &str = "Unable to create bucket snapshot ";
 const LIST_SNAPSHOTS: &str = "Unable to list bucket snapshots ";
 const REMOVE_BUCKET: &str = "Unable to remove bucket ";
 const DELETE_SNAPSHOT: &str = "Unable to delete bucket snapshot ";
+/// Prefix the SDK's `listForks` puts before a failure of its fork listing (docs/protocol.md §5.13).
+const LIST_BUCKETS: &str = "Unable to list buckets ";
 
 /// The Tigris client: resolved configuration, the runtime and the retry policy.
 pub struct TigrisClient<R: Runtime> {
@@ -209,6 +211,46 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         }
         responses::snapshot_page(&String::from_utf8_lossy(&response.body))
             .map_err(|m| errors.error(ErrorCode::ServerError, &m))
+    }
+
+    async fn list_buckets(
+        &self,
+        listing: BucketListing<'_>,
+        continuation_token: Option<&str>,
+    ) -> Result<BucketPage, OpError> {
+        let mut errors = self.errors("");
+        let page = match self
+            .json_call(
+                &mut errors,
+                JsonHost::Storage,
+                &|e| s3::list_buckets(e, listing, continuation_token),
+                Idempotency::Idempotent,
+            )
+            .await
+        {
+            Ok(response) if is_success(response.status) => responses::bucket_page(
+                header(&response, "content-type"),
+                &String::from_utf8_lossy(&response.body),
+            )
+            .map_err(|m| errors.unprefixed(ErrorCode::ServerError, &m)),
+            Ok(response) => Err(json_failure(&errors, &response)),
+            Err(e) => Err(e),
+        };
+        match listing {
+            BucketListing::ForksOf { .. } => page.map_err(|e| OpError {
+                message: format!("{LIST_BUCKETS}{}", e.message),
+                ..e
+            }),
+            BucketListing::WithForkInfo => page,
+        }
+    }
+
+    async fn merge_fork(&self, fork: &str, base: &str) -> Result<String, OpError> {
+        self.snapshot_put(&|e| s3::merge_fork(e, fork, base)).await
+    }
+
+    async fn rebase_fork(&self, fork: &str) -> Result<String, OpError> {
+        self.snapshot_put(&|e| s3::rebase_fork(e, fork)).await
     }
 
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {

@@ -1,10 +1,10 @@
 //! Readers for the responses of each call: S3 XML errors (docs/protocol.md §4), the snapshot listing
-//! (§5.4), Tigris JSON errors (§6.2), bucket metadata (§5.6), the PATCH outcome (§5.8) and the
-//! IAM access-key result (§5.11).
+//! (§5.4), Tigris JSON errors (§6.2), bucket metadata (§5.6), the PATCH outcome (§5.8), the
+//! IAM access-key result (§5.11) and the JSON bucket listing with lineage (§5.13).
 
 use super::json::{self, Value};
 use super::xml;
-use crate::ops::{AccessKey, SnapshotInfo, SnapshotPage};
+use crate::ops::{AccessKey, BucketPage, ForkParent, ListedBucket, SnapshotInfo, SnapshotPage};
 use crate::secret::Secret;
 
 /// `Code` and message of an S3 XML error body. The message is `<Message>`, or `UnknownError`
@@ -171,6 +171,48 @@ pub fn json_body(body: &str) -> Result<Value, json::ParseError> {
     } else {
         json::parse(body)
     }
+}
+
+/// Reads the JSON bucket listing (docs/protocol.md §5.13) as the SDK's `listBuckets` does: a
+/// non-JSON 2xx lists nothing; each `Buckets.Bucket[]` entry gives its `Name`, `CreationDate` and
+/// `ForkInfo.Parents[]` (`BucketName`, `Snapshot`, `ForkCreatedAt`); `ContinuationToken` when
+/// non-empty. Dates are read as RFC 3339 ([`rfc3339_ms`]; an invalid one is absent), an entry
+/// without a string `Name` is dropped, and a falsy `ForkInfo` counts as none. Fails only on
+/// invalid JSON.
+pub fn bucket_page(content_type: Option<&str>, body: &str) -> Result<BucketPage, String> {
+    if !is_json(content_type) {
+        return Ok(BucketPage::default());
+    }
+    let listing = json_body(body).map_err(|_| "Invalid JSON in bucket list response".to_owned())?;
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let date = |v: &Value, key: &str| text(v, key).and_then(|d| rfc3339_ms(&d).ok());
+    let parent = |p: &Value| ForkParent {
+        bucket: text(p, "BucketName").unwrap_or_default(),
+        snapshot: text(p, "Snapshot").unwrap_or_default(),
+        forked_at_ms: date(p, "ForkCreatedAt"),
+    };
+    let buckets = items(listing.get("Buckets").and_then(|b| b.get("Bucket")))
+        .iter()
+        .filter_map(|b| {
+            Some(ListedBucket {
+                name: text(b, "Name")?,
+                created_at_ms: date(b, "CreationDate"),
+                parents: b
+                    .get("ForkInfo")
+                    .filter(|f| f.truthy())
+                    .map(|f| items(f.get("Parents")).iter().map(parent).collect()),
+            })
+        })
+        .collect();
+    Ok(BucketPage {
+        buckets,
+        continuation_token: text(&listing, "ContinuationToken").filter(|t| !t.is_empty()),
+    })
+}
+
+/// The elements of a JSON array (none for anything else).
+fn items(value: Option<&Value>) -> &[Value] {
+    value.and_then(Value::as_array).unwrap_or_default()
 }
 
 /// Outcome of a settings PATCH (docs/protocol.md §5.8): a JSON body with `status === "error"` is a failure
