@@ -13,5 +13,4 @@ __setEnvironmentReader((name) => {
   }
 });
 
-export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination } from './web.js';
-export { listForks, mergeFork, rebaseFork, deleteCheckpoint } from './web.js';
+export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination, listForks, mergeFork, rebaseFork, deleteCheckpoint } from './web.js';

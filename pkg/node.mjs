@@ -11,5 +11,4 @@ const { readEnv } = require('./node-env.cjs');
 initSync({ module: readFileSync(new URL('./tigris_agent_kit_bg.wasm', import.meta.url)) });
 __setEnvironmentReader(readEnv);
 
-export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination } from './web.js';
-export { listForks, mergeFork, rebaseFork, deleteCheckpoint } from './web.js';
+export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination, listForks, mergeFork, rebaseFork, deleteCheckpoint } from './web.js';
