@@ -102,56 +102,43 @@ pub fn checkpoint_to_delete(bucket: &str, snapshot_id: &str) -> Result<BucketNam
 /// When the server lists buckets but none carries `ForkInfo` (it ignored `X-Tigris-Fork`), this
 /// does what the SDK does instead: it pages through every bucket with its lineage and keeps those
 /// whose parents include `base`; `limit` and `paginationToken` then apply to that filtered list
-/// (bucket listings are in name order, so the token is the last fork's name). Fails with
-/// `Failed to list forks of "<base>": <m>`.
+/// (bucket listings are in name order, so the token is the last fork's name), and a server that
+/// answers the token it was sent ends the walk. Fails with `Failed to list forks of "<base>":
+/// <m>`.
 pub async fn list_forks<O: TigrisOps>(
     ops: &O,
     base: &BucketName,
     options: &ListForksOptions,
 ) -> Result<ForkPage, WorkflowError> {
     let base = base.as_str();
-    let failed = |e| WorkflowError::operation(LIST_FAILED, base, &e);
     let limit = options.limit.map(|l| l.get().get());
-    let token = options.pagination_token.as_deref();
-    let page = ops
-        .list_buckets(BucketListing::ForksOf { base, limit }, token)
-        .await
-        .map_err(failed)?;
-    if !page.buckets.is_empty() && page.buckets.iter().all(|b| b.parents.is_none()) {
-        return list_forks_from_all(ops, base, options)
-            .await
-            .map_err(failed);
-    }
-    Ok(ForkPage {
-        forks: page
-            .buckets
-            .into_iter()
-            .map(|b| {
-                let parent = b.parents.as_deref().and_then(<[ForkParent]>::first);
-                fork_info(&b, parent, base)
-            })
-            .collect(),
-        pagination_token: page.continuation_token,
-    })
-}
-
-/// The SDK's fallback listing: every page of `GET /?IncludeForkInfo=true`, filtered to the
-/// buckets after the caller's token one of whose parents is `base`, then cut to the limit. A
-/// server that answers the token it was sent ends the walk.
-async fn list_forks_from_all<O: TigrisOps>(
-    ops: &O,
-    base: &str,
-    options: &ListForksOptions,
-) -> Result<ForkPage, crate::ops::OpError> {
-    // Bucket listings are in name order: the walk only moves forward from the caller's token,
-    // so a page the server repeats lists nothing twice.
-    let mut last = options.pagination_token.clone().unwrap_or_default();
+    let mut listing = BucketListing::ForksOf { base, limit };
+    let mut token = options.pagination_token.clone();
+    // The fallback walk: bucket listings are in name order, so it only moves forward from the
+    // caller's token and a page the server repeats lists nothing twice.
+    let mut last = token.clone().unwrap_or_default();
     let mut forks = Vec::new();
-    let mut token: Option<String> = None;
     loop {
         let page = ops
-            .list_buckets(BucketListing::WithForkInfo, token.as_deref())
-            .await?;
+            .list_buckets(listing, token.as_deref())
+            .await
+            .map_err(|e| WorkflowError::operation(LIST_FAILED, base, &e))?;
+        if let BucketListing::ForksOf { .. } = listing {
+            if page.buckets.is_empty() || page.buckets.iter().any(|b| b.parents.is_some()) {
+                let forks = page.buckets.iter().map(|b| {
+                    let parent = b.parents.as_deref().and_then(<[ForkParent]>::first);
+                    fork_info(b, parent, base)
+                });
+                return Ok(ForkPage {
+                    forks: forks.collect(),
+                    pagination_token: page.continuation_token,
+                });
+            }
+            // The server ignored `X-Tigris-Fork`: walk every bucket with its lineage instead.
+            listing = BucketListing::WithForkInfo;
+            token = None;
+            continue;
+        }
         for b in &page.buckets {
             if b.name <= last {
                 continue;
@@ -166,9 +153,9 @@ async fn list_forks_from_all<O: TigrisOps>(
             _ => break,
         }
     }
-    let limit = options.limit.map_or(usize::MAX, PositiveInt::count);
+    let limit = limit.map_or(usize::MAX, |l| l as usize);
     let pagination_token = match forks.get(limit) {
-        Some(_) => forks.get(limit - 1).map(|f| f.bucket.clone()),
+        Some(_) => forks.get(limit - 1).map(|f: &ForkInfo| f.bucket.clone()),
         None => None,
     };
     forks.truncate(limit);
