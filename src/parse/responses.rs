@@ -419,4 +419,44 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn bucket_listing_as_the_sdk_reads_it() {
+        let json = Some("application/json");
+        assert_eq!(
+            bucket_page(Some("text/html"), "<html>"),
+            Ok(BucketPage::default())
+        );
+        assert_eq!(
+            bucket_page(json, "{\"Buckets\":"),
+            Err("Invalid JSON in bucket list response".to_owned())
+        );
+        assert_eq!(bucket_page(json, ""), Ok(BucketPage::default()));
+        let page = bucket_page(
+            json,
+            r#"{"Buckets":{"Bucket":[{"CreationDate":"2026-01-01T00:00:00Z"},{"Name":"a","CreationDate":"soon","ForkInfo":null},{"Name":"b","ForkInfo":{"Parents":[{"BucketName":"base","ForkCreatedAt":"x"}]}},{"Name":"c","ForkInfo":{}}]},"ContinuationToken":""}"#,
+        )
+        .unwrap();
+        let bare = |name: &str, parents| ListedBucket {
+            name: name.into(),
+            created_at_ms: None,
+            parents,
+        };
+        assert_eq!(
+            page.buckets,
+            [
+                bare("a", None),
+                bare(
+                    "b",
+                    Some(vec![ForkParent {
+                        bucket: "base".into(),
+                        snapshot: String::new(),
+                        forked_at_ms: None,
+                    }])
+                ),
+                bare("c", Some(Vec::new())),
+            ]
+        );
+        assert_eq!(page.continuation_token, None, "an empty token is none");
+    }
 }
