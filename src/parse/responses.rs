@@ -180,34 +180,47 @@ pub fn json_body(body: &str) -> Result<Value, json::ParseError> {
 /// without a string `Name` is dropped, and a falsy `ForkInfo` counts as none. Fails only on
 /// invalid JSON.
 pub fn bucket_page(content_type: Option<&str>, body: &str) -> Result<BucketPage, String> {
+    let mut page = BucketPage::default();
     if !is_json(content_type) {
-        return Ok(BucketPage::default());
+        return Ok(page);
     }
     let listing = json_body(body).map_err(|_| "Invalid JSON in bucket list response".to_owned())?;
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    let date = |v: &Value, key: &str| text(v, key).and_then(|d| rfc3339_ms(&d).ok());
-    let parent = |p: &Value| ForkParent {
-        bucket: text(p, "BucketName").unwrap_or_default(),
-        snapshot: text(p, "Snapshot").unwrap_or_default(),
-        forked_at_ms: date(p, "ForkCreatedAt"),
-    };
-    let buckets = items(listing.get("Buckets").and_then(|b| b.get("Bucket")))
-        .iter()
-        .filter_map(|b| {
-            Some(ListedBucket {
-                name: text(b, "Name")?,
-                created_at_ms: date(b, "CreationDate"),
-                parents: b
-                    .get("ForkInfo")
-                    .filter(|f| f.truthy())
-                    .map(|f| items(f.get("Parents")).iter().map(parent).collect()),
-            })
-        })
-        .collect();
-    Ok(BucketPage {
-        buckets,
-        continuation_token: text(&listing, "ContinuationToken").filter(|t| !t.is_empty()),
-    })
+    for entry in items(listing.get("Buckets").and_then(|b| b.get("Bucket"))) {
+        let Some(name) = text(entry, "Name") else {
+            continue;
+        };
+        let parents = match entry.get("ForkInfo") {
+            Some(info) if info.truthy() => {
+                let mut parents = Vec::new();
+                for p in items(info.get("Parents")) {
+                    parents.push(ForkParent {
+                        bucket: text(p, "BucketName").unwrap_or_default(),
+                        snapshot: text(p, "Snapshot").unwrap_or_default(),
+                        forked_at_ms: date(p, "ForkCreatedAt"),
+                    });
+                }
+                Some(parents)
+            }
+            _ => None,
+        };
+        page.buckets.push(ListedBucket {
+            name,
+            created_at_ms: date(entry, "CreationDate"),
+            parents,
+        });
+    }
+    page.continuation_token = text(&listing, "ContinuationToken").filter(|t| !t.is_empty());
+    Ok(page)
+}
+
+/// The string member `key` of a JSON object.
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The RFC 3339 date member `key` of a JSON object, in ms since the epoch (absent when invalid).
+fn date(value: &Value, key: &str) -> Option<f64> {
+    rfc3339_ms(value.get(key).and_then(Value::as_str)?).ok()
 }
 
 /// The elements of a JSON array (none for anything else).

@@ -158,28 +158,29 @@ pub fn list_buckets(
     listing: BucketListing<'_>,
     continuation_token: Option<&str>,
 ) -> HttpRequest {
-    let mut query = Vec::new();
     let mut headers = vec![
         h("Content-Type", "application/json"),
         h("Accept", "application/json"),
     ];
+    let mut query = String::new();
     let mut limit = None;
     match listing {
         BucketListing::ForksOf { base, limit: l } => {
             headers.push(h("X-Tigris-Fork", base));
             limit = l;
         }
-        BucketListing::WithForkInfo => query.push("IncludeForkInfo=true".to_owned()),
+        BucketListing::WithForkInfo => query.push_str("&IncludeForkInfo=true"),
     }
     if let Some(token) = continuation_token.filter(|t| !t.is_empty()) {
-        query.push(format!("continuation-token={}", encode_component(token)));
+        query.push_str("&continuation-token=");
+        query.push_str(&encode_component(token));
     }
     if let Some(limit) = limit {
-        query.push(format!("max-buckets={limit}"));
+        query.push_str(&format!("&max-buckets={limit}"));
     }
     HttpRequest {
         method: "GET",
-        url: format!("{}/?{}", endpoint.origin(), query.join("&")),
+        url: format!("{}/?{}", endpoint.origin(), query.get(1..).unwrap_or("")),
         headers,
         body: Vec::new(),
     }

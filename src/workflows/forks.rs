@@ -244,18 +244,19 @@ pub async fn teardown_forks<O: TigrisOps>(
     let mut errors = remove_forks(ops, &set.forks, limit).await;
     if options.delete_snapshot {
         let (base, id) = (set.base_bucket.as_str(), set.snapshot_id.as_str());
-        if !errors.is_empty() {
-            errors.push(prefixed(
-                &about_snapshot("Skipped deleting snapshot", id),
-                base,
-                "a fork could not be deleted",
-            ));
-        } else if let Err(message) = delete_snapshot(ops, base, id).await {
-            errors.push(prefixed(
-                &about_snapshot("Failed to delete snapshot", id),
-                base,
-                &message,
-            ));
+        let failure = if errors.is_empty() {
+            delete_snapshot(ops, base, id)
+                .await
+                .err()
+                .map(|m| ("Failed to delete snapshot", m))
+        } else {
+            Some((
+                "Skipped deleting snapshot",
+                "a fork could not be deleted".to_owned(),
+            ))
+        };
+        if let Some((what, message)) = failure {
+            errors.push(prefixed(&about_snapshot(what, id), base, &message));
         }
     }
     if errors.is_empty() {

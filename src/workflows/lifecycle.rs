@@ -125,12 +125,12 @@ pub async fn list_forks<O: TigrisOps>(
             .map_err(|e| WorkflowError::operation(LIST_FAILED, base, &e))?;
         if let BucketListing::ForksOf { .. } = listing {
             if page.buckets.is_empty() || page.buckets.iter().any(|b| b.parents.is_some()) {
-                let forks = page.buckets.iter().map(|b| {
+                for b in &page.buckets {
                     let parent = b.parents.as_deref().and_then(<[ForkParent]>::first);
-                    fork_info(b, parent, base)
-                });
+                    forks.push(fork_info(b, parent, base));
+                }
                 return Ok(ForkPage {
-                    forks: forks.collect(),
+                    forks,
                     pagination_token: page.continuation_token,
                 });
             }
@@ -144,8 +144,11 @@ pub async fn list_forks<O: TigrisOps>(
                 continue;
             }
             last.clone_from(&b.name);
-            if let Some(parent) = b.parents.iter().flatten().find(|p| p.bucket == base) {
-                forks.push(fork_info(b, Some(parent), base));
+            for parent in b.parents.iter().flatten() {
+                if parent.bucket == base {
+                    forks.push(fork_info(b, Some(parent), base));
+                    break;
+                }
             }
         }
         match page.continuation_token {
