@@ -21,7 +21,8 @@ pub(super) enum JsonHost {
 }
 
 impl<R: Runtime> TigrisClient<R> {
-    /// Runs one JSON-transport call up to its final answer (no response at all is an error).
+    /// Runs one JSON-transport call up to its final answer: a 2xx response; no response at all or
+    /// a non-2xx answer ([`json_failure`]) is an error.
     pub(super) async fn json_call(
         &self,
         errors: &mut ErrorContext,
@@ -41,7 +42,8 @@ impl<R: Runtime> TigrisClient<R> {
             .map_err(|e| errors.unprefixed(ErrorCode::InvalidArgument, &e.0))?;
         let request = build(&endpoint);
         match self.exchange(plan, request, errors, idempotency).await? {
-            Ok(response) => Ok(response),
+            Ok(response) if is_success(response.status) => Ok(response),
+            Ok(response) => Err(json_failure(errors, &response)),
             Err(e) => Err(errors.transport_error(&e, false)),
         }
     }
@@ -60,9 +62,6 @@ impl<R: Runtime> TigrisClient<R> {
                 Idempotency::Idempotent,
             )
             .await?;
-        if !is_success(response.status) {
-            return Err(json_failure(errors, &response));
-        }
         if !responses::is_json(header(&response, "content-type")) {
             return Ok(Value::Object(Vec::new()));
         }
@@ -90,9 +89,6 @@ impl<R: Runtime> TigrisClient<R> {
                 Idempotency::NotIdempotent,
             )
             .await?;
-        if !is_success(response.status) {
-            return Err(json_failure(&errors, &response));
-        }
         Ok(header(&response, "x-tigris-snapshot-version")
             .unwrap_or("")
             .to_owned())
@@ -113,9 +109,6 @@ impl<R: Runtime> TigrisClient<R> {
                 Idempotency::Idempotent,
             )
             .await?;
-        if !is_success(response.status) {
-            return Err(json_failure(errors, &response));
-        }
         let text = String::from_utf8_lossy(&response.body);
         responses::patch_outcome(header(&response, "content-type"), &text)
             .map_err(|m| errors.unprefixed(classify(response.status, None, &m), &m))

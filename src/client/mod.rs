@@ -34,7 +34,7 @@ pub(crate) mod test_runtime;
 
 use auth::RequestAuth;
 use errors::ErrorContext;
-use json_transport::{json_failure, JsonHost};
+use json_transport::JsonHost;
 use s3_transport::s3_failure;
 
 /// Prefix the S3 SDK wrappers put before the SDK message (docs/protocol.md §6.1).
@@ -219,7 +219,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         continuation_token: Option<&str>,
     ) -> Result<BucketPage, OpError> {
         let mut errors = self.errors("");
-        let page = match self
+        let page = self
             .json_call(
                 &mut errors,
                 JsonHost::Storage,
@@ -227,15 +227,13 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
                 Idempotency::Idempotent,
             )
             .await
-        {
-            Ok(response) if is_success(response.status) => responses::bucket_page(
-                header(&response, "content-type"),
-                &String::from_utf8_lossy(&response.body),
-            )
-            .map_err(|m| errors.unprefixed(ErrorCode::ServerError, &m)),
-            Ok(response) => Err(json_failure(&errors, &response)),
-            Err(e) => Err(e),
-        };
+            .and_then(|response| {
+                responses::bucket_page(
+                    header(&response, "content-type"),
+                    &String::from_utf8_lossy(&response.body),
+                )
+                .map_err(|m| errors.unprefixed(ErrorCode::ServerError, &m))
+            });
         match listing {
             BucketListing::ForksOf { .. } => page.map_err(|e| OpError {
                 message: format!("{LIST_BUCKETS}{}", e.message),
@@ -338,9 +336,6 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
                 Idempotency::Idempotent,
             )
             .await?;
-        if !is_success(response.status) {
-            return Err(json_failure(&errors, &response));
-        }
         responses::access_key(
             header(&response, "content-type"),
             &String::from_utf8_lossy(&response.body),
@@ -350,18 +345,14 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
 
     async fn remove_access_key(&self, id: &str) -> Result<(), OpError> {
         let mut errors = self.errors("");
-        let response = self
-            .json_call(
-                &mut errors,
-                JsonHost::Iam,
-                &|e| iam::delete_access_key(e, id),
-                Idempotency::Delete,
-            )
-            .await?;
-        if is_success(response.status) {
-            return Ok(());
-        }
-        Err(json_failure(&errors, &response))
+        self.json_call(
+            &mut errors,
+            JsonHost::Iam,
+            &|e| iam::delete_access_key(e, id),
+            Idempotency::Delete,
+        )
+        .await?;
+        Ok(())
     }
 
     fn now_ms(&self) -> f64 {
