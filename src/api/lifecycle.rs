@@ -57,7 +57,7 @@ pub fn list_forks(base_bucket: JsValue, options: JsValue) -> Promise {
                 .transpose()?,
             pagination_token,
         };
-        let page = lifecycle::list_forks(&client, &base, &list_options).await?;
+        let page = lifecycle::list_forks(&*client, &base, &list_options).await?;
         Ok(fork_page_js(&page))
     }))
 }
@@ -70,7 +70,7 @@ pub fn merge_fork(fork: JsValue, base_bucket: JsValue, options: JsValue) -> Prom
         let base = string_arg(&base_bucket, "baseBucket")?;
         let client = client(&Options::new(&options)?)?;
         let (fork, base) = lifecycle::merge_buckets(&fork, &base)?;
-        let snapshot_id = lifecycle::merge_fork(&client, &fork, &base).await?;
+        let snapshot_id = lifecycle::merge_fork(&*client, &fork, &base).await?;
         Ok(merge_result_js(&snapshot_id))
     }))
 }
@@ -82,7 +82,7 @@ pub fn rebase_fork(fork: JsValue, options: JsValue) -> Promise {
         let fork = string_arg(&fork, "fork")?;
         let client = client(&Options::new(&options)?)?;
         let fork = lifecycle::rebased_fork(&fork)?;
-        let snapshot_id = lifecycle::rebase_fork(&client, &fork).await?;
+        let snapshot_id = lifecycle::rebase_fork(&*client, &fork).await?;
         Ok(merge_result_js(&snapshot_id))
     }))
 }
@@ -95,7 +95,7 @@ pub fn delete_checkpoint(bucket: JsValue, snapshot_id: JsValue, options: JsValue
         let snapshot_id = string_arg(&snapshot_id, "snapshotId")?;
         let client = client(&Options::new(&options)?)?;
         let bucket = lifecycle::checkpoint_to_delete(&bucket, &snapshot_id)?;
-        lifecycle::delete_checkpoint(&client, &bucket, &snapshot_id).await?;
+        lifecycle::delete_checkpoint(&*client, &bucket, &snapshot_id).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }
