@@ -2,10 +2,8 @@
 //! and `deleteCheckpoint` (the workflows are in `crate::workflows::lifecycle`).
 
 use super::convert::{plain, string_arg, Options};
-use super::{client, respond};
-use crate::workflows::checkpoint::MAX_LIMIT;
+use super::{client, limit_arg, respond};
 use crate::workflows::lifecycle::{self, ForkInfo, ForkPage, ListForksOptions};
-use crate::workflows::PositiveInt;
 use js_sys::{Array, Date, Promise};
 use wasm_bindgen::prelude::*;
 
@@ -52,9 +50,7 @@ pub fn list_forks(base_bucket: JsValue, options: JsValue) -> Promise {
         // The values: the base, then `limit`.
         let base = lifecycle::listed_base(&base)?;
         let list_options = ListForksOptions {
-            limit: limit
-                .map(|l| PositiveInt::from_js(l, MAX_LIMIT, "options.limit"))
-                .transpose()?,
+            limit: limit_arg(limit)?,
             pagination_token,
         };
         let page = lifecycle::list_forks(&*client, &base, &list_options).await?;

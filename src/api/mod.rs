@@ -51,6 +51,14 @@ fn concurrency_arg(value: Option<f64>) -> Result<Option<PositiveInt>, WorkflowEr
         .transpose()
 }
 
+/// `options.limit` of a listing export (`listCheckpoints`, `listForks`): at most
+/// [`checkpoint::MAX_LIMIT`] per page.
+pub(crate) fn limit_arg(value: Option<f64>) -> Result<Option<PositiveInt>, WorkflowError> {
+    value
+        .map(|l| PositiveInt::from_js(l, checkpoint::MAX_LIMIT, "options.limit"))
+        .transpose()
+}
+
 /// The client for one call: explicit `config` > environment > defaults, with the call's
 /// `credentialProvider`. Boxed: each export's future then holds a pointer instead of the whole
 /// client, which keeps every export's state machine (and the wasm) smaller.
@@ -201,9 +209,7 @@ pub fn list_checkpoints(bucket: JsValue, options: JsValue) -> Promise {
         // The values: the bucket, then `limit`.
         let bucket = checkpoint::listed_bucket(&bucket)?;
         let list_options = checkpoint::ListCheckpointsOptions {
-            limit: limit
-                .map(|l| PositiveInt::from_js(l, checkpoint::MAX_LIMIT, "options.limit"))
-                .transpose()?,
+            limit: limit_arg(limit)?,
             pagination_token,
         };
         let page = checkpoint::list_checkpoints(&*client, &bucket, &list_options).await?;

@@ -176,7 +176,8 @@ pub fn list_buckets(
         query.push_str(&encode_component(token));
     }
     if let Some(limit) = limit {
-        query.push_str(&format!("&max-buckets={limit}"));
+        query.push_str("&max-buckets=");
+        query.push_str(&limit.to_string());
     }
     HttpRequest {
         method: "GET",
