@@ -15,4 +15,8 @@ module.exports = {
   listCheckpoints: glue.listCheckpoints,
   setupCoordination: glue.setupCoordination,
   teardownCoordination: glue.teardownCoordination,
+  listForks: glue.listForks,
+  mergeFork: glue.mergeFork,
+  rebaseFork: glue.rebaseFork,
+  deleteCheckpoint: glue.deleteCheckpoint,
 };

@@ -90,6 +90,52 @@ pub struct SnapshotPage {
     pub continuation_token: Option<String>,
 }
 
+/// Which JSON bucket listing to ask for (docs/protocol.md §5.13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BucketListing<'a> {
+    /// The direct forks of `base` (`X-Tigris-Fork`), at most `limit` per page.
+    ForksOf {
+        /// The bucket whose forks are listed.
+        base: &'a str,
+        /// `max-buckets`, when given.
+        limit: Option<u32>,
+    },
+    /// Every bucket with its lineage (`IncludeForkInfo=true`): what the SDK pages through when a
+    /// server ignores `X-Tigris-Fork`.
+    WithForkInfo,
+}
+
+/// One parent in a listed bucket's `ForkInfo.Parents`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForkParent {
+    /// `BucketName`.
+    pub bucket: String,
+    /// `Snapshot`: the parent's snapshot the fork was made from (`""` when absent).
+    pub snapshot: String,
+    /// `ForkCreatedAt` in milliseconds since the epoch, when present and a valid date.
+    pub forked_at_ms: Option<f64>,
+}
+
+/// One bucket of the JSON bucket listing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListedBucket {
+    /// `Name`.
+    pub name: String,
+    /// `CreationDate` in milliseconds since the epoch, when present and a valid date.
+    pub created_at_ms: Option<f64>,
+    /// `ForkInfo.Parents`; `None` when the entry has no `ForkInfo` at all.
+    pub parents: Option<Vec<ForkParent>>,
+}
+
+/// One page of [`TigrisOps::list_buckets`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BucketPage {
+    /// The buckets, in the server's order.
+    pub buckets: Vec<ListedBucket>,
+    /// `ContinuationToken`, when present and non-empty.
+    pub continuation_token: Option<String>,
+}
+
 /// A newly minted access key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessKey {
@@ -196,6 +242,25 @@ pub trait TigrisOps: MaybeSync {
         &self,
         bucket: &str,
     ) -> impl Future<Output = Result<Option<String>, OpError>> + MaybeSend;
+    /// The JSON bucket listing `listForks` reads (docs/protocol.md §5.13): one page of
+    /// `listing`, after `continuation_token`. A failure of the [`BucketListing::ForksOf`] listing
+    /// reads `Unable to list buckets <m>`, as the SDK's `listForks` reports it.
+    fn list_buckets(
+        &self,
+        listing: BucketListing<'_>,
+        continuation_token: Option<&str>,
+    ) -> impl Future<Output = Result<BucketPage, OpError>> + MaybeSend;
+    /// `mergeFork(fork, base)`: applies the fork's changes to its direct parent; returns the
+    /// `X-Tigris-Snapshot-Version` of the base after the merge (docs/protocol.md §5.13). Retried
+    /// like every call, so a lost attempt may leave an extra snapshot of the base.
+    fn merge_fork(
+        &self,
+        fork: &str,
+        base: &str,
+    ) -> impl Future<Output = Result<String, OpError>> + MaybeSend;
+    /// `rebaseFork(fork)`: moves the fork onto a new snapshot of its parent, keeping its own
+    /// changes; returns that snapshot's version (docs/protocol.md §5.13). Retried like merge.
+    fn rebase_fork(&self, fork: &str) -> impl Future<Output = Result<String, OpError>> + MaybeSend;
     /// `removeBucket(name, {force: true})` (docs/protocol.md §5.5). A retried DELETE answered 404 counts as done.
     fn remove_bucket(&self, name: &str) -> impl Future<Output = Result<(), OpError>> + MaybeSend;
     /// `deleteBucketSnapshot(bucket, version)`: deletes that one snapshot, the bucket stays

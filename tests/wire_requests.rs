@@ -1077,3 +1077,119 @@ fn delete_snapshot_request_and_retry() {
     );
     assert!(c.runtime().requests().is_empty());
 }
+
+#[test]
+fn list_buckets_requests_and_prefix() {
+    let listing = r#"{"Buckets":{"Bucket":[{"Name":"fk-0","CreationDate":"2026-01-02T03:04:05.678Z","ForkInfo":{"HasChildren":false,"Parents":[{"BucketName":"base","Snapshot":"17","ForkCreatedAt":"2026-01-02T03:04:05.000000001Z"}]}}]},"ContinuationToken":"fk-0"}"#;
+    let c = client(vec![json_ok(listing)]);
+    let forks_of = BucketListing::ForksOf {
+        base: "base",
+        limit: Some(10),
+    };
+    let page = block_on(c.list_buckets(forks_of, Some("a b"))).unwrap();
+    let r = only(&c);
+    assert_eq!(
+        (r.method, r.url.as_str()),
+        (
+            "GET",
+            "http://s3.local.test:9999/?continuation-token=a%20b&max-buckets=10"
+        )
+    );
+    assert_eq!(names(&r)[..3], ["Content-Type", "Accept", "X-Tigris-Fork"]);
+    assert_eq!(header(&r, "X-Tigris-Fork"), Some("base"));
+    assert_eq!(
+        signed(&r),
+        "accept;content-type;host;x-amz-content-sha256;x-amz-date;x-tigris-fork"
+    );
+    assert_eq!(page.continuation_token.as_deref(), Some("fk-0"));
+    assert_eq!(
+        page.buckets,
+        [ListedBucket {
+            name: "fk-0".into(),
+            created_at_ms: Some(1_767_323_045_678.0),
+            parents: Some(vec![ForkParent {
+                bucket: "base".into(),
+                snapshot: "17".into(),
+                forked_at_ms: Some(1_767_323_045_000.0),
+            }]),
+        }]
+    );
+    // The fallback listing: no fork header, no limit; failures keep the plain message.
+    let c = client(vec![Ok(resp(409, "Conflict", &[], ""))]);
+    let e = block_on(c.list_buckets(BucketListing::WithForkInfo, None)).unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (ErrorCode::Conflict, "Conflict")
+    );
+    let r = &c.runtime().requests()[0];
+    assert_eq!(r.url, "http://s3.local.test:9999/?IncludeForkInfo=true");
+    assert_eq!(names(r)[..3], ["Content-Type", "Accept", "x-amz-date"]);
+    // The fork listing's failures carry the SDK's `Unable to list buckets ` prefix.
+    let c = client(vec![Ok(resp(
+        403,
+        "Forbidden",
+        &[("content-type", "application/json")],
+        r#"{"Code":"AccessDenied","Message":"no"}"#,
+    ))]);
+    let forks_of = BucketListing::ForksOf {
+        base: "base",
+        limit: None,
+    };
+    let e = block_on(c.list_buckets(forks_of, None)).unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (ErrorCode::AccessDenied, "Unable to list buckets no")
+    );
+    assert_eq!(only(&c).url, "http://s3.local.test:9999/?");
+}
+
+#[test]
+fn merge_and_rebase_requests_and_snapshot() {
+    let snapshot = |v: &str| Ok(resp(200, "OK", &[("X-Tigris-Snapshot-Version", v)], ""));
+    let c = client(vec![snapshot("42")]);
+    assert_eq!(block_on(c.merge_fork("fk-0", "base")).unwrap(), "42");
+    let r = only(&c);
+    assert_eq!(
+        (r.method, r.url.as_str(), r.body.len()),
+        ("PUT", "http://s3.local.test:9999/base", 0)
+    );
+    assert_eq!(
+        names(&r)[..2],
+        ["Content-Type", "X-Tigris-Merge-Source-Bucket"]
+    );
+    assert_eq!(header(&r, "X-Tigris-Merge-Source-Bucket"), Some("fk-0"));
+    assert_eq!(
+        signed(&r),
+        "content-type;host;x-amz-content-sha256;x-amz-date;x-tigris-merge-source-bucket"
+    );
+    let c = client(vec![Ok(resp(200, "OK", &[], ""))]);
+    assert_eq!(
+        block_on(c.rebase_fork("fk-0")).unwrap(),
+        "",
+        "no header: empty"
+    );
+    let r = only(&c);
+    assert_eq!(
+        (r.method, r.url.as_str()),
+        ("PUT", "http://s3.local.test:9999/fk-0")
+    );
+    assert_eq!(header(&r, "X-Tigris-Rebase"), Some("true"));
+    // Refusals read as every Tigris HTTP-transport error; a lost answer is sent again.
+    let c = client(vec![Ok(resp(
+        400,
+        "Bad Request",
+        &[("content-type", "application/json")],
+        r#"{"Code":"InvalidArgument","Message":"Bucket x is not a direct fork of bucket base"}"#,
+    ))]);
+    let e = block_on(c.merge_fork("x", "base")).unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (
+            ErrorCode::InvalidArgument,
+            "Bucket x is not a direct fork of bucket base"
+        )
+    );
+    let c = client(vec![Err(TransportError::Timeout), snapshot("43")]);
+    assert_eq!(block_on(c.rebase_fork("fk-0")).unwrap(), "43");
+    assert_eq!(c.runtime().requests().len(), 2);
+}

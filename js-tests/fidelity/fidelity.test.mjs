@@ -10,9 +10,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import { kit } from '../helpers/kit.mjs';
-import * as reference from '../../bench/reference.mjs';
+import * as nine from '../../bench/reference.mjs';
+import * as lifecycle from './reference-lifecycle.mjs';
 import { scenarios, runScenario } from './scenarios.mjs';
 import { compareLogs, describe, ALLOWED, DELIBERATE, DIFFERENT_RESULTS } from './compare.mjs';
+
+/** The reference: the nine workflows, plus the fork-lifecycle exports over their SDK calls. */
+const reference = { ...nine, ...lifecycle };
 
 let srv;
 before(async () => { srv = await startTigrisLocal(); });

@@ -156,6 +156,57 @@ export const scenarios = [
     run: (k, c, ctx) => k.teardownForks(ctx.set, { concurrency: 1, config: c }),
   },
 
+  // Fork lifecycle (docs/protocol.md §5.13)
+  {
+    name: 'listForks in two pages of 2',
+    setup: async (srv) => ({ set: await forkSet(srv, 'fid-base', 'fid-fk', 3, false) }),
+    run: async (k, c) => {
+      const first = await k.listForks('fid-base', { limit: 2, config: c });
+      return { first, second: await k.listForks('fid-base', { limit: 2, paginationToken: first.data?.paginationToken, config: c }) };
+    },
+  },
+  {
+    name: 'listForks from a server that ignores X-Tigris-Fork (lineage listing, filtered)',
+    setup: async (srv) => {
+      await forkSet(srv, 'fid-base', 'fid-fk', 2, false);
+      await forkSet(srv, 'fid-other', 'fid-ot', 1, false);
+      const plain = JSON.stringify({ Buckets: { Bucket: [{ Name: 'fid-base', CreationDate: '2026-01-01T00:00:00.000Z' }] } });
+      await srv.fault({ method: 'GET', path: '/', header: 'x-tigris-fork', times: 1, action: { status: 200, body: plain } });
+    },
+    run: (k, c) => k.listForks('fid-base', { config: c }),
+  },
+  { name: 'listForks of a bucket without forks', setup: (srv) => bucket(srv, 'fid-base', { enableSnapshot: true }), run: (k, c) => k.listForks('fid-base', { config: c }) },
+  {
+    name: 'mergeFork of a direct fork',
+    setup: async (srv) => ({ set: await forkSet(srv, 'fid-base', 'fid-fk', 1, false) }),
+    run: (k, c) => k.mergeFork('fid-fk-0', 'fid-base', { config: c }),
+  },
+  {
+    name: 'mergeFork of a bucket that is not a direct fork (400)',
+    setup: async (srv) => { await bucket(srv, 'fid-base', { enableSnapshot: true }); await bucket(srv, 'fid-other'); },
+    run: (k, c) => k.mergeFork('fid-other', 'fid-base', { config: c }),
+  },
+  {
+    name: 'rebaseFork',
+    setup: async (srv) => ({ set: await forkSet(srv, 'fid-base', 'fid-fk', 1, false) }),
+    run: (k, c) => k.rebaseFork('fid-fk-0', { config: c }),
+  },
+  {
+    name: 'deleteCheckpoint',
+    setup: async (srv) => { await bucket(srv, 'fid-base', { enableSnapshot: true }); return { v: await snapshot(srv, 'fid-base', 'v1') }; },
+    run: (k, c, ctx) => k.deleteCheckpoint('fid-base', ctx.v, { config: c }),
+  },
+  {
+    name: 'deleteCheckpoint of an unknown snapshot (404)',
+    setup: (srv) => bucket(srv, 'fid-base', { enableSnapshot: true }),
+    run: (k, c) => k.deleteCheckpoint('fid-base', '1000000000000000000', { config: c }),
+  },
+  {
+    name: 'teardownForks with deleteSnapshot concurrency 1',
+    setup: async (srv) => ({ set: await forkSet(srv, 'fid-base', 'fid-fk', 2, true) }),
+    run: (k, c, ctx) => k.teardownForks(ctx.set, { deleteSnapshot: true, concurrency: 1, config: c }),
+  },
+
   // Transient server errors (both sides may retry; the attempts are folded, see compare.mjs)
   {
     name: 'createWorkspace whose bucket PUT is answered 503 once',

@@ -30,6 +30,11 @@ const calls = (name, config) => ({
   teardownCoordination: () => kit.teardownCoordination(name, { config }),
   teardownWorkspace: () => kit.teardownWorkspace({ bucket: name }, { config }),
   teardownForks: () => kit.teardownForks({ baseBucket: 'valid-src', snapshotId: '1', forks: [{ bucket: name }] }, { config }),
+  listForks: () => kit.listForks(name, { config }),
+  'mergeFork(fork)': () => kit.mergeFork(name, 'valid-src', { config }),
+  'mergeFork(baseBucket)': () => kit.mergeFork('valid-fork', name, { config }),
+  rebaseFork: () => kit.rebaseFork(name, { config }),
+  deleteCheckpoint: () => kit.deleteCheckpoint(name, '1', { config }),
 });
 
 test('invalid bucket names are refused before any request, by every export', async () => {

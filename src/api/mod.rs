@@ -10,6 +10,7 @@
 
 mod convert;
 mod error;
+mod lifecycle;
 
 use crate::client::TigrisClient;
 use crate::js::{JsEnvironment, JsRuntime};
@@ -37,15 +38,16 @@ fn respond(work: ExportFuture) -> Promise {
 }
 
 /// The client for one call: explicit `config` > environment > defaults, with the call's
-/// `credentialProvider`.
-fn client(options: &Options) -> Result<TigrisClient<JsRuntime>, Invalid> {
+/// `credentialProvider`. Boxed: each export's future then holds a pointer instead of the whole
+/// client, which keeps every export's state machine (and the wasm) smaller.
+fn client(options: &Options) -> Result<Box<TigrisClient<JsRuntime>>, Invalid> {
     let (config, provider) = options.config()?;
     let signal = options.signal()?;
-    Ok(TigrisClient::new(
+    Ok(Box::new(TigrisClient::new(
         config,
         &JsEnvironment,
         JsRuntime::new(provider, signal),
-    ))
+    )))
 }
 
 /// Registers the environment reader (`(name) => string | undefined`) used for `TIGRIS_*`
@@ -78,7 +80,7 @@ pub fn create_forks(base_bucket: JsValue, count: JsValue, options: JsValue) -> P
             concurrency,
             atomic,
         };
-        let set = forks::create_forks(&client, &base, count, &fork_options).await?;
+        let set = forks::create_forks(&*client, &base, count, &fork_options).await?;
         Ok(convert::forks_js(&set))
     }))
 }
@@ -90,13 +92,13 @@ pub fn teardown_forks(fork_set: JsValue, options: JsValue) -> Promise {
         let set = convert::fork_set_arg(&fork_set)?;
         let options = Options::new(&options)?;
         let concurrency = options.count("concurrency")?;
+        let delete_snapshot = options.boolean("deleteSnapshot")?;
         let client = client(&options)?;
-        forks::teardown_forks(
-            &client,
-            &set,
-            concurrency.map(forks::concurrency).transpose()?,
-        )
-        .await?;
+        let teardown = forks::TeardownForksOptions {
+            concurrency: concurrency.map(forks::concurrency).transpose()?,
+            delete_snapshot,
+        };
+        forks::teardown_forks(&*client, &set, &teardown).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }
@@ -122,7 +124,7 @@ pub fn create_workspace(name: JsValue, options: JsValue) -> Promise {
             credentials,
             atomic,
         };
-        let ws = workspace::create_workspace(&client, &name, &workspace_options).await?;
+        let ws = workspace::create_workspace(&*client, &name, &workspace_options).await?;
         Ok(convert::bucket_with_credentials(
             &ws.bucket,
             ws.credentials.as_ref(),
@@ -136,7 +138,7 @@ pub fn teardown_workspace(workspace: JsValue, options: JsValue) -> Promise {
     respond(Box::pin(async move {
         let ws = convert::workspace_arg(&workspace)?;
         let client = client(&Options::new(&options)?)?;
-        workspace::teardown_workspace(&client, &ws).await?;
+        workspace::teardown_workspace(&*client, &ws).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }
@@ -151,7 +153,7 @@ pub fn checkpoint(bucket: JsValue, options: JsValue) -> Promise {
         let client = client(&options)?;
         // The values: the bucket, then (in the workflow) the checkpoint name.
         let bucket = checkpoint::checkpoint_bucket(&bucket)?;
-        let ck = checkpoint::checkpoint(&client, &bucket, name.as_deref()).await?;
+        let ck = checkpoint::checkpoint(&*client, &bucket, name.as_deref()).await?;
         Ok(convert::checkpoint_js(&ck))
     }))
 }
@@ -172,7 +174,7 @@ pub fn restore(bucket: JsValue, snapshot_id: JsValue, options: JsValue) -> Promi
         // The values: the bucket, then (in the workflow) the snapshot id and the fork name.
         let bucket = checkpoint::restore_bucket(&bucket, &snapshot_id)?;
         let restored =
-            checkpoint::restore(&client, &bucket, &snapshot_id, &restore_options).await?;
+            checkpoint::restore(&*client, &bucket, &snapshot_id, &restore_options).await?;
         Ok(convert::bucket_with_credentials(
             &restored.bucket,
             restored.credentials.as_ref(),
@@ -195,7 +197,7 @@ pub fn list_checkpoints(bucket: JsValue, options: JsValue) -> Promise {
             limit: limit.map(checkpoint::limit).transpose()?,
             pagination_token,
         };
-        let page = checkpoint::list_checkpoints(&client, &bucket, &list_options).await?;
+        let page = checkpoint::list_checkpoints(&*client, &bucket, &list_options).await?;
         Ok(convert::checkpoint_page_js(&page))
     }))
 }
@@ -225,7 +227,7 @@ pub fn setup_coordination(bucket: JsValue, options: JsValue) -> Promise {
         let client = client(&options)?;
         // The values: the bucket, then (in the workflow) the URL and the auth.
         let bucket = coordination::setup_bucket(&bucket)?;
-        coordination::setup_coordination(&client, &bucket, &setup).await?;
+        coordination::setup_coordination(&*client, &bucket, &setup).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }
@@ -237,7 +239,7 @@ pub fn teardown_coordination(bucket: JsValue, options: JsValue) -> Promise {
         let bucket = string_arg(&bucket, "bucket")?;
         let client = client(&Options::new(&options)?)?;
         let bucket = coordination::teardown_bucket(&bucket)?;
-        coordination::teardown_coordination(&client, &bucket).await?;
+        coordination::teardown_coordination(&*client, &bucket).await?;
         Ok(JsValue::UNDEFINED)
     }))
 }

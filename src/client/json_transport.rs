@@ -1,6 +1,6 @@
-//! The Tigris JSON transport: bucket metadata GET and settings PATCH on the S3 endpoint host,
-//! IAM calls on the IAM endpoint; JSON error bodies and unprefixed messages (docs/protocol.md
-//! §3.2, §5.6–5.8, §5.11–5.12, §6.2).
+//! The Tigris JSON transport: bucket metadata GET, settings PATCH and the fork-lifecycle calls on
+//! the S3 endpoint host, IAM calls on the IAM endpoint; JSON error bodies and unprefixed messages
+//! (docs/protocol.md §3.2, §5.6–5.8, §5.11–5.13, §6.2).
 
 use super::errors::{classify, ErrorContext};
 use super::{header, is_success, TigrisClient};
@@ -21,7 +21,8 @@ pub(super) enum JsonHost {
 }
 
 impl<R: Runtime> TigrisClient<R> {
-    /// Runs one JSON-transport call up to its final answer (no response at all is an error).
+    /// Runs one JSON-transport call up to its final answer: a 2xx response; no response at all or
+    /// a non-2xx answer ([`json_failure`]) is an error.
     pub(super) async fn json_call(
         &self,
         errors: &mut ErrorContext,
@@ -41,7 +42,8 @@ impl<R: Runtime> TigrisClient<R> {
             .map_err(|e| errors.unprefixed(ErrorCode::InvalidArgument, &e.0))?;
         let request = build(&endpoint);
         match self.exchange(plan, request, errors, idempotency).await? {
-            Ok(response) => Ok(response),
+            Ok(response) if is_success(response.status) => Ok(response),
+            Ok(response) => Err(json_failure(errors, &response)),
             Err(e) => Err(errors.transport_error(&e, false)),
         }
     }
@@ -60,9 +62,6 @@ impl<R: Runtime> TigrisClient<R> {
                 Idempotency::Idempotent,
             )
             .await?;
-        if !is_success(response.status) {
-            return Err(json_failure(errors, &response));
-        }
         if !responses::is_json(header(&response, "content-type")) {
             return Ok(Value::Object(Vec::new()));
         }
@@ -72,6 +71,27 @@ impl<R: Runtime> TigrisClient<R> {
                 "Invalid JSON in bucket info response",
             )
         })
+    }
+
+    /// A merge or rebase `PUT`: the `X-Tigris-Snapshot-Version` of its 2xx answer (`""` when
+    /// absent, as the SDK reads it). Sent again after a failed attempt, like every call, so a lost
+    /// attempt may have taken a snapshot already (docs/protocol.md §6.4).
+    pub(super) async fn snapshot_put(
+        &self,
+        build: &(dyn Fn(&Endpoint) -> HttpRequest + Sync),
+    ) -> Result<String, OpError> {
+        let mut errors = self.errors("");
+        let response = self
+            .json_call(
+                &mut errors,
+                JsonHost::Storage,
+                build,
+                Idempotency::NotIdempotent,
+            )
+            .await?;
+        Ok(header(&response, "x-tigris-snapshot-version")
+            .unwrap_or("")
+            .to_owned())
     }
 
     /// The settings PATCH with `body` (the whole section it sets, so repeating it is harmless).
@@ -89,9 +109,6 @@ impl<R: Runtime> TigrisClient<R> {
                 Idempotency::Idempotent,
             )
             .await?;
-        if !is_success(response.status) {
-            return Err(json_failure(errors, &response));
-        }
         let text = String::from_utf8_lossy(&response.body);
         responses::patch_outcome(header(&response, "content-type"), &text)
             .map_err(|m| errors.unprefixed(classify(response.status, None, &m), &m))

@@ -14,8 +14,8 @@ use std::num::NonZeroU32;
 
 use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
 use crate::ops::{
-    AccessKey, CreateBucketOptions, Created, ErrorCode, NotificationConfig, OpError, Role,
-    SnapshotPage, TigrisOps, WebhookAuth,
+    AccessKey, BucketListing, BucketPage, CreateBucketOptions, Created, ErrorCode,
+    NotificationConfig, OpError, Role, SnapshotPage, TigrisOps, WebhookAuth,
 };
 use crate::parse::json::Value;
 use crate::parse::responses;
@@ -34,7 +34,7 @@ pub(crate) mod test_runtime;
 
 use auth::RequestAuth;
 use errors::ErrorContext;
-use json_transport::{json_failure, JsonHost};
+use json_transport::JsonHost;
 use s3_transport::s3_failure;
 
 /// Prefix the S3 SDK wrappers put before the SDK message (docs/protocol.md §6.1).
@@ -43,6 +43,8 @@ const CREATE_SNAPSHOT: &str = "Unable to create bucket snapshot ";
 const LIST_SNAPSHOTS: &str = "Unable to list bucket snapshots ";
 const REMOVE_BUCKET: &str = "Unable to remove bucket ";
 const DELETE_SNAPSHOT: &str = "Unable to delete bucket snapshot ";
+/// Prefix the SDK's `listForks` puts before a failure of its fork listing (docs/protocol.md §5.13).
+const LIST_BUCKETS: &str = "Unable to list buckets ";
 
 /// The Tigris client: resolved configuration, the runtime, the retry policy and the call's
 /// deadlines. One client serves one exported call: it is created when the call starts.
@@ -295,6 +297,44 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         Ok(responses::fork_parent_snapshot(&info).map(str::to_owned))
     }
 
+    async fn list_buckets(
+        &self,
+        listing: BucketListing<'_>,
+        continuation_token: Option<&str>,
+    ) -> Result<BucketPage, OpError> {
+        let mut errors = self.errors("");
+        let page = self
+            .json_call(
+                &mut errors,
+                JsonHost::Storage,
+                &|e| s3::list_buckets(e, listing, continuation_token),
+                Idempotency::Idempotent,
+            )
+            .await
+            .and_then(|response| {
+                responses::bucket_page(
+                    header(&response, "content-type"),
+                    &String::from_utf8_lossy(&response.body),
+                )
+                .map_err(|m| errors.unprefixed(ErrorCode::ServerError, &m))
+            });
+        match listing {
+            BucketListing::ForksOf { .. } => page.map_err(|e| OpError {
+                message: format!("{LIST_BUCKETS}{}", e.message),
+                ..e
+            }),
+            BucketListing::WithForkInfo => page,
+        }
+    }
+
+    async fn merge_fork(&self, fork: &str, base: &str) -> Result<String, OpError> {
+        self.snapshot_put(&|e| s3::merge_fork(e, fork, base)).await
+    }
+
+    async fn rebase_fork(&self, fork: &str) -> Result<String, OpError> {
+        self.snapshot_put(&|e| s3::rebase_fork(e, fork)).await
+    }
+
     async fn remove_bucket(&self, name: &str) -> Result<(), OpError> {
         let (response, errors) = self
             .s3_call(
@@ -380,9 +420,6 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
                 Idempotency::Idempotent,
             )
             .await?;
-        if !is_success(response.status) {
-            return Err(json_failure(&errors, &response));
-        }
         responses::access_key(
             header(&response, "content-type"),
             &String::from_utf8_lossy(&response.body),
@@ -392,18 +429,14 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
 
     async fn remove_access_key(&self, id: &str) -> Result<(), OpError> {
         let mut errors = self.errors("");
-        let response = self
-            .json_call(
-                &mut errors,
-                JsonHost::Iam,
-                &|e| iam::delete_access_key(e, id),
-                Idempotency::Delete,
-            )
-            .await?;
-        if is_success(response.status) {
-            return Ok(());
-        }
-        Err(json_failure(&errors, &response))
+        self.json_call(
+            &mut errors,
+            JsonHost::Iam,
+            &|e| iam::delete_access_key(e, id),
+            Idempotency::Delete,
+        )
+        .await?;
+        Ok(())
     }
 
     fn now_ms(&self) -> f64 {

@@ -143,8 +143,11 @@ impl AgentKit {
     ) -> impl Future<Output = Result<(), Error>> + Send + 'static {
         let set = fork_set.clone();
         self.run(move |client| async move {
-            let concurrency = concurrency(options.concurrency)?;
-            forks::teardown_forks(&*client, &set, concurrency).await
+            let teardown = forks::TeardownForksOptions {
+                concurrency: concurrency(options.concurrency)?,
+                delete_snapshot: options.delete_snapshot,
+            };
+            forks::teardown_forks(&*client, &set, &teardown).await
         })
     }
 

@@ -39,6 +39,8 @@ pub struct CreateForksOptions {
 pub struct TeardownForksOptions {
     /// `concurrency`: forks removed at once (default 16).
     pub concurrency: Option<u32>,
+    /// `deleteSnapshot`: once every fork is gone, delete the fork set's snapshot of the base.
+    pub delete_snapshot: bool,
 }
 
 /// `CreateWorkspaceOptions`.

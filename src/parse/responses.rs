@@ -1,10 +1,10 @@
 //! Readers for the responses of each call: S3 XML errors (docs/protocol.md §4), the snapshot listing
-//! (§5.4), Tigris JSON errors (§6.2), bucket metadata (§5.6), the PATCH outcome (§5.8) and the
-//! IAM access-key result (§5.11).
+//! (§5.4), Tigris JSON errors (§6.2), bucket metadata (§5.6), the PATCH outcome (§5.8), the
+//! IAM access-key result (§5.11) and the JSON bucket listing with lineage (§5.13).
 
 use super::json::{self, Value};
 use super::xml;
-use crate::ops::{AccessKey, SnapshotInfo, SnapshotPage};
+use crate::ops::{AccessKey, BucketPage, ForkParent, ListedBucket, SnapshotInfo, SnapshotPage};
 use crate::secret::Secret;
 
 /// `Code` and message of an S3 XML error body. The message is `<Message>`, or `UnknownError`
@@ -171,6 +171,61 @@ pub fn json_body(body: &str) -> Result<Value, json::ParseError> {
     } else {
         json::parse(body)
     }
+}
+
+/// Reads the JSON bucket listing (docs/protocol.md §5.13) as the SDK's `listBuckets` does: a
+/// non-JSON 2xx lists nothing; each `Buckets.Bucket[]` entry gives its `Name`, `CreationDate` and
+/// `ForkInfo.Parents[]` (`BucketName`, `Snapshot`, `ForkCreatedAt`); `ContinuationToken` when
+/// non-empty. Dates are read as RFC 3339 ([`rfc3339_ms`]; an invalid one is absent), an entry
+/// without a string `Name` is dropped, and a falsy `ForkInfo` counts as none. Fails only on
+/// invalid JSON.
+pub fn bucket_page(content_type: Option<&str>, body: &str) -> Result<BucketPage, String> {
+    let mut page = BucketPage::default();
+    if !is_json(content_type) {
+        return Ok(page);
+    }
+    let listing = json_body(body).map_err(|_| "Invalid JSON in bucket list response".to_owned())?;
+    for entry in items(listing.get("Buckets").and_then(|b| b.get("Bucket"))) {
+        let Some(name) = text(entry, "Name") else {
+            continue;
+        };
+        let parents = match entry.get("ForkInfo") {
+            Some(info) if info.truthy() => {
+                let mut parents = Vec::new();
+                for p in items(info.get("Parents")) {
+                    parents.push(ForkParent {
+                        bucket: text(p, "BucketName").unwrap_or_default(),
+                        snapshot: text(p, "Snapshot").unwrap_or_default(),
+                        forked_at_ms: date(p, "ForkCreatedAt"),
+                    });
+                }
+                Some(parents)
+            }
+            _ => None,
+        };
+        page.buckets.push(ListedBucket {
+            name,
+            created_at_ms: date(entry, "CreationDate"),
+            parents,
+        });
+    }
+    page.continuation_token = text(&listing, "ContinuationToken").filter(|t| !t.is_empty());
+    Ok(page)
+}
+
+/// The string member `key` of a JSON object.
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The RFC 3339 date member `key` of a JSON object, in ms since the epoch (absent when invalid).
+fn date(value: &Value, key: &str) -> Option<f64> {
+    rfc3339_ms(value.get(key).and_then(Value::as_str)?).ok()
+}
+
+/// The elements of a JSON array (none for anything else).
+fn items(value: Option<&Value>) -> &[Value] {
+    value.and_then(Value::as_array).unwrap_or_default()
 }
 
 /// Outcome of a settings PATCH (docs/protocol.md §5.8): a JSON body with `status === "error"` is a failure
@@ -407,5 +462,45 @@ mod tests {
             .secret,
             None
         );
+    }
+
+    #[test]
+    fn bucket_listing_as_the_sdk_reads_it() {
+        let json = Some("application/json");
+        assert_eq!(
+            bucket_page(Some("text/html"), "<html>"),
+            Ok(BucketPage::default())
+        );
+        assert_eq!(
+            bucket_page(json, "{\"Buckets\":"),
+            Err("Invalid JSON in bucket list response".to_owned())
+        );
+        assert_eq!(bucket_page(json, ""), Ok(BucketPage::default()));
+        let page = bucket_page(
+            json,
+            r#"{"Buckets":{"Bucket":[{"CreationDate":"2026-01-01T00:00:00Z"},{"Name":"a","CreationDate":"soon","ForkInfo":null},{"Name":"b","ForkInfo":{"Parents":[{"BucketName":"base","ForkCreatedAt":"x"}]}},{"Name":"c","ForkInfo":{}}]},"ContinuationToken":""}"#,
+        )
+        .unwrap();
+        let bare = |name: &str, parents| ListedBucket {
+            name: name.into(),
+            created_at_ms: None,
+            parents,
+        };
+        assert_eq!(
+            page.buckets,
+            [
+                bare("a", None),
+                bare(
+                    "b",
+                    Some(vec![ForkParent {
+                        bucket: "base".into(),
+                        snapshot: String::new(),
+                        forked_at_ms: None,
+                    }])
+                ),
+                bare("c", Some(Vec::new())),
+            ]
+        );
+        assert_eq!(page.continuation_token, None, "an empty token is none");
     }
 }

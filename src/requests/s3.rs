@@ -1,8 +1,11 @@
-//! S3-transport requests (the AWS SDK `S3Client` calls of docs/protocol.md §5.1–5.5), without the SDK's
-//! `amz-sdk-*` / user-agent headers (browsers forbid or CORS-block them; they are not needed).
+//! Bucket requests: the S3-transport calls (the AWS SDK `S3Client` calls of docs/protocol.md
+//! §5.1–5.5 and the snapshot deletion of §5.13), without the SDK's `amz-sdk-*` / user-agent
+//! headers (browsers forbid or CORS-block them; they are not needed), and the fork-lifecycle
+//! calls the SDK sends over the Tigris HTTP transport (§3.2, §5.13): path-style on the endpoint
+//! host, `Content-Type: application/json`, no body.
 
 use super::{check_headers, BuildError, Endpoint};
-use crate::ops::{Access, CreateBucketOptions};
+use crate::ops::{Access, BucketListing, CreateBucketOptions};
 use crate::runtime::HttpRequest;
 use crate::sigv4::encode_component;
 
@@ -143,4 +146,63 @@ pub fn delete_snapshot(
     };
     check_headers(&request)?;
     Ok(request)
+}
+
+/// The JSON bucket listing as `listForks` sends it: `GET /?<query>` with
+/// `Content-Type: application/json`, `Accept: application/json` and, for
+/// [`BucketListing::ForksOf`], `X-Tigris-Fork: <base>`. The query is written in the SDK's order:
+/// `IncludeForkInfo=true` (for [`BucketListing::WithForkInfo`]), `continuation-token`,
+/// `max-buckets`, each only when given (so `GET /?` without any).
+pub fn list_buckets(
+    endpoint: &Endpoint,
+    listing: BucketListing<'_>,
+    continuation_token: Option<&str>,
+) -> HttpRequest {
+    let mut headers = vec![
+        h("Content-Type", "application/json"),
+        h("Accept", "application/json"),
+    ];
+    let mut query = String::new();
+    let mut limit = None;
+    match listing {
+        BucketListing::ForksOf { base, limit: l } => {
+            headers.push(h("X-Tigris-Fork", base));
+            limit = l;
+        }
+        BucketListing::WithForkInfo => query.push_str("&IncludeForkInfo=true"),
+    }
+    if let Some(token) = continuation_token.filter(|t| !t.is_empty()) {
+        query.push_str("&continuation-token=");
+        query.push_str(&encode_component(token));
+    }
+    if let Some(limit) = limit {
+        query.push_str("&max-buckets=");
+        query.push_str(&limit.to_string());
+    }
+    HttpRequest {
+        method: "GET",
+        url: format!("{}/?{}", endpoint.origin(), query.get(1..).unwrap_or("")),
+        headers,
+        body: Vec::new(),
+    }
+}
+
+/// A fork-lifecycle `PUT /<bucket>` with `Content-Type: application/json`, `header` and no body.
+fn lifecycle_put(endpoint: &Endpoint, bucket: &str, header: (&str, &str)) -> HttpRequest {
+    HttpRequest {
+        method: "PUT",
+        url: format!("{}/{}", endpoint.origin(), encode_component(bucket)),
+        headers: vec![h("Content-Type", "application/json"), h(header.0, header.1)],
+        body: Vec::new(),
+    }
+}
+
+/// `mergeFork(fork, base)`: `PUT /<base>` with `X-Tigris-Merge-Source-Bucket: <fork>`.
+pub fn merge_fork(endpoint: &Endpoint, fork: &str, base: &str) -> HttpRequest {
+    lifecycle_put(endpoint, base, ("X-Tigris-Merge-Source-Bucket", fork))
+}
+
+/// `rebaseFork(fork)`: `PUT /<fork>` with `X-Tigris-Rebase: true`.
+pub fn rebase_fork(endpoint: &Endpoint, fork: &str) -> HttpRequest {
+    lifecycle_put(endpoint, fork, ("X-Tigris-Rebase", "true"))
 }

@@ -9,8 +9,8 @@
 
 use crate::client::test_runtime::Shared;
 use crate::ops::{
-    AccessKey, CreateBucketOptions, Created, ErrorCode, NotificationConfig, OpError, Role,
-    SnapshotPage, TigrisOps,
+    AccessKey, BucketListing, BucketPage, CreateBucketOptions, Created, ErrorCode, ListedBucket,
+    NotificationConfig, OpError, Role, SnapshotPage, TigrisOps,
 };
 use crate::workflows::BucketName;
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,6 +74,14 @@ pub(crate) struct State {
     pub snapshot_page: SnapshotPage,
     pub no_secret: bool,
     pub notifications: BTreeMap<String, NotificationConfig>,
+    /// What the JSON bucket listing lists, in name order, with the lineage the server reports.
+    pub listed: Vec<ListedBucket>,
+    /// Buckets per page of the `IncludeForkInfo` listing.
+    pub listing_page: usize,
+    /// The listing ignores `X-Tigris-Fork`: every bucket, without `ForkInfo`.
+    pub ignores_fork_header: bool,
+    /// Every `IncludeForkInfo` page answers this token (a server stuck on one page).
+    pub stuck_token: Option<String>,
 }
 
 /// What a bucket creation whose answer was lost reports.
@@ -95,6 +103,7 @@ impl FakeOps {
             state: Shared::new(State {
                 now: 1_764_000_000_123.0,
                 snapshot_version: "1751631910196672425".into(),
+                listing_page: 1000,
                 ..State::default()
             }),
         }
@@ -283,6 +292,65 @@ impl TigrisOps for FakeOps {
     async fn delete_snapshot(&self, bucket: &str, version: &str) -> Result<(), OpError> {
         self.enter(format!("delete_snapshot {bucket} {version}"))
             .await
+    }
+
+    async fn list_buckets(
+        &self,
+        listing: BucketListing<'_>,
+        continuation_token: Option<&str>,
+    ) -> Result<BucketPage, OpError> {
+        self.enter(format!(
+            "list_buckets {listing:?} token={continuation_token:?}"
+        ))
+        .await?;
+        let s = self.state.borrow();
+        let after = continuation_token.unwrap_or("");
+        let listed = s.listed.iter().filter(|b| b.name.as_str() > after);
+        let (page, size): (Vec<ListedBucket>, usize) = match listing {
+            BucketListing::ForksOf { .. } if s.ignores_fork_header => (
+                listed
+                    .map(|b| ListedBucket {
+                        parents: None,
+                        ..b.clone()
+                    })
+                    .collect(),
+                s.listing_page,
+            ),
+            BucketListing::ForksOf { base, limit } => (
+                listed
+                    .filter(|b| {
+                        b.parents
+                            .as_ref()
+                            .and_then(|p| p.first())
+                            .is_some_and(|p| p.bucket == base)
+                    })
+                    .cloned()
+                    .collect(),
+                limit.map_or(1000, |l| l as usize),
+            ),
+            BucketListing::WithForkInfo => (listed.cloned().collect(), s.listing_page),
+        };
+        let continuation_token = match (&s.stuck_token, listing) {
+            (Some(stuck), BucketListing::WithForkInfo) => Some(stuck.clone()),
+            _ => page
+                .get(size)
+                .and(page.get(size - 1))
+                .map(|b| b.name.clone()),
+        };
+        Ok(BucketPage {
+            buckets: page.into_iter().take(size).collect(),
+            continuation_token,
+        })
+    }
+
+    async fn merge_fork(&self, fork: &str, base: &str) -> Result<String, OpError> {
+        self.enter(format!("merge_fork {fork} {base}")).await?;
+        Ok(self.state.borrow().snapshot_version.clone())
+    }
+
+    async fn rebase_fork(&self, fork: &str) -> Result<String, OpError> {
+        self.enter(format!("rebase_fork {fork}")).await?;
+        Ok(self.state.borrow().snapshot_version.clone())
     }
 
     async fn set_bucket_ttl(

@@ -3,8 +3,11 @@
 
 use super::bucket_name::{bucket_in, BucketName};
 use super::concurrency::{run_bounded, run_lines, LinesTask};
+use super::lifecycle::about_snapshot;
 use super::rollback::{fork_made_by, outcome_unknown, scoped_key, Undo};
-use super::{key_name, remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError};
+use super::{
+    key_name, prefixed, remove_with_key, timestamp, Credentials, PositiveInt, WorkflowError,
+};
 use crate::ops::{CreateBucketOptions, Created, ErrorCode, ForkSource, OpError, Role, TigrisOps};
 
 /// The most forks one `createForks` call may create (and one `teardownForks` may remove).
@@ -312,22 +315,51 @@ async fn remove_forks<O: TigrisOps>(ops: &O, forks: &[Fork], limit: usize) -> Ve
     lines
 }
 
+/// `TeardownForksOptions` (without `config`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TeardownForksOptions {
+    /// `concurrency`; default 16 (more than [`MAX_FORKS`] acts as [`MAX_FORKS`]).
+    pub concurrency: Option<PositiveInt>,
+    /// `deleteSnapshot`: once every fork is gone, delete `forkSet.snapshotId` of the base too.
+    pub delete_snapshot: bool,
+}
+
 /// Revokes every fork's key, then deletes the fork with force, for all forks concurrently (at
 /// most `concurrency` at a time). Best effort: every fork is attempted and every failure is
 /// listed, in fork order, in one `Fork teardown completed with errors:` message. The base bucket
-/// and the snapshot stay.
+/// stays; so does the snapshot, unless `delete_snapshot` is set: then it is deleted after the
+/// last fork, or, when a fork could not be deleted, skipped with the last line `Skipped deleting
+/// snapshot <id> of "<base>": a fork could not be deleted` (a failed deletion reads `Failed to
+/// delete snapshot <id> of "<base>": <m>`).
 pub async fn teardown_forks<O: TigrisOps>(
     ops: &O,
     set: &Forks,
-    concurrency: Option<PositiveInt>,
+    options: &TeardownForksOptions,
 ) -> Result<(), WorkflowError> {
-    let limit = concurrency_limit(concurrency);
+    let limit = concurrency_limit(options.concurrency);
     if set.forks.len() > MAX_FORKS as usize {
         return Err(WorkflowError::invalid(format!(
             "forkSet.forks must have at most {MAX_FORKS} entries"
         )));
     }
-    let errors = remove_forks(ops, &set.forks, limit).await;
+    let mut errors = remove_forks(ops, &set.forks, limit).await;
+    if options.delete_snapshot {
+        let (base, id) = (set.base_bucket.as_str(), set.snapshot_id.as_str());
+        let failure = if errors.is_empty() {
+            delete_snapshot(ops, base, id)
+                .await
+                .err()
+                .map(|m| ("Failed to delete snapshot", m))
+        } else {
+            Some((
+                "Skipped deleting snapshot",
+                "a fork could not be deleted".to_owned(),
+            ))
+        };
+        if let Some((what, message)) = failure {
+            errors.push(prefixed(&about_snapshot(what, id), base, &message));
+        }
+    }
     if errors.is_empty() {
         Ok(())
     } else {
@@ -336,6 +368,12 @@ pub async fn teardown_forks<O: TigrisOps>(
             &errors,
         ))
     }
+}
+
+/// Deletes snapshot `id` of `base`; an invalid base name is a failure (no request is sent for it).
+async fn delete_snapshot<O: TigrisOps>(ops: &O, base: &str, id: &str) -> Result<(), String> {
+    BucketName::check(base)?;
+    ops.delete_snapshot(base, id).await.map_err(|e| e.message)
 }
 
 #[cfg(test)]
@@ -606,7 +644,7 @@ mod tests {
         let ops = FakeOps::new().with_bucket("data");
         let set = fork_data(&ops, 3.0, &options(3.0, Some(Role::Editor))).unwrap();
         let before = ops.calls().len();
-        block_on(teardown_forks(&ops, &set, None)).unwrap();
+        block_on(teardown_forks(&ops, &set, &TeardownForksOptions::default())).unwrap();
         let calls = ops.calls()[before..].to_vec();
         assert_eq!(calls.len(), 6);
         for fork in ["eval-0", "eval-1", "eval-2"] {
@@ -645,7 +683,7 @@ mod tests {
             "Unable to remove bucket nope",
         );
         ops.delay("remove_bucket eval-1", 4);
-        let err = block_on(teardown_forks(&ops, &set, Some(n(2.0)))).unwrap_err();
+        let err = block_on(teardown_forks(&ops, &set, &at_most(2.0))).unwrap_err();
         assert_eq!(
             err.message,
             "Fork teardown completed with errors:\n\
@@ -664,9 +702,93 @@ mod tests {
         let set = fork_data(&ops, 20.0, &options(20.0, None)).unwrap();
         ops.state.borrow_mut().peak_in_flight = 0;
         ops.delay("remove_bucket", 3);
-        block_on(teardown_forks(&ops, &set, Some(n(5.0)))).unwrap();
+        block_on(teardown_forks(&ops, &set, &at_most(5.0))).unwrap();
         assert_eq!(ops.state.borrow().peak_in_flight, 5);
         assert_eq!(ops.buckets(), ["data"]);
+    }
+
+    /// Teardown options with `concurrency` and without `deleteSnapshot`.
+    fn at_most(concurrency: f64) -> TeardownForksOptions {
+        TeardownForksOptions {
+            concurrency: Some(n(concurrency)),
+            delete_snapshot: false,
+        }
+    }
+
+    const RELEASE: TeardownForksOptions = TeardownForksOptions {
+        concurrency: None,
+        delete_snapshot: true,
+    };
+
+    #[test]
+    fn delete_snapshot_runs_after_the_last_fork() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = fork_data(&ops, 3.0, &options(3.0, Some(Role::Editor))).unwrap();
+        ops.delay("remove_bucket eval-2", 3);
+        let before = ops.calls().len();
+        block_on(teardown_forks(&ops, &set, &RELEASE)).unwrap();
+        let calls = ops.calls()[before..].to_vec();
+        assert_eq!(calls.len(), 7);
+        assert_eq!(calls[6], "delete_snapshot data 1751631910196672425");
+        assert_eq!(ops.buckets(), ["data"], "the base stays");
+    }
+
+    #[test]
+    fn delete_snapshot_is_skipped_when_a_fork_stays() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = fork_data(&ops, 2.0, &options(2.0, None)).unwrap();
+        ops.fail(
+            "remove_bucket eval-0",
+            ErrorCode::ServerError,
+            "Unable to remove bucket busy",
+        );
+        let err = block_on(teardown_forks(&ops, &set, &RELEASE)).unwrap_err();
+        assert_eq!(
+            (err.code, err.message.as_str()),
+            (
+                ErrorCode::PartialFailure,
+                "Fork teardown completed with errors:\n\
+                 Failed to delete fork \"eval-0\": Unable to remove bucket busy\n\
+                 Skipped deleting snapshot 1751631910196672425 of \"data\": a fork could not be deleted"
+            )
+        );
+        assert!(!ops.calls().iter().any(|c| c.starts_with("delete_snapshot")));
+    }
+
+    #[test]
+    fn a_failed_snapshot_deletion_is_the_last_line() {
+        let ops = FakeOps::new().with_bucket("data");
+        let set = fork_data(&ops, 1.0, &options(1.0, None)).unwrap();
+        ops.fail(
+            "delete_snapshot data",
+            ErrorCode::AccessDenied,
+            "Unable to delete bucket snapshot denied",
+        );
+        let err = block_on(teardown_forks(&ops, &set, &RELEASE)).unwrap_err();
+        assert_eq!(
+            (err.code, err.message.as_str()),
+            (
+                ErrorCode::PartialFailure,
+                "Fork teardown completed with errors:\n\
+                 Failed to delete snapshot 1751631910196672425 of \"data\": Unable to delete bucket snapshot denied"
+            )
+        );
+        assert_eq!(ops.buckets(), ["data"]);
+        // An invalid base name is a failure line too, with no request for it.
+        let set = Forks {
+            base_bucket: "No_Such".into(),
+            snapshot_id: "7".into(),
+            forks: Vec::new(),
+        };
+        let before = ops.calls().len();
+        let err = block_on(teardown_forks(&ops, &set, &RELEASE)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Fork teardown completed with errors:\n\
+             Failed to delete snapshot 7 of \"No_Such\": Invalid bucket name \"No_Such\": \
+             may contain only lowercase letters, digits, dots and hyphens"
+        );
+        assert_eq!(ops.calls().len(), before);
     }
 
     /// A client whose every request is refused (403) with an answer that echoes `echo`, in the
@@ -715,7 +837,7 @@ mod tests {
             credentials: set.forks[0].credentials.clone(),
         };
         let mut messages = vec![
-            block_on(teardown_forks(&c, &set, None))
+            block_on(teardown_forks(&c, &set, &TeardownForksOptions::default()))
                 .unwrap_err()
                 .message,
             block_on(create_forks(

@@ -1,4 +1,5 @@
-//! The nine agent-kit functions, written once against [`crate::ops::TigrisOps`].
+//! The nine agent-kit functions and the fork-lifecycle ones (`lifecycle`), written once against
+//! [`crate::ops::TigrisOps`].
 //!
 //! Each workflow takes its arguments validated before the first request — a bucket argument as a
 //! [`BucketName`], a count as a [`PositiveInt`], which the wasm glue (`src/api/`) builds from the
@@ -15,6 +16,7 @@ mod rollback;
 pub mod checkpoint;
 pub mod coordination;
 pub mod forks;
+pub mod lifecycle;
 pub mod workspace;
 
 pub use bucket_name::BucketName;

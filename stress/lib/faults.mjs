@@ -34,6 +34,7 @@ export const MALFORMED = {
   snapshotXml: ['this is not xml {]', '<?xml version="1.0"?><ListAllMyBucketsResult><Buckets><Bucket><Name>1751631910196672425; name=x</Name><CreationDate>not-a-date</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>', '<ListAllMyBucketsResult><Buckets><Bucket><Name>17516'],
   iamJson: ['{"CreateAccessKeyResult":', '{"CreateAccessKeyResult":{"AccessKey":{"AccessKeyId":12}}}', 'not json at all'],
   metadataJson: ['{"type": 1, "lifecycle_rules": [', '<html>oops</html>', '[]'],
+  forkListJson: ['{"Buckets":{"Bucket":[', '<html>oops</html>', '{"Buckets":{"Bucket":[{"Name":"fb-gateway"}]}}'],
 };
 
 const names = (tag) => {
@@ -405,6 +406,7 @@ export function workflows(kit) {
         ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
       },
     },
+    ...lifecycleWorkflows(kit, S),
     {
       name: 'setupCoordination',
       // setBucketNotifications: GET metadata → PATCH
@@ -462,6 +464,123 @@ export function workflows(kit) {
         if (res.error) ok(await kit.teardownCoordination(n.base, { config: ctx.config }), 'teardownCoordination re-run');
         ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
       },
+    },
+  ];
+}
+
+/** A base with snapshots and `count` forks `${n.prefix}-i` (kept in `n.set`). */
+async function baseWithForks(kit, ctx, n, count) {
+  ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup');
+  n.set = ok(await kit.createForks(n.base, count, { prefix: n.prefix, concurrency: 1, config: ctx.config }), 'setup forks');
+}
+
+/** Removes the forks of `n.set` with their snapshot, then the base. */
+async function removeBaseWithForks(kit, ctx, n) {
+  ok(await kit.teardownForks(n.set, { deleteSnapshot: true, config: ctx.config }), 'teardownForks');
+  ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base');
+}
+
+/**
+ * The fork-lifecycle exports (docs/protocol.md §5.13), one request each. A merge or rebase whose
+ * answer was lost is sent again and may leave an extra snapshot of the base (README); a snapshot
+ * deletion whose answer was lost is done when the retry is answered 404.
+ */
+function lifecycleWorkflows(kit, S) {
+  const snapshotsOf = async (ctx, name) => bucketOf(await ctx.srv.state(), name).snapshots.map((s) => s.version);
+  /** mergeFork / rebaseFork: `{ snapshotId }` of a snapshot of the base, or nothing changed. */
+  const snapshotting = (name, step, call, failure) => ({
+    name,
+    steps: (n) => [{ id: step, match: call.match(n), nature: 'required', json: true }],
+    setup: (ctx, n) => baseWithForks(kit, ctx, n, 1),
+    run: (ctx, n) => call.run(ctx, n),
+    verify: async (ctx, n, res, cell) => {
+      const snaps = await snapshotsOf(ctx, n.base);
+      if (cell.effect === 'fail') {
+        assert.ok(err(res, cell.id).startsWith(failure(n)), res.error.message);
+        assert.deepEqual(snaps, [n.set.snapshotId], 'no snapshot taken');
+        return;
+      }
+      const { snapshotId } = ok(res, cell.id);
+      assert.ok(snaps.includes(snapshotId), 'the reported snapshot is a snapshot of the base');
+      if (snaps.length > 2) cell.note = `${snaps.length - 2} extra snapshot(s) of the base from a retried attempt`;
+    },
+    teardown: (ctx, n) => removeBaseWithForks(kit, ctx, n),
+  });
+  return [
+    {
+      name: 'listForks',
+      steps: () => [{ id: 'listForks', match: S('GET', '/', { header: 'x-tigris-fork' }), nature: 'required', json: true, malformed: 'forkListJson' }],
+      setup: (ctx, n) => baseWithForks(kit, ctx, n, 2),
+      run: (ctx, n) => kit.listForks(n.base, { config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const prefix = `Failed to list forks of "${n.base}": Unable to list buckets `;
+        if (cell.effect === 'fail') {
+          assert.ok(err(res, cell.id).startsWith(prefix), res.error.message);
+          return;
+        }
+        if (cell.effect === 'malformed' && 'error' in res) {
+          assert.equal(err(res, cell.id), `${prefix}Invalid JSON in bucket list response`);
+          return;
+        }
+        const { forks } = ok(res, cell.id);
+        // A non-JSON answer lists nothing (as the SDK reads it); a listing without lineage falls
+        // back to the lineage listing, which finds the real forks.
+        const expected = cell.effect === 'malformed' && cell.body.startsWith('<') ? [] : n.set.forks.map((f) => f.bucket);
+        assert.deepEqual(forks.map((f) => f.bucket), expected);
+        assert.ok(forks.every((f) => f.baseBucket === n.base && f.snapshotId === n.set.snapshotId));
+      },
+      teardown: (ctx, n) => removeBaseWithForks(kit, ctx, n),
+    },
+    snapshotting('mergeFork', 'mergeFork', {
+      match: (n) => S('PUT', `/${n.base}`, { header: 'x-tigris-merge-source-bucket' }),
+      run: (ctx, n) => kit.mergeFork(`${n.prefix}-0`, n.base, { config: ctx.config }),
+    }, (n) => `Failed to merge fork "${n.prefix}-0" into "${n.base}": `),
+    snapshotting('rebaseFork', 'rebaseFork', {
+      match: (n) => S('PUT', `/${n.prefix}-0`, { header: 'x-tigris-rebase' }),
+      run: (ctx, n) => kit.rebaseFork(`${n.prefix}-0`, { config: ctx.config }),
+    }, (n) => `Failed to rebase fork "${n.prefix}-0": `),
+    {
+      name: 'deleteCheckpoint',
+      steps: (n) => [{ id: 'deleteBucketSnapshot', match: S('DELETE', `/${n.base}/`, { header: 'x-tigris-snapshot-version' }), nature: 'required' }],
+      setup: async (ctx, n) => {
+        ok(await kit.createWorkspace(n.base, { enableSnapshots: true, config: ctx.config }), 'setup');
+        n.snap = ok(await kit.checkpoint(n.base, { config: ctx.config }), 'setup checkpoint').snapshotId;
+      },
+      run: (ctx, n) => kit.deleteCheckpoint(n.base, n.snap, { config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const snaps = await snapshotsOf(ctx, n.base);
+        if (cell.effect === 'fail') {
+          assert.ok(err(res, cell.id).startsWith(`Failed to delete checkpoint ${n.snap} of "${n.base}": Unable to delete bucket snapshot `), res.error.message);
+          assert.deepEqual(snaps, [n.snap]);
+          return;
+        }
+        assert.equal(ok(res, cell.id), undefined);
+        assert.deepEqual(snaps, [], 'the snapshot is gone');
+      },
+      teardown: async (ctx, n) => { ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base'); },
+    },
+    {
+      name: 'teardownForks(deleteSnapshot)',
+      failureCode: 'PartialFailure',
+      steps: (n) => [{ id: 'deleteBucketSnapshot', match: S('DELETE', `/${n.base}/`, { header: 'x-tigris-snapshot-version' }), nature: 'teardown' }],
+      setup: (ctx, n) => baseWithForks(kit, ctx, n, 2),
+      run: (ctx, n) => kit.teardownForks(n.set, { deleteSnapshot: true, concurrency: 1, config: ctx.config }),
+      verify: async (ctx, n, res, cell) => {
+        const st = await ctx.srv.state();
+        assert.deepEqual(st.buckets.filter((b) => b.name.startsWith(`${n.prefix}-`)), [], 'every fork is gone');
+        const snaps = bucketOf(st, n.base).snapshots.map((s) => s.version);
+        if (cell.effect === 'fail') {
+          const lines = err(res, cell.id).split('\n');
+          assert.equal(lines.length, 2, lines.join(' | '));
+          assert.equal(lines[0], 'Fork teardown completed with errors:');
+          assert.ok(lines[1].startsWith(`Failed to delete snapshot ${n.set.snapshotId} of "${n.base}": Unable to delete bucket snapshot `), lines[1]);
+          assert.deepEqual(snaps, [n.set.snapshotId]);
+          return;
+        }
+        assert.equal(ok(res, cell.id), undefined);
+        assert.deepEqual(snaps, [], 'the snapshot is gone');
+      },
+      teardown: async (ctx, n) => { ok(await kit.teardownWorkspace({ bucket: n.base }, { config: ctx.config }), 'teardown base'); },
     },
   ];
 }

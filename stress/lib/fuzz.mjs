@@ -1,4 +1,4 @@
-// Property test of the package's nine exports with fast-check: arbitrary arguments (wrong types,
+// Property test of the package's exports (the nine and the fork-lifecycle ones) with fast-check: arbitrary arguments (wrong types,
 // undefined/null, NaN/±Infinity/negative/huge counts, invalid bucket names, 1 MB strings,
 // unicode, objects with throwing getters, Proxies that throw on every trap, revoked Proxies,
 // hostile thenables…). Every call must resolve to exactly one of `{ data }` / `{ error: Error }`
@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { CANARY, remember, leaksInError } from './canary.mjs';
 
 export const EXPORTS = ['createForks', 'teardownForks', 'createWorkspace', 'teardownWorkspace',
-  'checkpoint', 'restore', 'listCheckpoints', 'setupCoordination', 'teardownCoordination'];
+  'checkpoint', 'restore', 'listCheckpoints', 'setupCoordination', 'teardownCoordination',
+  'listForks', 'mergeFork', 'rebaseFork', 'deleteCheckpoint'];
 
 const BIG = 'x'.repeat(1 << 20);
 const BIG_UNICODE = '\u{1F600}é\u0000'.repeat(1 << 18);
@@ -164,8 +165,16 @@ function plausibleArb(srv) {
       concurrency: fc.option(mostly(fc.constantFrom(1, 2, 4, 1e9), fc.constantFrom(0, -1, NaN)), { nil: undefined }),
       atomic,
     }, { requiredKeys: ['count'] }).map(({ count: n, prefix, ...o }) => (m, config) => [m, n, { ...o, prefix: prefix === undefined || prefix === 'Bad' || prefix === '' ? prefix : `${m}-${prefix}`, config }]),
-    teardownForks: fc.record({ n: fc.integer({ min: 1, max: 3 }), key: fc.boolean() })
-      .map(({ n, key }) => (m, config) => [{ baseBucket: m, snapshotId: '1', forks: Array.from({ length: n }, (_, i) => ({ bucket: `${m}-f${i}`, ...(key && { credentials: { accessKeyId: `tid_nosuch${i}`, secretAccessKey: CANARY.wrongSecret } }) })) }, { config }]),
+    teardownForks: fc.record({ n: fc.integer({ min: 1, max: 3 }), key: fc.boolean(), deleteSnapshot: fc.option(fc.boolean(), { nil: undefined }) })
+      .map(({ n, key, deleteSnapshot }) => (m, config) => [{ baseBucket: m, snapshotId: '1', forks: Array.from({ length: n }, (_, i) => ({ bucket: `${m}-f${i}`, ...(key && { credentials: { accessKeyId: `tid_nosuch${i}`, secretAccessKey: CANARY.wrongSecret } }) })) }, { deleteSnapshot, config }]),
+    listForks: fc.record({
+      limit: fc.option(mostly(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(0, -1, 2 ** 32, 1.5, NaN)), { nil: undefined }),
+      paginationToken: fc.option(text, { nil: undefined }),
+    }, { requiredKeys: [] }).map((o) => (m, config) => [m, { ...o, config }]),
+    mergeFork: fc.constant((m, config) => [`${m}-f`, m, { config }]),
+    rebaseFork: fc.constant((m, config) => [m, { config }]),
+    deleteCheckpoint: mostly(fc.stringMatching(/^[0-9]{1,20}$/), fc.constantFrom('', 'abc', ' 1', '1\n2', '\u00e9'))
+      .map((snapshotId) => (m, config) => [m, snapshotId, { config }]),
   };
   return fc.constantFrom(...EXPORTS).chain((fn) => fc.tuple(fc.constant(fn), pick[fn], configArb))
     .map(([fn, build, config]) => ({ kind: 'plausible', fn, build: (m) => build(m, config()) }));
