@@ -1,5 +1,6 @@
 // Types of tigris-agent-kit: the public surface of `@tigrisdata/agent-kit` 0.1.x, exactly,
-// plus optional additions (options and config fields, error fields; the package README lists
+// plus optional additions (options and config fields, error fields, and the fork-lifecycle
+// exports `listForks`, `mergeFork`, `rebaseFork` and `deleteCheckpoint`; the package README lists
 // them under "Deliberate differences"). Every function resolves to
 // `{ data }` or `{ error }`; none throws or rejects. Every `error` is an `Error` with a `code`
 // (an addition: the messages are the original's).
@@ -133,9 +134,18 @@ export type CreateForksOptions = {
   concurrency?: number;
   /**
    * Also create one access key per fork, valid on that fork only, with this role. A key that
-   * cannot be created leaves its fork without `credentials` (no error).
+   * cannot be created leaves its fork without `credentials` (no error), unless `atomic` is set.
    */
   credentials?: { role: "Editor" | "ReadOnly" };
+  /**
+   * All or nothing. If any fork fails, or any key fails when `credentials` was asked, every key,
+   * fork and the snapshot this call created are deleted again (keys first, the snapshot last) and
+   * the result is `{ error }` naming the first failure, with its `error.code`. Only what this call
+   * created is deleted: a bucket of the same name that already existed (a reused `prefix`) stays.
+   * What the rollback could not remove is listed on further lines as
+   * `Rollback left "<name>" (<what>): <message>`. Without it, the original's partial result.
+   */
+  atomic?: boolean;
   /**
    * Where and as whom to connect; fields left `undefined` come from the environment, then the
    * defaults (see `TigrisAgentKitConfig`).
@@ -155,7 +165,21 @@ export type Fork = {
  */
 export type Forks = { baseBucket: string; snapshotId: string; forks: Fork[] };
 /** Options of `teardownForks`. */
-export type TeardownForksOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
+export type TeardownForksOptions = {
+  /** How many forks are torn down at once (default 16). */
+  concurrency?: number;
+  /**
+   * After every fork is gone, also delete `forkSet.snapshotId` of the base (the base bucket
+   * stays). Skipped, and reported as the last line of the aggregated error, if any fork could
+   * not be deleted: `Skipped deleting snapshot <id> of "<base>": a fork could not be deleted`
+   * (or `Failed to delete snapshot <id> of "<base>": <message>` when the deletion fails).
+   */
+  deleteSnapshot?: boolean;
+  /** Connection settings (see `TigrisAgentKitConfig`). */
+  config?: TigrisAgentKitConfig;
+  /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */
+  signal?: AbortSignal;
+};
 /**
  * Snapshots `baseBucket` once and creates `count` forks of it: copy-on-write buckets that start
  * with the base's content at that snapshot. The base must have snapshots enabled (else code
@@ -163,6 +187,7 @@ export type TeardownForksOptions = { /** Connection settings (see `TigrisAgentKi
  * any request. If a fork fails, the result still succeeds with the forks before the first failed
  * index (any later fork that finished is deleted again); if none was made, `{ error }` with
  * `Failed to create any forks` and the code of the first failure. The snapshot stays on the base.
+ * With `atomic`, any fork or key failure rolls the whole call back and gives `{ error }` instead.
  */
 export declare function createForks(
   baseBucket: string,
@@ -172,7 +197,8 @@ export declare function createForks(
 /**
  * Revokes each fork's key and deletes each fork bucket with its objects, for every fork even
  * after a failure; failures are reported together as `Fork teardown completed with errors:` plus
- * one line each (code `PartialFailure`). The base bucket and the snapshot stay.
+ * one line each (code `PartialFailure`). The base bucket stays, and so does the snapshot unless
+ * `deleteSnapshot` is set.
  */
 export declare function teardownForks(
   forkSet: Forks,
@@ -190,7 +216,8 @@ export type CreateWorkspaceOptions = {
   /**
    * Objects expire this many days after they were written (`days` a positive integer). Not
    * possible on a bucket with `enableSnapshots`: the TTL call then fails and the workspace is
-   * returned without an expiry, with no error. A TTL failure is never reported.
+   * returned without an expiry, with no error. A TTL failure is not reported unless `atomic` is
+   * set.
    */
   ttl?: { days: number };
   /**
@@ -200,9 +227,18 @@ export type CreateWorkspaceOptions = {
   enableSnapshots?: boolean;
   /**
    * Also create an access key `${name}-key`, valid on this bucket only, with this role. A key that
-   * cannot be created leaves the workspace without `credentials` (no error).
+   * cannot be created leaves the workspace without `credentials` (no error), unless `atomic` is
+   * set.
    */
   credentials?: { role: "Editor" | "ReadOnly" };
+  /**
+   * A TTL or key failure removes the key and the bucket this call created and returns `{ error }`
+   * (`Failed to set TTL on workspace "<name>": …` / `Failed to create access key for "<name>": …`)
+   * instead of a workspace missing what was asked. (TTL is refused on a snapshot-enabled bucket,
+   * so `ttl` + `enableSnapshots` + `atomic` always fails.) A bucket whose creation had an unknown
+   * outcome is not deleted but named in the error. Without it, such failures are ignored.
+   */
+  atomic?: boolean;
   /**
    * Where and as whom to connect; fields left `undefined` come from the environment, then the
    * defaults (see `TigrisAgentKitConfig`).
@@ -225,7 +261,8 @@ export type TeardownWorkspaceOptions = { /** Connection settings (see `TigrisAge
  * Creates bucket `name` for one agent or run, then sets its TTL and creates its key when asked.
  * Fails with `Failed to create workspace bucket "<name>": <message>` when the bucket cannot be
  * created (a taken name: code `BucketAlreadyExists`). The TTL and key steps come after the bucket
- * exists and their failures are not reported, as in the original: check `credentials`.
+ * exists and their failures are not reported, as in the original: check `credentials` (with
+ * `atomic`, they are reported and the workspace is removed again).
  */
 export declare function createWorkspace(
   name: string,
@@ -233,12 +270,12 @@ export declare function createWorkspace(
 ): Promise<TigrisResponse<Workspace, AgentKitError>>;
 /**
  * Revokes the workspace's key (when it has `credentials`) and deletes the bucket with every object
- * in it. Works for any bucket, e.g. `teardownWorkspace({ bucket })` for a restored one. Both steps
- * always run; failures give `Workspace teardown completed with errors:` plus one line each (code
- * `PartialFailure`).
+ * in it. Works for any bucket: a `RestoreResult` (with or without `credentials`) is released the
+ * same way, and `teardownWorkspace({ bucket })` serves any other. Both steps always run; failures
+ * give `Workspace teardown completed with errors:` plus one line each (code `PartialFailure`).
  */
 export declare function teardownWorkspace(
-  workspace: Workspace,
+  workspace: Workspace | RestoreResult,
   options?: TeardownWorkspaceOptions,
 ): Promise<TigrisResponse<void, AgentKitError>>;
 
@@ -251,9 +288,37 @@ export type CheckpointOptions = { /** A label for the checkpoint, printable ASCI
  */
 export type Checkpoint = { snapshotId: string; name?: string; createdAt?: Date };
 /** Options of `restore`. */
-export type RestoreOptions = { /** Name of the new bucket. Default `${bucket}-restore-${Date.now()}`. */ forkName?: string; /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
-/** The bucket `restore` created: an ordinary bucket, to delete with `teardownWorkspace`. */
-export type RestoreResult = { bucket: string };
+export type RestoreOptions = {
+  /** Name of the new bucket. Default `${bucket}-restore-${Date.now()}`. */
+  forkName?: string;
+  /**
+   * Also create an access key `<new bucket>-key` (e.g. `${forkName}-key`), valid on the restored
+   * bucket only, with this role (a workspace's own key is refused on the restored bucket). If the
+   * key cannot be created the bucket is still returned, without `credentials` — unless `atomic`
+   * is set.
+   */
+  credentials?: { role: "Editor" | "ReadOnly" };
+  /**
+   * A key failure removes the key and the bucket this call created and returns `{ error }`
+   * (`Failed to create access key for "<forkName>": …`). A bucket whose creation had an unknown
+   * outcome is not deleted but named in the error.
+   */
+  atomic?: boolean;
+  /** Connection settings (see `TigrisAgentKitConfig`). */
+  config?: TigrisAgentKitConfig;
+  /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */
+  signal?: AbortSignal;
+};
+/**
+ * The bucket `restore` created, an ordinary bucket, and its key when `credentials` was asked and
+ * the key could be created (the secret is returned only here). Pass it to `teardownWorkspace`.
+ */
+export type RestoreResult = {
+  /** The new bucket. */
+  bucket: string;
+  /** Present when `credentials` was asked and the key was created. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+};
 /** Options of `listCheckpoints`. */
 export type ListCheckpointsOptions = {
   /**
@@ -289,6 +354,7 @@ export declare function checkpoint(
  * Creates a new bucket holding `bucket`'s state at `snapshotId` (a copy-on-write fork); `bucket`
  * itself does not change. Fails with `Failed to restore from snapshot "<snapshotId>": <message>`
  * (an unknown snapshot or bucket: code `NotFound`; a taken `forkName`: `BucketAlreadyExists`).
+ * With `credentials`, also creates a key for the new bucket, as `createWorkspace` does.
  */
 export declare function restore(
   bucket: string,
@@ -351,4 +417,99 @@ export declare function setupCoordination(
 export declare function teardownCoordination(
   bucket: string,
   options?: TeardownCoordinationOptions,
+): Promise<TigrisResponse<void, AgentKitError>>;
+
+// ── Fork lifecycle ──
+/** One direct fork of a bucket, with the lineage the server reports. */
+export type ForkInfo = {
+  /** The fork. */
+  bucket: string;
+  /** Its direct parent. */
+  baseBucket: string;
+  /** The parent snapshot it was forked from. */
+  snapshotId: string;
+  /** When the fork was created (server time; the bucket's creation date when the server gives no fork time). */
+  createdAt: Date;
+};
+/** Options of `listForks`. */
+export type ListForksOptions = {
+  /**
+   * Largest number of forks in one page (a positive integer). Default: the server's page size.
+   */
+  limit?: number;
+  /** The `paginationToken` of the previous page, to read the next one. */
+  paginationToken?: string;
+  /**
+   * Where and as whom to connect; fields left `undefined` come from the environment, then the
+   * defaults (see `TigrisAgentKitConfig`).
+   */
+  config?: TigrisAgentKitConfig;
+  /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */
+  signal?: AbortSignal;
+};
+/** One page of forks, and the token of the next page when there is one. */
+export type ListForksResponse = {
+  /** The forks of this page, in the server's order. */
+  forks: ForkInfo[];
+  /** Present when there is a next page: pass it back as `options.paginationToken`. */
+  paginationToken?: string;
+};
+/**
+ * The direct forks of `baseBucket`, in the server's order, one page at a time (`limit`,
+ * `paginationToken` as in `listCheckpoints`). A bucket without forks, or one the server's fork
+ * listing does not know, gives `{ forks: [] }`. Fails with
+ * `Failed to list forks of "<bucket>": <message>`.
+ */
+export declare function listForks(
+  baseBucket: string,
+  options?: ListForksOptions,
+): Promise<TigrisResponse<ListForksResponse, AgentKitError>>;
+
+/** Options of `mergeFork`. */
+export type MergeForkOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
+/**
+ * What `mergeFork` and `rebaseFork` report: the snapshot of the base the server took, an ordinary
+ * checkpoint of the base (`listCheckpoints` shows it, `deleteCheckpoint` releases it).
+ */
+export type MergeResult = {
+  /** The id of that snapshot of the base. */
+  snapshotId: string;
+};
+/**
+ * Applies the changes of `fork` (writes and deletions) to `baseBucket`, its direct parent. A
+ * bucket that is not a direct fork of `baseBucket` gives `error.code` `"InvalidArgument"` and
+ * changes nothing. The snapshot it reports stays until `deleteCheckpoint(baseBucket, snapshotId)`;
+ * a merge retried after a lost answer may leave an extra one. Fails with
+ * `Failed to merge fork "<fork>" into "<base>": <message>`.
+ */
+export declare function mergeFork(
+  fork: string,
+  baseBucket: string,
+  options?: MergeForkOptions,
+): Promise<TigrisResponse<MergeResult, AgentKitError>>;
+
+/** Options of `rebaseFork`. */
+export type RebaseForkOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
+/**
+ * Moves `fork` onto a new snapshot of its parent: it sees the parent's present keys and keeps
+ * its own changes. The snapshot it reports is a checkpoint of the parent (a rebase retried after
+ * a lost answer may leave an extra one). Fails with `Failed to rebase fork "<fork>": <message>`.
+ */
+export declare function rebaseFork(
+  fork: string,
+  options?: RebaseForkOptions,
+): Promise<TigrisResponse<MergeResult, AgentKitError>>;
+
+/** Options of `deleteCheckpoint`. */
+export type DeleteCheckpointOptions = { /** Connection settings (see `TigrisAgentKitConfig`). */ config?: TigrisAgentKitConfig; /** Cancels the call: no new step, the request in flight cancelled, no retry awaited (`error.code` `"Aborted"`). */ signal?: AbortSignal };
+/**
+ * Deletes one snapshot of `bucket` (the bucket stays), e.g. a checkpoint, the snapshot of a
+ * `createForks` whose forks are gone, or the one a merge or rebase reported. Safe to retry: a
+ * retry answered `NotFound` after a lost attempt counts as done. Fails with
+ * `Failed to delete checkpoint <id> of "<bucket>": <message>`.
+ */
+export declare function deleteCheckpoint(
+  bucket: string,
+  snapshotId: string,
+  options?: DeleteCheckpointOptions,
 ): Promise<TigrisResponse<void, AgentKitError>>;
