@@ -15,8 +15,8 @@ export type TigrisResponse<T, E = Error> =
   | { error: E; data?: never };
 
 /**
- * What kind of failure an `error` reports (see README "Error codes"). `Unauthorized` and
- * `Aborted` belong to exports that are not there yet.
+ * What kind of failure an `error` reports (see README "Error codes"). `Unauthorized` belongs
+ * to an export that is not there yet.
  */
 export type AgentKitErrorCode =
   | "InvalidArgument"
