@@ -50,9 +50,10 @@ pub use config::Environment;
 #[cfg(feature = "native")]
 pub use native::{
     AgentKit, CheckpointOptions, Config, CreateForksOptions, CreateWorkspaceOptions,
-    CredentialProvider, CredentialsOptions, Error, ListCheckpointsOptions, NativeRuntime,
-    ProcessEnvironment, RestoreOptions, RestoreResult, SetupCoordinationOptions,
-    TeardownCoordinationOptions, TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
+    CredentialProvider, CredentialsOptions, Error, LifecycleOptions, ListCheckpointsOptions,
+    ListForksOptions, MergeResult, NativeRuntime, ProcessEnvironment, RestoreOptions,
+    RestoreResult, SetupCoordinationOptions, TeardownCoordinationOptions, TeardownForksOptions,
+    TeardownWorkspaceOptions, Ttl, WebhookAuth,
 };
 #[cfg(feature = "native")]
 pub use ops::{Access, ErrorCode, Role};
@@ -62,6 +63,8 @@ pub use secret::{KeyPair, Secret};
 pub use workflows::checkpoint::{Checkpoint, CheckpointPage as ListCheckpointsResponse};
 #[cfg(feature = "native")]
 pub use workflows::forks::{Fork, Forks};
+#[cfg(feature = "native")]
+pub use workflows::lifecycle::{ForkInfo, ForkPage as ListForksResponse};
 #[cfg(feature = "native")]
 pub use workflows::workspace::Workspace;
 #[cfg(feature = "native")]

@@ -733,3 +733,93 @@ async fn deadlines_bound_a_server_that_never_answers_and_errors_carry_the_answer
         .unwrap_err();
     assert_eq!((invalid.status(), invalid.server_code()), (None, None));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fork_lifecycle_list_merge_rebase_release() {
+    use tigris_agent_kit::{LifecycleOptions, ListForksOptions};
+    let local = Local::start().await;
+    let kit = local.kit();
+    let base = unique("life-base");
+    kit.create_workspace(&base, snapshots()).await.unwrap();
+    let set = kit
+        .create_forks(&base, 3, CreateForksOptions::default())
+        .await
+        .unwrap();
+    let page = kit
+        .list_forks(
+            &base,
+            ListForksOptions {
+                limit: Some(2),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.forks.len(), 2);
+    let rest = kit
+        .list_forks(
+            &base,
+            ListForksOptions {
+                limit: Some(2),
+                pagination_token: page.pagination_token.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut listed: Vec<_> = page.forks.iter().chain(&rest.forks).collect();
+    listed.sort_by(|a, b| a.bucket.cmp(&b.bucket));
+    let mut made: Vec<_> = set.forks.iter().map(|f| f.bucket.as_str()).collect();
+    made.sort_unstable();
+    assert_eq!(
+        listed.iter().map(|f| f.bucket.as_str()).collect::<Vec<_>>(),
+        made
+    );
+    for fork in &listed {
+        assert_eq!(
+            (fork.base_bucket.as_str(), fork.snapshot_id.as_str()),
+            (base.as_str(), set.snapshot_id.as_str())
+        );
+    }
+    let fork = |i: usize| set.forks[i].bucket.clone();
+    let merged = kit
+        .merge_fork(fork(0), &base, LifecycleOptions::default())
+        .await
+        .unwrap();
+    assert!(!merged.snapshot_id.is_empty());
+    let rebased = kit
+        .rebase_fork(fork(1), LifecycleOptions::default())
+        .await
+        .unwrap();
+    assert!(!rebased.snapshot_id.is_empty());
+    let not_a_fork = kit
+        .merge_fork(&base, fork(2), LifecycleOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(not_a_fork.code(), "InvalidArgument", "{not_a_fork}");
+    kit.delete_checkpoint(&base, &merged.snapshot_id, LifecycleOptions::default())
+        .await
+        .unwrap();
+    kit.teardown_forks(
+        &set,
+        TeardownForksOptions {
+            delete_snapshot: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let left = kit
+        .list_forks(&base, ListForksOptions::default())
+        .await
+        .unwrap();
+    assert!(left.forks.is_empty(), "{left:?}");
+    kit.teardown_workspace(
+        &Workspace {
+            bucket: base,
+            credentials: None,
+        },
+        Default::default(),
+    )
+    .await
+    .unwrap();
+}

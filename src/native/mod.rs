@@ -15,8 +15,9 @@ pub use env::ProcessEnvironment;
 pub use error::Error;
 pub use options::{
     CheckpointOptions, CreateForksOptions, CreateWorkspaceOptions, CredentialsOptions,
-    ListCheckpointsOptions, RestoreOptions, RestoreResult, SetupCoordinationOptions,
-    TeardownCoordinationOptions, TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
+    LifecycleOptions, ListCheckpointsOptions, ListForksOptions, MergeResult, RestoreOptions,
+    RestoreResult, SetupCoordinationOptions, TeardownCoordinationOptions, TeardownForksOptions,
+    TeardownWorkspaceOptions, Ttl, WebhookAuth,
 };
 pub use runtime::NativeRuntime;
 
@@ -25,6 +26,7 @@ use crate::config::{Environment, NoEnvironment};
 use crate::ops::ErrorCode;
 use crate::workflows::checkpoint::{self, Checkpoint, CheckpointPage};
 use crate::workflows::forks::{self, Forks};
+use crate::workflows::lifecycle::{self, ForkPage as ListForksResponse};
 use crate::workflows::workspace::{self, Workspace};
 use crate::workflows::{coordination, WorkflowError};
 use std::future::Future;
@@ -240,6 +242,74 @@ impl AgentKit {
                 pagination_token: options.pagination_token,
             };
             checkpoint::list_checkpoints(&*client, &bucket, &list_options).await
+        })
+    }
+
+    /// `listForks(baseBucket, options)`: one page of the direct forks of `base_bucket`, with
+    /// the lineage the server reports.
+    pub fn list_forks(
+        &self,
+        base_bucket: impl Into<String>,
+        options: ListForksOptions,
+    ) -> impl Future<Output = Result<ListForksResponse, Error>> + Send + 'static {
+        let base = base_bucket.into();
+        self.run(move |client| async move {
+            // The JS order: `limit`, then the base name.
+            let limit = options
+                .limit
+                .map(|l| checkpoint::limit(f64::from(l)))
+                .transpose()?;
+            let base = lifecycle::listed_base(&base)?;
+            let list_options = lifecycle::ListForksOptions {
+                limit,
+                pagination_token: options.pagination_token,
+            };
+            lifecycle::list_forks(&*client, &base, &list_options).await
+        })
+    }
+
+    /// `mergeFork(fork, baseBucket, options)`: applies the direct fork `fork`'s changes to
+    /// `base_bucket`; returns the base's snapshot after the merge.
+    pub fn merge_fork(
+        &self,
+        fork: impl Into<String>,
+        base_bucket: impl Into<String>,
+        _options: LifecycleOptions,
+    ) -> impl Future<Output = Result<MergeResult, Error>> + Send + 'static {
+        let (fork, base) = (fork.into(), base_bucket.into());
+        self.run(move |client| async move {
+            let (fork, base) = lifecycle::merge_buckets(&fork, &base)?;
+            let snapshot_id = lifecycle::merge_fork(&*client, &fork, &base).await?;
+            Ok(MergeResult { snapshot_id })
+        })
+    }
+
+    /// `rebaseFork(fork, options)`: moves `fork` onto its parent's present, keeping its own
+    /// changes; returns the parent snapshot it now sits on.
+    pub fn rebase_fork(
+        &self,
+        fork: impl Into<String>,
+        _options: LifecycleOptions,
+    ) -> impl Future<Output = Result<MergeResult, Error>> + Send + 'static {
+        let fork = fork.into();
+        self.run(move |client| async move {
+            let fork = lifecycle::rebased_fork(&fork)?;
+            let snapshot_id = lifecycle::rebase_fork(&*client, &fork).await?;
+            Ok(MergeResult { snapshot_id })
+        })
+    }
+
+    /// `deleteCheckpoint(bucket, snapshotId, options)`: releases one snapshot of `bucket`.
+    pub fn delete_checkpoint(
+        &self,
+        bucket: impl Into<String>,
+        snapshot_id: impl Into<String>,
+        _options: LifecycleOptions,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let (bucket, snapshot_id) = (bucket.into(), snapshot_id.into());
+        self.run(move |client| async move {
+            let bucket = lifecycle::checkpoint_to_delete(&bucket, &snapshot_id)?;
+            lifecycle::delete_checkpoint(&*client, &bucket, &snapshot_id).await
         })
     }
 

@@ -110,3 +110,25 @@ pub struct SetupCoordinationOptions {
 /// `TeardownCoordinationOptions` (no field besides `config` in JS).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TeardownCoordinationOptions {}
+
+/// `ListForksOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListForksOptions {
+    /// `limit`: at most this many forks in the page.
+    pub limit: Option<u32>,
+    /// `paginationToken`: the previous page's token.
+    pub pagination_token: Option<String>,
+}
+
+/// `MergeForkOptions`, `RebaseForkOptions` and `DeleteCheckpointOptions` (no field besides
+/// `config` in JS).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LifecycleOptions {}
+
+/// `MergeResult` of `mergeFork` and `rebaseFork`: the base's snapshot the server reports after
+/// the merge (an ordinary checkpoint of the base, released with `delete_checkpoint`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeResult {
+    /// `snapshotId`.
+    pub snapshot_id: String,
+}
