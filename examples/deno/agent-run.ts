@@ -9,12 +9,13 @@
 //       explicit config: without --allow-env the package never reads (nor prompts for) the env.
 //
 // Steps: createWorkspace (snapshots + scoped Editor key) → checkpoint → listCheckpoints →
-// restore → createForks(3) → teardown of everything (forks, restored bucket, workspace, keys).
+// restore → createForks(3) → listForks → teardown of everything (forks, restored bucket, workspace, keys).
 import {
   checkpoint,
   createForks,
   createWorkspace,
   listCheckpoints,
+  listForks,
   restore,
   teardownForks,
   teardownWorkspace,
@@ -75,6 +76,8 @@ try {
   }));
   summary.forkSet = forkSet;
   if (forkSet.forks.length !== 3) throw new Error(`createForks: only ${forkSet.forks.length} of 3 forks`);
+  const lineage = must("listForks", await listForks(name, { config }));
+  summary.listedForks = lineage.forks.map(({ bucket, baseBucket, snapshotId }) => ({ bucket, baseBucket, snapshotId }));
   log(`checkpoint ${ckpt.snapshotId}, restored ${restored.bucket}, forks ${forkSet.forks.map((f) => f.bucket).join(", ")}`);
 
   console.log(JSON.stringify({ phase: "created", ...summary }));

@@ -7,6 +7,7 @@
 //   3. listCheckpoints  — the checkpoint is there, with the server's timestamp
 //   4. restore          — a copy-on-write fork of the bucket at that checkpoint
 //   5. createForks(3)   — three read-only copies for three evaluator agents, one key each
+//      listForks        — the server's view of those forks and their lineage
 //   6. teardown         — forks, then the restored bucket, then the workspace (children before
 //                         their source), every key revoked; runs even when a step failed.
 //
@@ -55,6 +56,9 @@ async function agentRun(kit, { name, config, log = console.error, beforeTeardown
     summary.forkSet = created.forkSet;
     log(`forks ${created.forkSet.forks.map((f) => f.bucket).join(', ')} from snapshot ${created.forkSet.snapshotId}`);
     if (created.forkSet.forks.length !== 3) throw new Error(`createForks: only ${created.forkSet.forks.length} of 3 forks`);
+    const lineage = must('listForks', await kit.listForks(name, { config }));
+    summary.listedForks = lineage.forks.map(({ bucket, baseBucket, snapshotId }) => ({ bucket, baseBucket, snapshotId }));
+    log(`${lineage.forks.length} fork(s) listed`);
 
     if (beforeTeardown) await beforeTeardown(summary);
   } catch (e) {

@@ -26,6 +26,12 @@ export function assertCreated(state, s) {
   assert.deepEqual(parentNames(restored), [s.workspace.bucket], 'the restored bucket is a fork of the workspace');
 
   assert.equal(s.forkSet.forks.length, 3);
+  const listedForks = [...(s.listedForks ?? [])].sort((a, b) => a.bucket.localeCompare(b.bucket));
+  const forksOfWorkspace = [
+    ...s.forkSet.forks.map((f) => ({ bucket: f.bucket, baseBucket: s.workspace.bucket, snapshotId: s.forkSet.snapshotId })),
+    { bucket: s.restored.bucket, baseBucket: s.workspace.bucket, snapshotId: s.checkpoint.snapshotId },
+  ].sort((a, b) => a.bucket.localeCompare(b.bucket));
+  assert.deepEqual(listedForks, forksOfWorkspace, 'listForks lists the three forks and the restored bucket with their lineage');
   assert.equal(s.forkSet.baseBucket, s.workspace.bucket);
   for (const [i, f] of s.forkSet.forks.entries()) {
     assert.equal(f.bucket, `${s.name}-eval-${i}`);
