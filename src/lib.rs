@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! js glue (wasm32 only: api, js)   JS values → Rust types, {data}/{error} with error.code back
-//!   └─ workflows                   the nine exports, written once against ops::TigrisOps
+//!   └─ workflows                   the exports, written once against ops::TigrisOps
 //!        └─ ops::TigrisOps         the Tigris calls the workflows need (one per SDK call)
 //!             └─ client            the wire implementation: config → auth plan → request →
 //!                  │               signed attempts with retries → answer or coded error

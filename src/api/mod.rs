@@ -1,5 +1,5 @@
-//! The nine exports, as shims: convert the JS arguments, build the client for this call's
-//! `config`, validate the arguments into the workflows' types, run one workflow, and resolve to
+//! The nine original exports, as shims (the fork lifecycle's are in `lifecycle.rs`): convert the
+//! JS arguments, build the client for this call's `config`, validate the arguments into the workflows' types, run one workflow, and resolve to
 //! `{ data }` or `{ error }` (`error` a real JS `Error` with a `code`, see
 //! [`crate::error_code::ErrorCode`]). They never throw and never reject. TypeScript signatures
 //! come from the package's hand-written `index.d.ts` (hence `skip_typescript`).
