@@ -101,7 +101,7 @@ async fn scenario(kit: &AgentKit, run: &str) -> Result<(), Error> {
 
     let one_at_a_time = TeardownForksOptions {
         concurrency: Some(1),
-        delete_snapshot: true,
+        ..Default::default()
     };
     kit.teardown_forks(&forks, one_at_a_time).await?;
     let restored = Workspace {
