@@ -76,3 +76,25 @@ test('a late abort changes nothing; a non-signal is refused', async () => {
   assert.equal(error.code, 'InvalidArgument');
   assert.equal(error.message, 'options.signal must be an AbortSignal');
 });
+
+test('with atomic, an abort rolls everything back and resolves Aborted', async () => {
+  const base = uniqueName('abort-atomic');
+  dataOf(await kit.createWorkspace(base, { enableSnapshots: true, config: srv.config }));
+  const names = async () => (await srv.state()).buckets.map((b) => b.name).sort();
+  const keys = async () => (await srv.state()).keys.map((k) => k.id).sort();
+  const [bucketsBefore, keysBefore] = [await names(), await keys()];
+  const prefix = `${base}-f`;
+  await srv.fault({ method: 'PUT', path: `/${prefix}-1/`, times: 1, action: { delay_ms: 1500 } });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 300);
+  const res = await kit.createForks(base, 3, { prefix, atomic: true, concurrency: 1, credentials: { role: 'ReadOnly' }, signal: controller.signal, config: srv.config });
+  assert.ok(!('data' in res), `expected an error, got ${JSON.stringify(res.data)}`);
+  assert.equal(res.error.code, 'Aborted', res.error.message);
+  await new Promise((resolve) => setTimeout(resolve, 1800));
+  const left = (await names()).filter((n) => !bucketsBefore.includes(n));
+  assert.deepEqual(left, [], `the rollback left nothing (or named it: ${res.error.message})`);
+  assert.deepEqual(await keys(), keysBefore, 'no key left');
+  const base0 = (await srv.state()).buckets.find((b) => b.name === base);
+  assert.equal(base0.snapshots.length, 0, 'the snapshot this call took was deleted');
+  dataOf(await kit.teardownWorkspace({ bucket: base }, { config: srv.config }));
+});

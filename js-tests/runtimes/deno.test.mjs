@@ -7,7 +7,8 @@ import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import {
   runtimeTest, project, examplesDir, fixturesDir, bin, requireTool, tempDir, configEnv, cleanEnv, join, assert, run, assertOk, lastJson, bucketIn,
 } from './lib/harness.mjs';
-import { runScenario } from './lib/scenario.mjs';
+import { runScenario, assertFewerAttempts } from './lib/scenario.mjs';
+import { kit } from '../helpers/kit.mjs';
 
 let srv;
 before(async () => { srv = await startTigrisLocal(); });
@@ -69,9 +70,11 @@ runtimeTest('deno', { timeout: 300_000 }, async (t) => {
   await t.test('options.signal: aborted before, and during a request the server holds', async () => {
     const before = `deno-abort-before-${Date.now().toString(36)}`;
     const during = `deno-abort-during-${Date.now().toString(36)}`;
+    const retried = `deno-abort-retried-${Date.now().toString(36)}`;
     await srv.fault({ method: 'PUT', path: `/${during}/`, times: 1, action: { delay_ms: 3000 } });
+    await srv.fault({ method: 'PUT', path: `/${retried}/`, times: 1000, action: { status: 503 } });
     const { config } = srv;
-    const out = lastJson(assertOk(await run(deno, [...denoRun, 'abort-probe.ts', config.endpoint, config.accessKeyId, config.secretAccessKey, before, during],
+    const out = lastJson(assertOk(await run(deno, [...denoRun, 'abort-probe.ts', config.endpoint, config.accessKeyId, config.secretAccessKey, before, during, retried],
       { cwd: dir, env: denoEnv({}), timeout: 60_000 }), 'abort-probe').stdout);
     assert.deepEqual(out.before, { code: 'Aborted', message: `Failed to create workspace bucket "${before}": Aborted` });
     assert.equal(out.during.code, 'Aborted');
@@ -79,5 +82,12 @@ runtimeTest('deno', { timeout: 300_000 }, async (t) => {
     assert.ok(out.during.ms < 1500, `resolved after ${Math.round(out.during.ms)} ms, not after the server's delay`);
     const sent = (await srv.requests()).filter((r) => (r.path ?? '').includes(before));
     assert.deepEqual(sent, [], 'nothing sent for the already-aborted call');
+    assert.deepEqual(out.retried, { code: 'Aborted', message: `Failed to create workspace bucket "${retried}": Aborted` });
+    assertFewerAttempts(await srv.requests(), retried);
+    // The held request still makes its bucket once the server answers; teardown releases it.
+    await new Promise((resolve) => setTimeout(resolve, 3200));
+    await kit.teardownWorkspace({ bucket: during }, { config });
+    const names = (await srv.state()).buckets.map((b) => b.name);
+    assert.ok(![before, during, retried].some((n) => names.includes(n)), `nothing left (${names})`);
   });
 });
