@@ -166,6 +166,18 @@ runtimeTest('chromium (browser console, playwright-core)', { timeout: 300_000 },
     restoredBuckets.push(during);
   });
 
+  await t.test('listForks in the page: the restored buckets are the forks of the console bucket', async () => {
+    const listed = await page.evaluate(async ({ config, bucket }) => {
+      const { listForks } = await import('tigris-agent-kit');
+      const { data, error } = await listForks(bucket, { config });
+      return error ? { error: error.message } : data.forks.map((f) => ({ bucket: f.bucket, baseBucket: f.baseBucket, date: f.createdAt instanceof Date }));
+    }, { config: srv.config, bucket }).catch(fail);
+    assert.ok(Array.isArray(listed), JSON.stringify(listed));
+    const forkNames = listed.map((f) => f.bucket);
+    for (const restored of restoredBuckets.filter((b) => !b.startsWith('page-abort-'))) assert.ok(forkNames.includes(restored), `${restored} listed (${forkNames})`);
+    assert.ok(listed.every((f) => f.baseBucket === bucket && f.date), JSON.stringify(listed));
+  });
+
   await t.test('no page error, and nothing left 127.0.0.1', async () => {
     assert.deepEqual(context.logs.filter((l) => l.startsWith('[pageerror]')), []);
     assert.deepEqual(offLoopback, []);

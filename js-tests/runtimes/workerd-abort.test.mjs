@@ -2,7 +2,8 @@
 // tarball (fixtures/workerd-abort) calls createWorkspace with an already-aborted signal and with
 // one aborted while tigris-local holds the request (a delay injected through its fault hook).
 // The first sends nothing, the second resolves at the abort, not at the server's answer; a third,
-// aborted while every attempt is failed, stops before its last attempt.
+// aborted while every attempt is failed, stops before its last attempt. The same Worker also
+// answers listForks, one call of the fork lifecycle in workerd.
 import { before, after } from 'node:test';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import { runtimeTest, project, fixturesDir, bin, requireTool, join, writeFileSync, assert } from './lib/harness.mjs';
@@ -15,7 +16,7 @@ let srv;
 before(async () => { srv = await startTigrisLocal(); });
 after(async () => { await srv?.stop(); });
 
-runtimeTest('workerd: options.signal', { timeout: 300_000 }, async (t) => {
+runtimeTest('workerd: options.signal, listForks', { timeout: 300_000 }, async (t) => {
   t.diagnostic(`workerd ${requireTool('workerd', bin('workerd'))}`);
   const dir = project('workerd-abort', {
     copy: { 'src/index.js': join(fixturesDir, 'workerd-abort', 'index.js') },
@@ -50,4 +51,17 @@ runtimeTest('workerd: options.signal', { timeout: 300_000 }, async (t) => {
   await kit.teardownWorkspace({ bucket: during }, { config: srv.config });
   const names = (await srv.state()).buckets.map((b) => b.name);
   assert.ok(!names.includes(early) && !names.includes(during), `nothing left (${names})`);
+
+  // One call of the fork lifecycle from the Worker: listForks sees the forks made from Node.
+  const baseBucket = `wkr-forks-${stamp}`;
+  assert.ok((await kit.createWorkspace(baseBucket, { enableSnapshots: true, config: srv.config })).data);
+  const set = (await kit.createForks(baseBucket, 2, { config: srv.config })).data;
+  assert.ok(set, 'forks made');
+  const listed = await (await fetch(`${base}/forks?base=${baseBucket}`, { signal: AbortSignal.timeout(30_000) })).json();
+  assert.equal(listed.error, undefined, listed.error);
+  assert.deepEqual(listed.data.forks.map((f) => [f.bucket, f.baseBucket, f.snapshotId]).sort(),
+    set.forks.map((f) => [f.bucket, baseBucket, set.snapshotId]).sort());
+  assert.ok(listed.data.forks.every((f) => !Number.isNaN(Date.parse(f.createdAt))), 'createdAt crosses as a date');
+  assert.equal((await kit.teardownForks(set, { deleteSnapshot: true, config: srv.config })).error, undefined);
+  assert.equal((await kit.teardownWorkspace({ bucket: baseBucket }, { config: srv.config })).error, undefined);
 });
