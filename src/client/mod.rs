@@ -95,9 +95,6 @@ impl<R: Runtime> TigrisClient<R> {
     /// incomplete configuration is reported by each operation, before any request.
     pub fn new(config: ConfigInput, env: &dyn Environment, runtime: R) -> Self {
         let defaults = RetryPolicy::default();
-        let deadline_at = config
-            .deadline_ms
-            .map(|ms| runtime.now_ms() + f64::from(ms));
         TigrisClient {
             config: resolve(&config, env),
             runtime,
@@ -107,9 +104,10 @@ impl<R: Runtime> TigrisClient<R> {
             },
             call_timeout_ms: config.call_timeout_ms.unwrap_or(DEFAULT_CALL_TIMEOUT_MS),
             deadline_ms: config.deadline_ms,
-            deadline_at,
+            deadline_at: None,
             cleaning_up: std::sync::atomic::AtomicBool::new(false),
         }
+        .starting_now()
     }
 
     /// A client for one more call with this one's configuration and runtime: its `deadlineMs`
@@ -124,11 +122,18 @@ impl<R: Runtime> TigrisClient<R> {
             policy: self.policy,
             call_timeout_ms: self.call_timeout_ms,
             deadline_ms: self.deadline_ms,
-            deadline_at: self
-                .deadline_ms
-                .map(|ms| self.runtime.now_ms() + f64::from(ms)),
+            deadline_at: None,
             cleaning_up: std::sync::atomic::AtomicBool::new(false),
         }
+        .starting_now()
+    }
+
+    /// This client with its call starting now: `deadlineMs` counts from here.
+    fn starting_now(mut self) -> Self {
+        self.deadline_at = self
+            .deadline_ms
+            .map(|ms| self.runtime.now_ms() + f64::from(ms));
+        self
     }
 
     /// The same client with another retry policy.
