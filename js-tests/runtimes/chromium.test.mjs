@@ -10,7 +10,8 @@ import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import {
   runtimeTest, logMark, requestsSince, project, examplesDir, installedPkg, launchChromium, requireTool, chromiumPath, join, assert, bucketIn, parentNames, onCleanup,
 } from './lib/harness.mjs';
-import { assertFewerAttempts } from './lib/scenario.mjs';
+import { abortNames, assertAborted, assertProbeLeftNothing } from './lib/abort.mjs';
+import { abortProbe } from './fixtures/abort-probe.js';
 
 const sessionToken = `session-${Math.random().toString(36).slice(2)}`;
 let srv;
@@ -133,37 +134,14 @@ runtimeTest('chromium (browser console, playwright-core)', { timeout: 300_000 },
     token = sessionToken;
   });
 
-  await t.test('options.signal in the page: aborted before, and during a request the server holds', async () => {
-    const stamp = Date.now().toString(36);
-    const [early, during, retried] = [`page-abort-before-${stamp}`, `page-abort-during-${stamp}`, `page-abort-retried-${stamp}`];
-    await srv.fault({ method: 'PUT', path: `/${during}/`, times: 1, action: { delay_ms: 3000 } });
-    await srv.fault({ method: 'PUT', path: `/${retried}/`, times: 1000, action: { status: 503 } });
-    const out = await page.evaluate(async ({ config, early, during, retried }) => {
+  await t.test('options.signal in the page: aborted before, during a held request and during retries', async () => {
+    const names = await abortNames(srv, 'page');
+    const out = await page.evaluate(`(async () => {
       const { createWorkspace } = await import('tigris-agent-kit');
-      const first = await createWorkspace(early, { signal: AbortSignal.abort(), config });
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 200);
-      const started = performance.now();
-      const second = await createWorkspace(during, { signal: controller.signal, config });
-      const waiting = new AbortController();
-      setTimeout(() => waiting.abort(), 30);
-      const third = await createWorkspace(retried, { signal: waiting.signal, config });
-      return {
-        retried: { code: third.error?.code, message: third.error?.message },
-        before: { code: first.error?.code, message: first.error?.message },
-        during: { code: second.error?.code, message: second.error?.message, ms: performance.now() - started },
-      };
-    }, { config: srv.config, early, during, retried }).catch(fail);
-    assert.deepEqual(out.before, { code: 'Aborted', message: `Failed to create workspace bucket "${early}": Aborted` });
-    assert.equal(out.during.code, 'Aborted', JSON.stringify(out));
-    assert.equal(out.during.message, `Failed to create workspace bucket "${during}": Aborted`);
-    assert.ok(out.during.ms < 1500, `resolved after ${Math.round(out.during.ms)} ms, not after the server's delay`);
-    const sent = (await srv.requests()).filter((r) => (r.path ?? '').includes(early));
-    assert.deepEqual(sent, [], 'nothing sent for the already-aborted call');
-    assert.deepEqual(out.retried, { code: 'Aborted', message: `Failed to create workspace bucket "${retried}": Aborted` });
-    assertFewerAttempts(await srv.requests(), retried);
-    await new Promise((resolve) => setTimeout(resolve, 3200));
-    restoredBuckets.push(during);
+      return (${abortProbe})(createWorkspace, ${JSON.stringify(srv.config)}, ${JSON.stringify(names)});
+    })()`).catch(fail);
+    await assertAborted(srv, out, names);
+    await assertProbeLeftNothing(srv, kit, names);
   });
 
   await t.test('listForks in the page: the restored buckets are the forks of the console bucket', async () => {

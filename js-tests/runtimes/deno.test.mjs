@@ -7,7 +7,8 @@ import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import {
   runtimeTest, project, examplesDir, fixturesDir, bin, requireTool, tempDir, configEnv, cleanEnv, join, assert, run, assertOk, lastJson, bucketIn,
 } from './lib/harness.mjs';
-import { runScenario, assertFewerAttempts } from './lib/scenario.mjs';
+import { runScenario } from './lib/scenario.mjs';
+import { abortNames, assertAborted, assertProbeLeftNothing } from './lib/abort.mjs';
 import { kit } from '../helpers/kit.mjs';
 
 let srv;
@@ -21,7 +22,7 @@ const denoRun = ['run', '--allow-net=127.0.0.1', '--deny-read', '--no-prompt'];
 runtimeTest('deno', { timeout: 300_000 }, async (t) => {
   const version = requireTool('deno', deno);
   t.diagnostic(version);
-  const dir = project('deno', { copy: { 'agent-run.ts': join(examplesDir, 'deno', 'agent-run.ts'), 'env-probe.ts': join(fixturesDir, 'deno', 'env-probe.ts'), 'abort-probe.ts': join(fixturesDir, 'deno', 'abort-probe.ts') } });
+  const dir = project('deno', { copy: { 'agent-run.ts': join(examplesDir, 'deno', 'agent-run.ts'), 'env-probe.ts': join(fixturesDir, 'deno', 'env-probe.ts'), 'abort-probe.ts': join(fixturesDir, 'deno', 'abort-probe.ts'), 'abort-probe.js': join(fixturesDir, 'abort-probe.js') } });
   const denoEnv = (extra) => cleanEnv({ DENO_DIR: tempDir('deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', ...extra });
 
   await t.test('--allow-env: the package reads TIGRIS_* from Deno.env', async () => {
@@ -67,27 +68,12 @@ runtimeTest('deno', { timeout: 300_000 }, async (t) => {
     assert.equal(state.buckets.some((b) => b.name.startsWith('deno-noenv-')), false, 'nothing was created without credentials');
   });
 
-  await t.test('options.signal: aborted before, and during a request the server holds', async () => {
-    const before = `deno-abort-before-${Date.now().toString(36)}`;
-    const during = `deno-abort-during-${Date.now().toString(36)}`;
-    const retried = `deno-abort-retried-${Date.now().toString(36)}`;
-    await srv.fault({ method: 'PUT', path: `/${during}/`, times: 1, action: { delay_ms: 3000 } });
-    await srv.fault({ method: 'PUT', path: `/${retried}/`, times: 1000, action: { status: 503 } });
+  await t.test('options.signal: aborted before, during a held request and during retries', async () => {
+    const names = await abortNames(srv, 'deno');
     const { config } = srv;
-    const out = lastJson(assertOk(await run(deno, [...denoRun, 'abort-probe.ts', config.endpoint, config.accessKeyId, config.secretAccessKey, before, during, retried],
+    const out = lastJson(assertOk(await run(deno, [...denoRun, 'abort-probe.ts', config.endpoint, config.accessKeyId, config.secretAccessKey, names.before, names.during, names.retried],
       { cwd: dir, env: denoEnv({}), timeout: 60_000 }), 'abort-probe').stdout);
-    assert.deepEqual(out.before, { code: 'Aborted', message: `Failed to create workspace bucket "${before}": Aborted` });
-    assert.equal(out.during.code, 'Aborted');
-    assert.equal(out.during.message, `Failed to create workspace bucket "${during}": Aborted`);
-    assert.ok(out.during.ms < 1500, `resolved after ${Math.round(out.during.ms)} ms, not after the server's delay`);
-    const sent = (await srv.requests()).filter((r) => (r.path ?? '').includes(before));
-    assert.deepEqual(sent, [], 'nothing sent for the already-aborted call');
-    assert.deepEqual(out.retried, { code: 'Aborted', message: `Failed to create workspace bucket "${retried}": Aborted` });
-    assertFewerAttempts(await srv.requests(), retried);
-    // The held request still makes its bucket once the server answers; teardown releases it.
-    await new Promise((resolve) => setTimeout(resolve, 3200));
-    await kit.teardownWorkspace({ bucket: during }, { config });
-    const names = (await srv.state()).buckets.map((b) => b.name);
-    assert.ok(![before, during, retried].some((n) => names.includes(n)), `nothing left (${names})`);
+    await assertAborted(srv, out, names);
+    await assertProbeLeftNothing(srv, kit, names);
   });
 });

@@ -12,10 +12,9 @@ import { pathToFileURL } from 'node:url';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
 import {
   runtimeTest, project, installedPkg, pkgDir, root, bin, requireTool, tempDir, configEnv, cleanEnv, run, assertOk,
-  staticServer, launchChromium, logMark, requestsSince, bucketIn, join, writeFileSync, existsSync, assert,
+  staticServer, launchChromium, logMark, requestsSince, bucketIn, join, existsSync, assert,
 } from './lib/harness.mjs';
-import { wranglerBundle, serveWorkerd } from './lib/workerd.mjs';
-import { workerdConfig } from '../../examples/worker/workerd-local.mjs';
+import { serveWorker } from './lib/workerd.mjs';
 
 /** The pending-block names the README may use (a feature documented before it is released). */
 const PENDING = new Set(['lifecycle', 'atomic', 'edge', 'native', 'deadlines', 'signal', 'errors', 'addressing']);
@@ -182,15 +181,7 @@ runtimeTest('readme workerd (wrangler 3 bundle, no nodejs_compat)', { timeout: 3
           'wrangler.toml': 'name = "readme-example"\nmain = "src/index.js"\ncompatibility_date = "2025-09-01"\n',
         },
       });
-      await wranglerBundle(dir);
-      const vars = {
-        TIGRIS_STORAGE_ENDPOINT: srv.config.endpoint,
-        TIGRIS_IAM_ENDPOINT: srv.config.iamEndpoint,
-        TIGRIS_STORAGE_ACCESS_KEY_ID: srv.config.accessKeyId,
-        TIGRIS_STORAGE_SECRET_ACCESS_KEY: srv.config.secretAccessKey,
-      };
-      writeFileSync(join(dir, 'workerd.capnp'), workerdConfig({ dist: join(dir, 'dist'), configDir: dir, vars, address: '127.0.0.1:0', allow: ['local'] }));
-      const { url } = await serveWorkerd(join(dir, 'workerd.capnp'), { cwd: dir });
+      const url = await serveWorker(dir, srv.config);
       const mark = await logMark(srv);
       const res = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(60_000) });
       const body = await res.text();

@@ -78,13 +78,3 @@ export async function runScenario(srv, { cmd, args, cwd, env, timeout = 120_000 
   }
 }
 
-/**
- * Asserts that a `createWorkspace(name)` whose every attempt the server failed (503), aborted
- * 30 ms in, stopped before its last attempt: the abort ended the retry wait or the attempt it
- * fell in (in a browser possibly still in the CORS preflight, so before any PUT). All four
- * attempts and three backoff waits fitting in 30 ms has a chance below 0.1 %.
- */
-export function assertFewerAttempts(requests, name) {
-  const attempts = requests.filter((r) => r.method === 'PUT' && r.path === `/${name}/`).length;
-  assert.ok(attempts < 4, `${attempts} attempts of ${name}`);
-}

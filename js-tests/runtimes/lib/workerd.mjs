@@ -3,6 +3,7 @@
 // (port read from --control-fd), outbound network limited to "local" (loopback).
 import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import { bin, tempDir, cleanEnv, spawnService, run, assertOk, join } from './harness.mjs';
+import { workerdConfig } from '../../../examples/worker/workerd-local.mjs';
 
 /**
  * Environment for wrangler that keeps it offline: metrics and error reports off, its own config
@@ -43,4 +44,21 @@ export async function serveWorkerd(configPath, { cwd, timeout = 60_000 } = {}) {
     child.on('close', (code) => { clearTimeout(timer); reject(new Error(`workerd exited (${code})\n${child.out()}\n${child.err()}`)); });
   });
   return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/**
+ * Bundles the Worker project in `dir` (its wrangler.toml and src/) and serves it with bare
+ * workerd on 127.0.0.1, outbound loopback only, with the TIGRIS_* bindings of `config` (a
+ * tigris-local's `config`); resolves the Worker's base URL.
+ */
+export async function serveWorker(dir, config) {
+  await wranglerBundle(dir);
+  const vars = {
+    TIGRIS_STORAGE_ENDPOINT: config.endpoint,
+    TIGRIS_IAM_ENDPOINT: config.iamEndpoint ?? config.endpoint,
+    TIGRIS_STORAGE_ACCESS_KEY_ID: config.accessKeyId,
+    TIGRIS_STORAGE_SECRET_ACCESS_KEY: config.secretAccessKey,
+  };
+  writeFileSync(join(dir, 'workerd.capnp'), workerdConfig({ dist: join(dir, 'dist'), configDir: dir, vars, address: '127.0.0.1:0', allow: ['local'] }));
+  return (await serveWorkerd(join(dir, 'workerd.capnp'), { cwd: dir })).url;
 }
