@@ -143,6 +143,8 @@ export function render(r) {
     L.push('|---|---|---|---|');
     L.push(`| RSS | ${m.rssMiB.join(', ')} | ${m.rssGrowthMiB} MiB (target < 5 MiB${ok(m.rssGrowthMiB < 5)}) | ${m.maxRssMiB} MiB |`);
     L.push(`| kept allocated (V8 heap in use + external, the wasm memory included) | ${m.retainedMiB.join(', ')} | ${m.retainedGrowthMiB} MiB | |`);
+    if (m.youngPinned) L.push(`| RSS, young generation held at 1 MiB semi-spaces (\`--max-semi-space-size=1\`) | ${m.youngPinned.rssMiB.join(', ')} | ${m.youngPinned.rssGrowthMiB} MiB | ${m.youngPinned.maxRssMiB} MiB |`);
+    if (m.stubOnly) L.push(`| RSS of the stubbed \`fetch\` alone (no package; control) | ${m.stubOnly.rssMiB.join(', ')} | ${m.stubOnly.rssGrowthMiB} MiB | ${m.stubOnly.maxRssMiB} MiB |`);
     L.push('');
   }
   L.push(END);
