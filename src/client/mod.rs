@@ -15,7 +15,8 @@ use std::num::NonZeroU32;
 use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
 use crate::ops::{
     AccessKey, BucketListing, BucketPage, CreateBucketOptions, Created, ErrorCode,
-    NotificationConfig, OpError, Role, SnapshotPage, TigrisOps, WebhookAuth,
+    NotificationConfig, ObjectGrant, OpError, PresignedObject, Role, SnapshotPage, TigrisOps,
+    WebhookAuth,
 };
 use crate::parse::json::Value;
 use crate::parse::responses;
@@ -23,6 +24,7 @@ use crate::requests::{iam, s3, settings, uuid_v4};
 use crate::retry::{is_done_by_lost_attempt, send_with_retry, Idempotency, RetryPolicy};
 use crate::runtime::{within, BoxFuture, HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::secret::Secret;
+use crate::sigv4::{object_url, PresignRequest};
 
 mod auth;
 mod errors;
@@ -179,16 +181,12 @@ impl<R: Runtime> TigrisClient<R> {
         idempotency: Idempotency<'r>,
     ) -> BoxFuture<'a, Exchanged> {
         Box::pin(async move {
-            if self.runtime.aborted() {
-                return Ok(Err(TransportError::Aborted));
-            }
             let budget = self.budget_ms();
             let started = self.runtime.now_ms();
-            let resolving = RequestAuth::resolve(plan, &self.runtime, errors);
-            let Some(auth) = within(&self.runtime, budget, resolving).await else {
-                return Ok(Err(self.cut_short()));
+            let auth = match self.auth_within(plan, errors, budget).await? {
+                Ok(auth) => auth,
+                Err(cut) => return Ok(Err(cut)),
             };
-            let auth = auth?;
             let spent = (self.runtime.now_ms() - started).max(0.0) as u32;
             let policy = RetryPolicy {
                 budget_ms: Some(budget.saturating_sub(spent)),
@@ -200,6 +198,24 @@ impl<R: Runtime> TigrisClient<R> {
             })
             .await
         })
+    }
+
+    /// `plan` made concrete (the credential provider awaited) within `budget` ms; `Ok(Err(_))`
+    /// when the call is aborted or runs out of time first.
+    async fn auth_within(
+        &self,
+        plan: AuthPlan,
+        errors: &mut ErrorContext,
+        budget: u32,
+    ) -> Result<Result<RequestAuth, TransportError>, OpError> {
+        if self.runtime.aborted() {
+            return Ok(Err(TransportError::Aborted));
+        }
+        let resolving = RequestAuth::resolve(plan, &self.runtime, errors);
+        match within(&self.runtime, budget, resolving).await {
+            Some(auth) => auth.map(Ok),
+            None => Ok(Err(self.cut_short())),
+        }
     }
 
     /// The time one operation may take from now: `callTimeoutMs`, or less when `deadlineMs`
@@ -442,6 +458,33 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         )
         .await?;
         Ok(())
+    }
+
+    async fn presign_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        grant: &ObjectGrant,
+    ) -> Result<PresignedObject, OpError> {
+        let mut errors = self.errors("");
+        let (plan, endpoint) = self.s3_target(&errors)?;
+        let auth = self
+            .auth_within(plan, &mut errors, self.budget_ms())
+            .await?
+            .map_err(|e| errors.transport_error(&e, true))?;
+        let url = object_url(&endpoint.bucket_url(bucket), key, grant.method);
+        let request = PresignRequest {
+            method: grant.method.as_str(),
+            url: &url,
+            content_type: grant.content_type.as_deref(),
+            expires_secs: grant.expires_secs,
+        };
+        let (url, expires_at_ms) = auth.presign(&request, self.runtime.now_ms(), &errors)?;
+        Ok(PresignedObject {
+            url,
+            method: grant.method,
+            expires_at_ms,
+        })
     }
 
     fn now_ms(&self) -> f64 {
