@@ -181,12 +181,16 @@ impl<R: Runtime> TigrisClient<R> {
         idempotency: Idempotency<'r>,
     ) -> BoxFuture<'a, Exchanged> {
         Box::pin(async move {
+            if self.runtime.aborted() {
+                return Ok(Err(TransportError::Aborted));
+            }
             let budget = self.budget_ms();
             let started = self.runtime.now_ms();
-            let auth = match self.auth_within(plan, errors, budget).await? {
-                Ok(auth) => auth,
-                Err(cut) => return Ok(Err(cut)),
+            let resolving = RequestAuth::resolve(plan, &self.runtime, errors);
+            let Some(auth) = within(&self.runtime, budget, resolving).await else {
+                return Ok(Err(self.cut_short()));
             };
+            let auth = auth?;
             let spent = (self.runtime.now_ms() - started).max(0.0) as u32;
             let policy = RetryPolicy {
                 budget_ms: Some(budget.saturating_sub(spent)),
@@ -198,24 +202,6 @@ impl<R: Runtime> TigrisClient<R> {
             })
             .await
         })
-    }
-
-    /// `plan` made concrete (the credential provider awaited) within `budget` ms; `Ok(Err(_))`
-    /// when the call is aborted or runs out of time first.
-    async fn auth_within(
-        &self,
-        plan: AuthPlan,
-        errors: &mut ErrorContext,
-        budget: u32,
-    ) -> Result<Result<RequestAuth, TransportError>, OpError> {
-        if self.runtime.aborted() {
-            return Ok(Err(TransportError::Aborted));
-        }
-        let resolving = RequestAuth::resolve(plan, &self.runtime, errors);
-        match within(&self.runtime, budget, resolving).await {
-            Some(auth) => auth.map(Ok),
-            None => Ok(Err(self.cut_short())),
-        }
     }
 
     /// The time one operation may take from now: `callTimeoutMs`, or less when `deadlineMs`
@@ -468,10 +454,7 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
     ) -> Result<PresignedObject, OpError> {
         let mut errors = self.errors("");
         let (plan, endpoint) = self.s3_target(&errors)?;
-        let auth = self
-            .auth_within(plan, &mut errors, self.budget_ms())
-            .await?
-            .map_err(|e| errors.transport_error(&e, true))?;
+        let auth = RequestAuth::resolve(plan, &self.runtime, &mut errors).await?;
         let url = object_url(&endpoint.bucket_url(bucket), key, grant.method);
         let request = PresignRequest {
             method: grant.method.as_str(),
