@@ -454,8 +454,9 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
     ) -> Result<PresignedObject, OpError> {
         let mut errors = self.errors("");
         let (plan, endpoint) = self.s3_target(&errors)?;
-        let auth = RequestAuth::resolve(plan, &self.runtime, &mut errors).await?;
         let url = object_url(&endpoint.bucket_url(bucket), key, grant.method);
+        drop(endpoint);
+        let auth = RequestAuth::resolve(plan, &self.runtime, &mut errors).await?;
         let request = PresignRequest {
             method: grant.method.as_str(),
             url: &url,
