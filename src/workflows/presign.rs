@@ -119,6 +119,9 @@ mod tests {
         })
     }
 
+    /// `(method, expiresIn, contentType)` of one case.
+    type Opts<'a> = (Option<&'a str>, Option<f64>, Option<&'a str>);
+
     #[test]
     fn arguments_are_checked_in_order() {
         let bad_bucket = "Failed to presign \"k\" in \"Bad\": Invalid bucket name \"Bad\": may contain only lowercase letters, digits, dots and hyphens";
@@ -127,7 +130,7 @@ mod tests {
         let expires = "options.expiresIn must be an integer from 1 to 604800";
         let content = "options.contentType is only allowed with method \"PUT\"";
         let all_bad = (Some("get"), Some(0.0), Some("text/plain"));
-        let cases: [(&str, &str, (Option<&str>, Option<f64>, Option<&str>), &str); 6] = [
+        let cases: [(&str, &str, Opts<'_>, &str); 6] = [
             ("Bad", "k", all_bad, bad_bucket),
             ("data", "", all_bad, key),
             ("data", &"k".repeat(1025), all_bad, key),
