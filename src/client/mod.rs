@@ -528,6 +528,57 @@ mod tests {
     }
 
     #[test]
+    fn a_presigned_url_is_signed_with_the_call_keys_and_sends_nothing() {
+        let grant = ObjectGrant {
+            method: crate::ops::ObjectMethod::Put,
+            content_type: Some("text/plain".into()),
+            expires_secs: 60,
+        };
+        let c = client(vec![]);
+        c.runtime().now.set(1_767_225_600_500.0);
+        let signed = block_on(c.presign_object("b-1", "a b/ü", &grant)).unwrap();
+        assert!(signed
+            .url
+            .starts_with("http://127.0.0.1:9/b-1/a%20b/%C3%BC?X-Amz-Algorithm="));
+        assert!(signed.url.contains("X-Amz-Credential=tid%2F20260101%2Fauto%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&"));
+        assert!(signed
+            .url
+            .ends_with("&X-Amz-SignedHeaders=content-type%3Bhost&x-id=PutObject"));
+        assert_eq!(signed.expires_at_ms, 1_767_225_660_000.0);
+        assert!(c.runtime().sent.borrow().is_empty(), "nothing sent");
+
+        let mut runtime = ScriptedRuntime::new(vec![]);
+        runtime.provider = Some(Ok(crate::secret::KeyPair::new(
+            "tid_provided",
+            "tsec_provided",
+            Some(Secret::new("tok/+")),
+        )));
+        let config = ConfigInput {
+            endpoint: Some("https://t3.storage.dev".into()),
+            has_credential_provider: true,
+            ..ConfigInput::default()
+        };
+        let provided = TigrisClient::new(config, &NoEnvironment, runtime);
+        let signed = block_on(provided.presign_object("b-1", "k", &grant)).unwrap();
+        assert!(
+            signed.url.starts_with("https://b-1.t3.storage.dev/k?"),
+            "virtual-hosted"
+        );
+        assert!(signed.url.contains("X-Amz-Credential=tid_provided%2F"));
+        assert!(signed.url.contains("&X-Amz-Security-Token=tok%2F%2B&"));
+        let incomplete = TigrisClient::new(
+            ConfigInput::default(),
+            &NoEnvironment,
+            ScriptedRuntime::new(vec![]),
+        );
+        let e = block_on(incomplete.presign_object("b-1", "k", &grant)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument);
+        assert!(e
+            .message
+            .starts_with("Tigris Config incomplete: accessKeyId"));
+    }
+
+    #[test]
     fn the_fork_parent_snapshot_comes_from_the_bucket_info() {
         let json = [("content-type", "application/json")];
         let info = r#"{"ForkInfo":{"HasChildren":false,"Parents":[{"BucketName":"data","Snapshot":"42"}]}}"#;
