@@ -140,6 +140,10 @@ test('credentials from a credentialProvider sign the URL', async () => {
   const failing = await kit.presign(bucket, 'prov.txt', { config: { endpoint: srv.endpoint, credentialProvider: async () => { throw new Error('vault down'); } } });
   assert.equal(failing.error.code, 'AccessDenied');
   assert.match(failing.error.message, /^Failed to presign "prov.txt" in "ps-.*": credentialProvider failed: vault down$/);
+  const started = Date.now();
+  const hanging = await kit.presign(bucket, 'prov.txt', { config: { endpoint: srv.endpoint, callTimeoutMs: 200, credentialProvider: () => new Promise(() => {}) } });
+  assert.equal(hanging.error?.code, 'Timeout', 'a provider that never answers is bounded by callTimeoutMs');
+  assert.ok(Date.now() - started < 5000);
 });
 
 test('an expired URL and a tampered one are refused', async () => {

@@ -456,7 +456,12 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         let (plan, endpoint) = self.s3_target(&errors)?;
         let url = object_url(&endpoint.bucket_url(bucket), key, grant.method);
         drop(endpoint);
-        let auth = RequestAuth::resolve(plan, &self.runtime, &mut errors).await?;
+        // The provider is awaited within `callTimeoutMs` (and `deadlineMs`), as in every call.
+        let resolving = RequestAuth::resolve(plan, &self.runtime, &mut errors);
+        let Some(auth) = within(&self.runtime, self.budget_ms(), resolving).await else {
+            return Err(errors.transport_error(&TransportError::Timeout, true));
+        };
+        let auth = auth?;
         let request = PresignRequest {
             method: grant.method.as_str(),
             url: &url,
