@@ -1,11 +1,11 @@
 // `npm run bench`: ours (the built package in pkg/) side by side with the reference stack
 // (bench/reference.mjs over @tigrisdata/storage 3.21.0 + @tigrisdata/iam 2.6.0) on this machine:
-// 1 size, 2 cold start, 3 signing (Node, workerd, native ceiling), 4 workflow latency against
+// 1 size, 2 cold start, 3 signing (Node, workerd, native ceiling; presigned URLs in Node), 4 workflow latency against
 // tigris-local --latency-ms 20, 5 peak RSS per workflow row, 6 memory over 100,000 sequential
 // calls. Writes bench/results.json and regenerates the table in BENCHMARKS.md.
 //
 //   node bench/run.mjs [--reps 5] [--cold-reps 15] [--sign-runs 3] [--workerd-reps 7]
-//                      [--only size,cold,sign,workerd,native,workflows,rss] [--smoke] [--out FILE] [--no-md]
+//                      [--only size,cold,sign,presign,workerd,native,workflows,rss] [--smoke] [--out FILE] [--no-md]
 //
 // --smoke: one repetition of everything cheap (short signing windows, 10 forks / 20 checkpoints,
 // 10,000 calls for the memory part, no cargo), writes to --out (default .tmp/bench-smoke.json) and leaves BENCHMARKS.md alone.
@@ -20,7 +20,7 @@ import { startTigrisLocal } from '../js-tests/helpers/tigris-local.mjs';
 import { machine, repo, log } from './lib/util.mjs';
 import { measureSize } from './lib/size.mjs';
 import { measureCold } from './lib/cold.mjs';
-import { measureSignNode, measureSignWorkerd, readCriterion } from './lib/sign.mjs';
+import { measureSignNode, measureSignWorkerd, readCriterion, PRESIGN_SIGNERS } from './lib/sign.mjs';
 import { measureWorkflows } from './lib/workflows.mjs';
 import { measureRss } from './lib/rss.mjs';
 import { render, splice } from './lib/report.mjs';
@@ -45,7 +45,7 @@ const settings = {
   latencyMs: 20,
   rssCalls: smoke ? 10_000 : 100_000,
 };
-const only = new Set((a.only ?? 'size,cold,sign,workerd,native,workflows,rss').split(',').map((s) => s.trim()));
+const only = new Set((a.only ?? 'size,cold,sign,presign,workerd,native,workflows,rss').split(',').map((s) => s.trim()));
 const outFile = a.out ?? (smoke ? join(repo, '.tmp', 'bench-smoke.json') : join(repo, 'bench', 'results.json'));
 
 for (const [f, how] of [['pkg/tigris_agent_kit_bg.wasm', 'npm run build'], ['target/release/tigris-local', 'cargo build --release -p tigris-local']]) {
@@ -78,6 +78,11 @@ try {
     log('signing (node)…');
     signing.nodeMeta = meta();
     signing.node = await measureSignNode({ runs: settings.signRuns, ...settings.signWindows, bodies: smoke ? ['empty'] : ['empty', '1k'] });
+  }
+  if (only.has('presign')) {
+    log('presigned URLs (node)…');
+    signing.presignMeta = meta();
+    signing.presign = (await measureSignNode({ runs: settings.signRuns, ...settings.signWindows, bodies: ['empty'], signers: PRESIGN_SIGNERS })).empty;
   }
   if (only.has('workerd')) {
     log('signing (workerd)…');

@@ -34,6 +34,7 @@ test('bench smoke run (one repetition of everything cheap)', { timeout: 180_000 
   }
   for (const s of ['ours-call', 'smithy', 'aws4fetch']) assert.ok(r.signing.node.empty[s].perSecond.median > 100, `node signer ${s}`);
   for (const s of ['ours-call', 'smithy', 'aws4fetch']) assert.ok(r.signing.workerd.empty[s].usPerSig.median > 0, `workerd signer ${s}`);
+  for (const s of ['ours-presign', 'sdk-presign', 'aws4fetch-presign']) assert.ok(r.signing.presign[s].perSecond.median > 100, `presigner ${s}`);
 
   for (const [row, v] of Object.entries(r.workflows.rows)) {
     for (const side of ['ours', 'reference']) {

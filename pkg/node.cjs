@@ -19,4 +19,5 @@ module.exports = {
   mergeFork: glue.mergeFork,
   rebaseFork: glue.rebaseFork,
   deleteCheckpoint: glue.deleteCheckpoint,
+  presign: glue.presign,
 };

@@ -51,12 +51,12 @@ pub use config::Environment;
 pub use native::{
     AgentKit, CheckpointOptions, Config, CreateForksOptions, CreateWorkspaceOptions,
     CredentialProvider, CredentialsOptions, Error, LifecycleOptions, ListCheckpointsOptions,
-    ListForksOptions, MergeResult, NativeRuntime, ProcessEnvironment, RestoreOptions,
-    RestoreResult, SetupCoordinationOptions, TeardownCoordinationOptions, TeardownForksOptions,
-    TeardownWorkspaceOptions, Ttl, WebhookAuth,
+    ListForksOptions, MergeResult, NativeRuntime, PresignOptions, PresignedUrl, ProcessEnvironment,
+    RestoreOptions, RestoreResult, SetupCoordinationOptions, TeardownCoordinationOptions,
+    TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
 };
 #[cfg(feature = "native")]
-pub use ops::{Access, ErrorCode, Role};
+pub use ops::{Access, ErrorCode, ObjectMethod, Role};
 #[cfg(feature = "native")]
 pub use secret::{KeyPair, Secret};
 #[cfg(feature = "native")]

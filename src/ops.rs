@@ -8,6 +8,7 @@ use std::future::Future;
 use std::num::NonZeroU32;
 
 use crate::runtime::{MaybeSend, MaybeSync};
+pub use crate::sigv4::ObjectMethod;
 
 pub use crate::error_code::ErrorCode;
 use crate::secret::Secret;
@@ -212,6 +213,28 @@ impl fmt::Display for OpError {
 
 impl std::error::Error for OpError {}
 
+/// What a presigned object URL grants: one method on one key, for `expires_secs` seconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectGrant {
+    /// The object request the URL allows.
+    pub method: ObjectMethod,
+    /// A `content-type` the request must send (a signed header; `PUT` only).
+    pub content_type: Option<String>,
+    /// Validity, 1 … 604800 seconds.
+    pub expires_secs: u32,
+}
+
+/// A presigned object URL (query-string SigV4: `X-Amz-*` parameters, no request sent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PresignedObject {
+    /// The URL, usable with a plain `fetch` (and the grant's `content-type`, if any).
+    pub url: String,
+    /// The method it was signed for.
+    pub method: ObjectMethod,
+    /// When it stops working, in ms since the epoch: the signing second plus the validity.
+    pub expires_at_ms: f64,
+}
+
 /// The Tigris operations agent-kit composes. Implemented by `client::TigrisClient`.
 pub trait TigrisOps: MaybeSync {
     /// `createBucket`: plain, public/private, snapshot-enabled or fork (docs/protocol.md §5.1–5.2). A bucket
@@ -297,6 +320,14 @@ pub trait TigrisOps: MaybeSync {
     ) -> impl Future<Output = Result<AccessKey, OpError>> + MaybeSend;
     /// `removeAccessKey(id)` (docs/protocol.md §5.12).
     fn remove_access_key(&self, id: &str) -> impl Future<Output = Result<(), OpError>> + MaybeSend;
+    /// A URL for `grant` on `key` in `bucket`, addressed as every call addresses the bucket and
+    /// signed now with the call's credentials (the provider's, when there is one); sends nothing.
+    fn presign_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        grant: &ObjectGrant,
+    ) -> impl Future<Output = Result<PresignedObject, OpError>> + MaybeSend;
     /// Milliseconds since the epoch, for default names (`Date.now()`) and `createdAt`.
     fn now_ms(&self) -> f64;
     /// The call is cleaning up from here on (rolling back, removing forks it made too late):

@@ -1,4 +1,5 @@
-//! Signing of a built request: the package's one signing entry point, [`sign_request`], over
+//! Signing of a built request: the package's one signing entry point, [`sign_request`] (and
+//! [`presign_url`] for query-string auth), over
 //! [`crate::sigv4`] as the official JS SDKs sign for Tigris (region `auto`, service `s3`, single
 //! path encoding, no path normalisation, `x-amz-content-sha256` carrying the hex SHA-256 of the
 //! exact body; docs/protocol.md §3.3). The time comes from the runtime clock (`Date.now()` in
@@ -9,7 +10,9 @@
 
 use crate::runtime::HttpRequest;
 use crate::secret::KeyPair;
-use crate::sigv4::{Credentials, Payload, Request, Scope, SignError, Signer, SigningTime};
+use crate::sigv4::{
+    Credentials, Payload, PresignRequest, Request, Scope, SignError, Signer, SigningTime,
+};
 
 /// The module instance's signer and its signing-key cache.
 static SIGNER: Signer = Signer::new();
@@ -31,16 +34,35 @@ pub fn sign_request(
             headers: &request.headers,
             payload: Payload::Bytes(&request.body),
         },
-        &Credentials {
-            access_key_id: &keys.access_key_id,
-            secret_access_key: keys.secret_access_key.expose(),
-            session_token: keys.session_token.as_ref().map(|t| t.expose()),
-        },
+        &credentials(keys),
         &Scope::TIGRIS,
         SigningTime::from_unix_ms(now_ms),
     )?;
     auth.append_to(&mut request.headers);
     Ok(())
+}
+
+/// Query-string auth of `request` at `now_ms` (clamped as in [`sign_request`]) with the same
+/// scope: the presigned URL, with `X-Amz-Security-Token` when the keys carry a session token,
+/// and the time it expires (ms since the epoch: the signing second plus `expires_secs`).
+pub fn presign_url(
+    request: &PresignRequest<'_>,
+    keys: &KeyPair,
+    now_ms: f64,
+) -> Result<(String, f64), SignError> {
+    let time = SigningTime::from_unix_ms(now_ms);
+    let expires_at = (time.unix_secs() + u64::from(request.expires_secs)) as f64 * 1000.0;
+    let url = SIGNER.presign(request, &credentials(keys), &Scope::TIGRIS, time)?;
+    Ok((url, expires_at))
+}
+
+/// `keys` as the signer borrows them.
+fn credentials(keys: &KeyPair) -> Credentials<'_> {
+    Credentials {
+        access_key_id: &keys.access_key_id,
+        secret_access_key: keys.secret_access_key.expose(),
+        session_token: keys.session_token.as_ref().map(|t| t.expose()),
+    }
 }
 
 #[cfg(test)]

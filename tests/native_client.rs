@@ -1,5 +1,5 @@
 //! The native client (`--features native`) against a real tigris-local started in process:
-//! every method, the results' shapes, the server's state after each call, and the failure paths
+//! every method (presigned URLs used with reqwest), the results' shapes, the server's state after each call, and the failure paths
 //! the JS package tests cover for config, validation and partial failure.
 #![cfg(feature = "native")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -13,8 +13,8 @@ use support::{unique, Local};
 use tigris_agent_kit::{
     Access, AgentKit, CheckpointOptions, Config, CreateForksOptions, CreateWorkspaceOptions,
     CredentialProvider, CredentialsOptions, Environment, KeyPair, ListCheckpointsOptions,
-    ProcessEnvironment, RestoreOptions, Role, Secret, SetupCoordinationOptions,
-    TeardownForksOptions, Ttl, WebhookAuth, Workspace,
+    ObjectMethod, PresignOptions, ProcessEnvironment, RestoreOptions, Role, Secret,
+    SetupCoordinationOptions, TeardownForksOptions, Ttl, WebhookAuth, Workspace,
 };
 
 fn snapshots() -> CreateWorkspaceOptions {
@@ -822,4 +822,97 @@ async fn the_fork_lifecycle_list_merge_rebase_release() {
     )
     .await
     .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presigned_urls_work_with_reqwest_and_validate_like_js() {
+    let local = Local::start().await;
+    let kit = local.kit();
+    let bucket = kit
+        .create_workspace(unique("ps-native"), Default::default())
+        .await
+        .unwrap()
+        .bucket;
+    // The crate's own TLS choice (rustls over ring); the URLs here are plain http.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder().build().unwrap();
+    let key = "dir/a b+c%d?e#f/ü😀.txt";
+    let put = kit
+        .presign(
+            &bucket,
+            key,
+            PresignOptions {
+                method: Some(ObjectMethod::Put),
+                expires_in: Some(120),
+                content_type: Some("text/plain".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(put.method, ObjectMethod::Put);
+    let signed_at = put.expires_at - std::time::Duration::from_secs(120);
+    let now = std::time::SystemTime::now();
+    assert!(signed_at <= now && now.duration_since(signed_at).unwrap().as_secs() < 5);
+    let upload = |content_type: &'static str| {
+        http.put(&put.url)
+            .header("content-type", content_type)
+            .body("from reqwest")
+            .send()
+    };
+    assert_eq!(upload("application/json").await.unwrap().status(), 403);
+    assert_eq!(upload("text/plain").await.unwrap().status(), 200);
+    let get = kit.presign(&bucket, key, Default::default()).await.unwrap();
+    assert_eq!(get.method, ObjectMethod::Get);
+    let got = http.get(&get.url).send().await.unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.text().await.unwrap(), "from reqwest");
+    let tampered = get.url.replace("X-Amz-Expires=3600", "X-Amz-Expires=3599");
+    assert_eq!(http.get(&tampered).send().await.unwrap().status(), 403);
+    let of = |method| PresignOptions {
+        method: Some(method),
+        ..Default::default()
+    };
+    let head = kit
+        .presign(&bucket, key, of(ObjectMethod::Head))
+        .await
+        .unwrap();
+    assert_eq!(http.head(&head.url).send().await.unwrap().status(), 200);
+    let delete = kit
+        .presign(&bucket, key, of(ObjectMethod::Delete))
+        .await
+        .unwrap();
+    assert_eq!(http.delete(&delete.url).send().await.unwrap().status(), 204);
+    assert_eq!(http.get(&get.url).send().await.unwrap().status(), 404);
+
+    // The JS texts and order, before anything is signed.
+    let bad_bucket = kit.presign("Bad", "k", Default::default()).await;
+    assert_failure(
+        bad_bucket,
+        "InvalidArgument",
+        "Failed to presign \"k\" in \"Bad\": Invalid bucket name \"Bad\": may contain only lowercase letters, digits, dots and hyphens",
+    );
+    let empty_key = kit.presign(&bucket, "", Default::default()).await;
+    assert_failure(
+        empty_key,
+        "InvalidArgument",
+        "key must be a non-empty string of at most 1024 bytes",
+    );
+    let forever = PresignOptions {
+        expires_in: Some(604_801),
+        ..Default::default()
+    };
+    assert_failure(
+        kit.presign(&bucket, "k", forever).await,
+        "InvalidArgument",
+        "options.expiresIn must be an integer from 1 to 604800",
+    );
+    let typed_get = PresignOptions {
+        content_type: Some("text/plain".into()),
+        ..Default::default()
+    };
+    assert_failure(
+        kit.presign(&bucket, "k", typed_get).await,
+        "InvalidArgument",
+        "options.contentType is only allowed with method \"PUT\"",
+    );
 }

@@ -8,7 +8,9 @@
 // ours-workspace (a whole createWorkspace with TTL and key: 4 signed requests, same stub), stub
 // (the stubbed fetch alone, to subtract; bench/lib/stub-fetch.mjs), ours-signer (the dedicated wasm signing build in
 // bench/wasm-signer/pkg, when built; one signature per JS→wasm call), ours-signer-batch (the same,
-// 16 signatures per call).
+// 16 signatures per call). Presigned GET URLs of one object: ours-presign (the package's
+// `presign`), sdk-presign (`getSignedUrl` of @aws-sdk/s3-request-presigner on an S3Client
+// configured for Tigris, command made per URL), aws4fetch-presign (`sign(url, { aws: { signQuery: true } })`).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -42,6 +44,20 @@ if (signer === 'smithy') {
       : () => kit.createWorkspace('bench-bucket', { ttl: { days: 1 }, credentials: { role: 'Editor' }, config });
     signOnce = async () => { const r = await call(); if (r.error) throw r.error; };
   }
+} else if (signer === 'ours-presign') {
+  const { presign } = await import('tigris-agent-kit');
+  const config = { ...creds, endpoint: `https://${host}` };
+  signOnce = async () => { const r = await presign('bench-bucket', 'dir/report 1.txt', { config }); if (r.error) throw r.error; };
+} else if (signer === 'sdk-presign') {
+  const { S3Client, GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+  const client = new S3Client({ region: 'auto', endpoint: `https://${host}`, credentials: creds, forcePathStyle: false,
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  signOnce = () => getSignedUrl(client, new GetObjectCommand({ Bucket: 'bench-bucket', Key: 'dir/report 1.txt' }), { expiresIn: 3600 });
+} else if (signer === 'aws4fetch-presign') {
+  const { AwsClient } = await import('aws4fetch');
+  const client = new AwsClient({ ...creds, service: 's3', region: 'auto', retries: 0 });
+  signOnce = () => client.sign(`https://bench-bucket.${host}/dir/report%201.txt?X-Amz-Expires=3600`, { method: 'GET', aws: { signQuery: true } });
 } else if (signer === 'ours-signer' || signer === 'ours-signer-batch') {
   const glue = new URL('../wasm-signer/pkg/node/bench_signer.cjs', import.meta.url);
   if (!existsSync(glue)) { console.log(JSON.stringify({ signer, unavailable: 'bench/wasm-signer not built' })); process.exit(0); }

@@ -97,6 +97,26 @@ export function render(r) {
     }
   }
 
+  if (r.signing?.presign) {
+    const p = r.signing.presign;
+    const names = {
+      'ours-presign': 'ours: `presign(bucket, key, { config })` (config read, credentials resolved, URL signed)',
+      'sdk-presign': '`getSignedUrl` (`@aws-sdk/s3-request-presigner`, S3Client for Tigris, one `GetObjectCommand` per URL)',
+      'aws4fetch-presign': 'aws4fetch `sign(url, { aws: { signQuery: true } })` (WebCrypto, async)',
+    };
+    const ours = p['ours-presign']?.perSecond?.median;
+    L.push(`Presigned GET URLs of one object, Node, sequential, medians of ${p['ours-presign']?.perSecond?.n ?? '—'} fresh-process runs${when(r.signing.presignMeta)}:`, '');
+    L.push('| Presigner | URLs/s (µs/URL) | ours faster by |');
+    L.push('|---|---|---|');
+    for (const [k, label] of Object.entries(names)) {
+      const v = p[k];
+      if (!v) continue;
+      const cell = v.unavailable ? `n/a (${v.unavailable})` : `${v.perSecond.median.toLocaleString('en')} (${v.usPerSig})`;
+      L.push(`| ${label} | ${cell} | ${k === 'ours-presign' || !ours || !v.perSecond ? '' : `${(ours / v.perSecond.median).toFixed(1)}×${ok(ours / v.perSecond.median >= 3)}`} |`);
+    }
+    L.push('', 'Target: ours ≥ 3× both.', '');
+  }
+
   if (r.signing?.node || r.signing?.workerd) {
     const g = r.signing;
     L.push('### 3b. A whole call vs the reference\'s signatures alone', '');

@@ -9,11 +9,14 @@ import { nodeChild, median, summary, round, repo, benchDir, log } from './util.m
 
 export const NODE_SIGNERS = ['ours-signer', 'ours-signer-batch', 'ours-call', 'ours-workspace', 'stub', 'smithy', 'aws4fetch'];
 
-export async function measureSignNode({ runs, warmupMs, windowMs, windows, bodies = ['empty', '1k'] }) {
+/** Presigned GET URLs per second: ours, the AWS SDK presigner, aws4fetch (bench/child/sign-node.mjs). */
+export const PRESIGN_SIGNERS = ['ours-presign', 'sdk-presign', 'aws4fetch-presign'];
+
+export async function measureSignNode({ runs, warmupMs, windowMs, windows, bodies = ['empty', '1k'], signers = NODE_SIGNERS }) {
   const out = {};
   for (const body of bodies) {
     out[body] = {};
-    for (const signer of NODE_SIGNERS) {
+    for (const signer of signers) {
       const runMedians = [];
       let unavailable;
       for (let r = 0; r < runs; r++) {

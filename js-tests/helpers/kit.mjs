@@ -8,7 +8,7 @@ export const kit = await import(new URL('../../pkg/node.mjs', import.meta.url).h
 /** The names `index.d.ts` declares as exported functions, in file order. */
 export const declaredFunctions = ['createForks', 'teardownForks', 'createWorkspace', 'teardownWorkspace',
   'checkpoint', 'restore', 'listCheckpoints', 'setupCoordination', 'teardownCoordination',
-  'listForks', 'mergeFork', 'rebaseFork', 'deleteCheckpoint'];
+  'listForks', 'mergeFork', 'rebaseFork', 'deleteCheckpoint', 'presign'];
 
 let counter = 0;
 /** A bucket name unique within this process run, valid under the S3 rules. */

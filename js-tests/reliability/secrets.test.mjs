@@ -16,7 +16,7 @@ let srv;
 before(async () => { captureOutput(); srv = await startServer(); });
 after(async () => { await srv?.stop(); });
 
-/** One pass of all nine exports with `config`, checking every result. Returns the messages. */
+/** One pass of all nine exports (and presign) with `config`, checking every result. Returns the messages. */
 async function everyExport(config, tag) {
   const b = `sec-${tag}-${Date.now().toString(36)}`;
   const results = [];
@@ -39,6 +39,8 @@ async function everyExport(config, tag) {
   await call('setupCoordination', b, { webhookUrl: 'http://127.0.0.1:9/h', auth: { username: CANARY.webhookUser, password: CANARY.webhookPassword }, config });
   await call('setupCoordination', b, { webhookUrl: 'http://127.0.0.1:9/h', auth: { token: CANARY.webhookToken, password: CANARY.webhookPassword }, config });
   await call('teardownCoordination', b, { config });
+  // Its URL carries the session token on purpose (data); its errors must not.
+  await call('presign', b, 'k', { method: 'PUT', contentType: 'text/plain', config });
   await call('teardownForks', forks.data ?? { baseBucket: b, snapshotId: '1', forks: [{ bucket: `${b}-fork`, credentials: { accessKeyId: 'tid_x', secretAccessKey: CANARY.wrongSecret } }] }, { config });
   await call('teardownWorkspace', { bucket: `${b}-r` }, { config });
   await call('teardownWorkspace', ws.data ?? { bucket: b, credentials: { accessKeyId: 'tid_x', secretAccessKey: CANARY.wrongSecret } }, { config });

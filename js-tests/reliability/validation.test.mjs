@@ -35,6 +35,7 @@ const calls = (name, config) => ({
   'mergeFork(baseBucket)': () => kit.mergeFork('valid-fork', name, { config }),
   rebaseFork: () => kit.rebaseFork(name, { config }),
   deleteCheckpoint: () => kit.deleteCheckpoint(name, '1', { config }),
+  presign: () => kit.presign(name, 'key', { config }),
 });
 
 test('invalid bucket names are refused before any request, by every export', async () => {
@@ -146,6 +147,18 @@ test('with two invalid inputs, the same error wins as in the original', async ()
     ['setupCoordination: config before the bucket', () => kit.setupCoordination(bad, { config: badConfig(config) }),
       'options.config.requestTimeoutMs must be a positive integer'],
     ['teardownCoordination: config before the bucket', () => kit.teardownCoordination(bad, { config: badConfig(config) }),
+      'options.config.requestTimeoutMs must be a positive integer'],
+    ['presign: bucket before the key, method, expiresIn and contentType', () => kit.presign(bad, '', { method: 'POST', expiresIn: 0, contentType: 't', config }),
+      `Failed to presign "" in "${bad}": ${rule}`],
+    ['presign: key before method', () => kit.presign('valid-src', '', { method: 'POST', expiresIn: 0, config }),
+      'key must be a non-empty string of at most 1024 bytes'],
+    ['presign: method before expiresIn', () => kit.presign('valid-src', 'k', { method: 'get', expiresIn: 0, config }),
+      'options.method must be "GET", "PUT", "HEAD" or "DELETE"'],
+    ['presign: expiresIn before contentType', () => kit.presign('valid-src', 'k', { expiresIn: 604801, contentType: 't', config }),
+      'options.expiresIn must be an integer from 1 to 604800'],
+    ['presign: an expiresIn that is no number before the bucket', () => kit.presign(bad, 'k', { expiresIn: '60', config }),
+      'options.expiresIn must be a positive integer'],
+    ['presign: config before the bucket', () => kit.presign(bad, 'k', { config: badConfig(config) }),
       'options.config.requestTimeoutMs must be a positive integer'],
   ];
   const before = (await srv.requests()).length;

@@ -7,7 +7,11 @@ use crate::config::AuthPlan;
 use crate::ops::{ErrorCode, OpError};
 use crate::runtime::{HttpRequest, Runtime};
 use crate::secret::KeyPair;
-use crate::signing::sign_request;
+use crate::signing::{presign_url, sign_request};
+use crate::sigv4::PresignRequest;
+
+/// Why a call has no keys to sign with: no credentials and no provider result.
+const NO_CREDENTIALS: &str = "Session token or credentials are required";
 
 /// How every attempt of one call is authenticated.
 pub(super) struct RequestAuth {
@@ -49,12 +53,7 @@ impl RequestAuth {
                 Some(Err(message)) => {
                     return Err(errors.error(ErrorCode::AccessDenied, &message));
                 }
-                None => {
-                    return Err(errors.unprefixed(
-                        ErrorCode::InvalidArgument,
-                        "Session token or credentials are required",
-                    ))
-                }
+                None => return Err(errors.unprefixed(ErrorCode::InvalidArgument, NO_CREDENTIALS)),
             },
         };
         if let Some(keys) = &keys {
@@ -84,6 +83,22 @@ impl RequestAuth {
                 .map_err(|e| errors.error(ErrorCode::InvalidArgument, e.message()))?;
         }
         Ok(r)
+    }
+
+    /// `request` presigned at `now_ms` with this call's keys (see
+    /// [`presign_url`]); a call without keys (the session-token mode) cannot presign.
+    pub fn presign(
+        &self,
+        request: &PresignRequest<'_>,
+        now_ms: f64,
+        errors: &ErrorContext,
+    ) -> Result<(String, f64), OpError> {
+        let keys = self
+            .keys
+            .as_ref()
+            .ok_or_else(|| errors.unprefixed(ErrorCode::InvalidArgument, NO_CREDENTIALS))?;
+        presign_url(request, keys, now_ms)
+            .map_err(|e| errors.error(ErrorCode::InvalidArgument, e.message()))
     }
 }
 

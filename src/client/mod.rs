@@ -15,7 +15,8 @@ use std::num::NonZeroU32;
 use crate::config::{resolve, AuthPlan, ConfigInput, Environment, ResolvedConfig};
 use crate::ops::{
     AccessKey, BucketListing, BucketPage, CreateBucketOptions, Created, ErrorCode,
-    NotificationConfig, OpError, Role, SnapshotPage, TigrisOps, WebhookAuth,
+    NotificationConfig, ObjectGrant, OpError, PresignedObject, Role, SnapshotPage, TigrisOps,
+    WebhookAuth,
 };
 use crate::parse::json::Value;
 use crate::parse::responses;
@@ -23,6 +24,7 @@ use crate::requests::{iam, s3, settings, uuid_v4};
 use crate::retry::{is_done_by_lost_attempt, send_with_retry, Idempotency, RetryPolicy};
 use crate::runtime::{within, BoxFuture, HttpRequest, HttpResponse, Runtime, TransportError};
 use crate::secret::Secret;
+use crate::sigv4::{object_url, PresignRequest};
 
 mod auth;
 mod errors;
@@ -444,6 +446,36 @@ impl<R: Runtime> TigrisOps for TigrisClient<R> {
         Ok(())
     }
 
+    async fn presign_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        grant: &ObjectGrant,
+    ) -> Result<PresignedObject, OpError> {
+        let mut errors = self.errors("");
+        let (plan, endpoint) = self.s3_target(&errors)?;
+        let url = object_url(&endpoint.bucket_url(bucket), key, grant.method);
+        drop(endpoint);
+        // The provider is awaited within `callTimeoutMs` (and `deadlineMs`), as in every call.
+        let resolving = RequestAuth::resolve(plan, &self.runtime, &mut errors);
+        let Some(auth) = within(&self.runtime, self.budget_ms(), resolving).await else {
+            return Err(errors.transport_error(&TransportError::Timeout, true));
+        };
+        let auth = auth?;
+        let request = PresignRequest {
+            method: grant.method.as_str(),
+            url: &url,
+            content_type: grant.content_type.as_deref(),
+            expires_secs: grant.expires_secs,
+        };
+        let (url, expires_at_ms) = auth.presign(&request, self.runtime.now_ms(), &errors)?;
+        Ok(PresignedObject {
+            url,
+            method: grant.method,
+            expires_at_ms,
+        })
+    }
+
     fn now_ms(&self) -> f64 {
         self.runtime.now_ms()
     }
@@ -498,6 +530,57 @@ mod tests {
             first.map_err(|e| e.code),
             Err(ErrorCode::BucketAlreadyExists)
         );
+    }
+
+    #[test]
+    fn a_presigned_url_is_signed_with_the_call_keys_and_sends_nothing() {
+        let grant = ObjectGrant {
+            method: crate::ops::ObjectMethod::Put,
+            content_type: Some("text/plain".into()),
+            expires_secs: 60,
+        };
+        let c = client(vec![]);
+        c.runtime().now.set(1_767_225_600_500.0);
+        let signed = block_on(c.presign_object("b-1", "a b/ü", &grant)).unwrap();
+        assert!(signed
+            .url
+            .starts_with("http://127.0.0.1:9/b-1/a%20b/%C3%BC?X-Amz-Algorithm="));
+        assert!(signed.url.contains("X-Amz-Credential=tid%2F20260101%2Fauto%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&"));
+        assert!(signed
+            .url
+            .ends_with("&X-Amz-SignedHeaders=content-type%3Bhost&x-id=PutObject"));
+        assert_eq!(signed.expires_at_ms, 1_767_225_660_000.0);
+        assert!(c.runtime().sent.borrow().is_empty(), "nothing sent");
+
+        let mut runtime = ScriptedRuntime::new(vec![]);
+        runtime.provider = Some(Ok(crate::secret::KeyPair::new(
+            "tid_provided",
+            "tsec_provided",
+            Some(Secret::new("tok/+")),
+        )));
+        let config = ConfigInput {
+            endpoint: Some("https://t3.storage.dev".into()),
+            has_credential_provider: true,
+            ..ConfigInput::default()
+        };
+        let provided = TigrisClient::new(config, &NoEnvironment, runtime);
+        let signed = block_on(provided.presign_object("b-1", "k", &grant)).unwrap();
+        assert!(
+            signed.url.starts_with("https://b-1.t3.storage.dev/k?"),
+            "virtual-hosted"
+        );
+        assert!(signed.url.contains("X-Amz-Credential=tid_provided%2F"));
+        assert!(signed.url.contains("&X-Amz-Security-Token=tok%2F%2B&"));
+        let incomplete = TigrisClient::new(
+            ConfigInput::default(),
+            &NoEnvironment,
+            ScriptedRuntime::new(vec![]),
+        );
+        let e = block_on(incomplete.presign_object("b-1", "k", &grant)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument);
+        assert!(e
+            .message
+            .starts_with("Tigris Config incomplete: accessKeyId"));
     }
 
     #[test]

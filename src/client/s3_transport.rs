@@ -4,7 +4,7 @@
 
 use super::errors::{classify, ErrorContext};
 use super::TigrisClient;
-use crate::config::ConfigError;
+use crate::config::{AuthPlan, ConfigError};
 use crate::ops::{ErrorCode, OpError};
 use crate::parse::responses;
 use crate::requests::{BuildError, Endpoint};
@@ -21,10 +21,7 @@ impl<R: Runtime> TigrisClient<R> {
         idempotency: Idempotency<'_>,
     ) -> Result<(HttpResponse, ErrorContext), OpError> {
         let mut errors = self.errors(prefix);
-        let config_error = |e: ConfigError| errors.unprefixed(ErrorCode::InvalidArgument, &e.0);
-        let plan = self.config.s3_auth().map_err(config_error)?;
-        let url = self.config.s3_endpoint().map_err(config_error)?;
-        let endpoint = Endpoint::parse(url).map_err(|e| errors.build_error(e))?;
+        let (plan, endpoint) = self.s3_target(&errors)?;
         let request = build(&endpoint).map_err(|e| errors.build_error(e))?;
         match self
             .exchange(plan, request, &mut errors, idempotency)
@@ -33,6 +30,16 @@ impl<R: Runtime> TigrisClient<R> {
             Ok(response) => Ok((response, errors)),
             Err(e) => Err(errors.transport_error(&e, true)),
         }
+    }
+
+    /// The S3 auth plan and the parsed S3 endpoint of this call's config, or why the config
+    /// cannot be used (no request is sent).
+    pub(super) fn s3_target(&self, errors: &ErrorContext) -> Result<(AuthPlan, Endpoint), OpError> {
+        let config_error = |e: ConfigError| errors.unprefixed(ErrorCode::InvalidArgument, &e.0);
+        let plan = self.config.s3_auth().map_err(config_error)?;
+        let url = self.config.s3_endpoint().map_err(config_error)?;
+        let endpoint = Endpoint::parse(url).map_err(|e| errors.build_error(e))?;
+        Ok((plan, endpoint))
     }
 }
 

@@ -15,9 +15,9 @@ pub use env::ProcessEnvironment;
 pub use error::Error;
 pub use options::{
     CheckpointOptions, CreateForksOptions, CreateWorkspaceOptions, CredentialsOptions,
-    LifecycleOptions, ListCheckpointsOptions, ListForksOptions, MergeResult, RestoreOptions,
-    RestoreResult, SetupCoordinationOptions, TeardownCoordinationOptions, TeardownForksOptions,
-    TeardownWorkspaceOptions, Ttl, WebhookAuth,
+    LifecycleOptions, ListCheckpointsOptions, ListForksOptions, MergeResult, PresignOptions,
+    PresignedUrl, RestoreOptions, RestoreResult, SetupCoordinationOptions,
+    TeardownCoordinationOptions, TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
 };
 pub use runtime::NativeRuntime;
 
@@ -27,6 +27,7 @@ use crate::ops::ErrorCode;
 use crate::workflows::checkpoint::{self, Checkpoint, CheckpointPage};
 use crate::workflows::forks::{self, Forks};
 use crate::workflows::lifecycle::{self, ForkPage as ListForksResponse};
+use crate::workflows::presign::{self, Presign};
 use crate::workflows::workspace::{self, Workspace};
 use crate::workflows::{coordination, WorkflowError};
 use std::future::Future;
@@ -342,6 +343,31 @@ impl AgentKit {
         self.run(move |client| async move {
             let bucket = coordination::teardown_bucket(&bucket)?;
             coordination::teardown_coordination(&*client, &bucket).await
+        })
+    }
+
+    /// `presign(bucket, key, options)`: a URL that lets its holder send one `GET`, `PUT`,
+    /// `HEAD` or `DELETE` of `key` without credentials until it expires, signed with this kit's
+    /// credentials (the provider's, when there is one); sends no request. It reads and writes the
+    /// live bucket (a snapshot is reached through [`AgentKit::restore`]).
+    pub fn presign(
+        &self,
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+        options: PresignOptions,
+    ) -> impl Future<Output = Result<PresignedUrl, Error>> + Send + 'static {
+        let (bucket, key) = (bucket.into(), key.into());
+        self.run(move |client| async move {
+            let method = options.method.map(|m| m.as_str());
+            let expires_in = options.expires_in.map(f64::from);
+            let call = Presign::new(&bucket, key, method, expires_in, options.content_type)?;
+            let signed = presign::presign(&*client, &call).await?;
+            let since_epoch = std::time::Duration::from_millis(signed.expires_at_ms as u64);
+            Ok(PresignedUrl {
+                url: signed.url,
+                method: signed.method,
+                expires_at: std::time::UNIX_EPOCH + since_epoch,
+            })
         })
     }
 }

@@ -3,7 +3,7 @@
 //! without `signal` (dropping a future cancels it). Counts are `u32`; their ranges are checked by
 //! the workflows' own validators, with the JS messages.
 
-use crate::ops::{Access, Role};
+use crate::ops::{Access, ObjectMethod, Role};
 use crate::workflows::coordination::WebhookAuthInput;
 use crate::workflows::workspace::Workspace;
 
@@ -131,4 +131,27 @@ pub struct LifecycleOptions {}
 pub struct MergeResult {
     /// `snapshotId`.
     pub snapshot_id: String,
+}
+
+/// `PresignOptions` (without `config`: a kit of the scoped key's [`Config`](crate::Config)
+/// presigns with that key).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PresignOptions {
+    /// `method`: the request the URL allows (default `Get`).
+    pub method: Option<ObjectMethod>,
+    /// `expiresIn`: validity in seconds, 1 to 604800 (default 3600).
+    pub expires_in: Option<u32>,
+    /// `contentType`: `Put` only; a signed header, so the upload must send it.
+    pub content_type: Option<String>,
+}
+
+/// `PresignedUrl`: the URL, its method and when it stops working.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PresignedUrl {
+    /// `url`: usable with any HTTP client, no credentials needed.
+    pub url: String,
+    /// `method`: the method it was signed for.
+    pub method: ObjectMethod,
+    /// `expiresAt`: the signing second plus `expires_in`.
+    pub expires_at: std::time::SystemTime,
 }

@@ -525,10 +525,9 @@ impl Signer {
         let unsigned = UNSIGNED_PAYLOAD;
         let creq = canonical_request(request.method, &url, &query, &headers, &signed, unsigned);
         let signature = self.signature(&creq, credentials, scope, &credential_scope, &time)?;
-        let at = query.partition_point(|(name, _)| name.as_ref() < "X-Amz-Signature");
-        query.insert(at, (param("X-Amz-Signature"), Cow::Owned(signature)));
-        let query_len: usize = query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-        let mut out = String::with_capacity(url.base.len() + query_len + 1);
+        query.push((param("X-Amz-Signature"), Cow::Owned(signature)));
+        sort_query(&mut query);
+        let mut out = String::with_capacity(url.base.len() + creq.len());
         out.push_str(url.base);
         out.push('?');
         canonical::push_query(&mut out, &query);

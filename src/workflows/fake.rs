@@ -10,7 +10,7 @@
 use crate::client::test_runtime::Shared;
 use crate::ops::{
     AccessKey, BucketListing, BucketPage, CreateBucketOptions, Created, ErrorCode, ListedBucket,
-    NotificationConfig, OpError, Role, SnapshotPage, TigrisOps,
+    NotificationConfig, ObjectGrant, OpError, PresignedObject, Role, SnapshotPage, TigrisOps,
 };
 use crate::workflows::BucketName;
 use std::collections::{BTreeMap, BTreeSet};
@@ -409,6 +409,29 @@ impl TigrisOps for FakeOps {
             Some(_) => Ok(()),
             None => Err(not_found()),
         }
+    }
+
+    async fn presign_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        grant: &ObjectGrant,
+    ) -> Result<PresignedObject, OpError> {
+        let ObjectGrant {
+            method,
+            content_type,
+            expires_secs,
+        } = grant;
+        let method_name = method.as_str();
+        let content_type = content_type.as_deref().unwrap_or("-");
+        let line =
+            format!("presign_object {bucket} {key} {method_name} {expires_secs} {content_type}");
+        self.enter(line).await?;
+        Ok(PresignedObject {
+            url: format!("http://fake/{bucket}/{key}"),
+            method: *method,
+            expires_at_ms: self.now_ms() + f64::from(*expires_secs) * 1000.0,
+        })
     }
 
     fn now_ms(&self) -> f64 {

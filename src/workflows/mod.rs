@@ -1,4 +1,4 @@
-//! The nine agent-kit functions and the fork-lifecycle ones (`lifecycle`), written once against
+//! The nine agent-kit functions, the fork-lifecycle ones (`lifecycle`) and `presign`, written once against
 //! [`crate::ops::TigrisOps`].
 //!
 //! Each workflow takes its arguments validated before the first request — a bucket argument as a
@@ -17,6 +17,7 @@ pub mod checkpoint;
 pub mod coordination;
 pub mod forks;
 pub mod lifecycle;
+pub mod presign;
 pub mod workspace;
 
 pub use bucket_name::BucketName;

@@ -1,4 +1,4 @@
-// Property test of the package's exports (the nine and the fork-lifecycle ones) with fast-check: arbitrary arguments (wrong types,
+// Property test of the package's exports (the nine, the fork-lifecycle ones and presign) with fast-check: arbitrary arguments (wrong types,
 // undefined/null, NaN/±Infinity/negative/huge counts, invalid bucket names, 1 MB strings,
 // unicode, objects with throwing getters, Proxies that throw on every trap, revoked Proxies,
 // hostile thenables…). Every call must resolve to exactly one of `{ data }` / `{ error: Error }`
@@ -11,7 +11,7 @@ import { CANARY, remember, leaksInError } from './canary.mjs';
 
 export const EXPORTS = ['createForks', 'teardownForks', 'createWorkspace', 'teardownWorkspace',
   'checkpoint', 'restore', 'listCheckpoints', 'setupCoordination', 'teardownCoordination',
-  'listForks', 'mergeFork', 'rebaseFork', 'deleteCheckpoint'];
+  'listForks', 'mergeFork', 'rebaseFork', 'deleteCheckpoint', 'presign'];
 
 const BIG = 'x'.repeat(1 << 20);
 const BIG_UNICODE = '\u{1F600}é\u0000'.repeat(1 << 18);
@@ -26,7 +26,8 @@ const revoked = (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r
 const OPTION_KEYS = ['config', 'ttl', 'days', 'enableSnapshots', 'credentials', 'role', 'access', 'prefix', 'name',
   'forkName', 'atomic', 'limit', 'paginationToken', 'webhookUrl', 'filter', 'auth', 'token', 'username', 'password',
   'concurrency', 'bucket', 'forks', 'baseBucket', 'snapshotId', 'accessKeyId', 'secretAccessKey', 'sessionToken',
-  'organizationId', 'endpoint', 'iamEndpoint', 'mgmtEndpoint', 'credentialProvider', 'length', '0', 'then'];
+  'organizationId', 'endpoint', 'iamEndpoint', 'mgmtEndpoint', 'credentialProvider', 'length', '0', 'then',
+  'method', 'expiresIn', 'contentType'];
 function throwingGetters() {
   const o = {};
   for (const k of OPTION_KEYS) Object.defineProperty(o, k, { get: trap, enumerable: true });
@@ -173,6 +174,12 @@ function plausibleArb(srv) {
     }, { requiredKeys: [] }).map((o) => (m, config) => [m, { ...o, config }]),
     mergeFork: fc.constant((m, config) => [`${m}-f`, m, { config }]),
     rebaseFork: fc.constant((m, config) => [m, { config }]),
+    presign: fc.record({
+      key: mostly(fc.oneof(text, fc.constantFrom('a/b c', 'ü/😀', '+%?#', '../x')), fc.constantFrom('', 'k'.repeat(1025), BIG)),
+      method: fc.option(mostly(fc.constantFrom('GET', 'PUT', 'HEAD', 'DELETE'), fc.constantFrom('get', 'POST', '')), { nil: undefined }),
+      expiresIn: fc.option(mostly(fc.integer({ min: 1, max: 604800 }), fc.constantFrom(0, -1, 1.5, 604801, NaN)), { nil: undefined }),
+      contentType: fc.option(mostly(fc.constantFrom('text/plain', 'application/json'), text), { nil: undefined }),
+    }, { requiredKeys: ['key'] }).map(({ key, ...o }) => (m, config) => [m, key, { ...o, config }]),
     deleteCheckpoint: mostly(fc.stringMatching(/^[0-9]{1,20}$/), fc.constantFrom('', 'abc', ' 1', '1\n2', '\u00e9'))
       .map((snapshotId) => (m, config) => [m, snapshotId, { config }]),
   };
@@ -265,6 +272,11 @@ export async function runFuzz({ kit, srv, calls, seed = Date.now() % 2 ** 31, ba
       stats.slowest = Math.max(stats.slowest, Date.now() - t0);
       const problem = checkResult(res);
       if (problem) throw new Error(`${call.fn}(${args.map(describeArg).join(', ')}): ${problem}`);
+      // A presigned URL sends nothing by itself: using it is what reaches the server.
+      if (call.fn === 'presign' && res.data) {
+        const headers = args[2]?.contentType ? { 'content-type': args[2].contentType } : {};
+        await fetch(res.data.url, { method: res.data.method, headers }).then((r) => r.arrayBuffer(), () => {});
+      }
       stats.calls += 1;
       stats.byExport[call.fn] = (stats.byExport[call.fn] ?? 0) + 1;
       if ('data' in res) stats.data += 1; else stats.errors += 1;
