@@ -1,7 +1,8 @@
 // Types of tigris-agent-kit: the public surface of `@tigrisdata/agent-kit` 0.1.x, exactly,
 // plus optional additions (options and config fields, error fields, and the fork-lifecycle
-// exports `listForks`, `mergeFork`, `rebaseFork` and `deleteCheckpoint`; the package README lists
-// them under "Deliberate differences"). Every function resolves to
+// exports `listForks`, `mergeFork`, `rebaseFork` and `deleteCheckpoint`, and the edge exports
+// `presign` and `receiveCoordinationEvents`; the package README lists them under "Deliberate
+// differences"). Every function resolves to
 // `{ data }` or `{ error }`; none throws or rejects. Every `error` is an `Error` with a `code`
 // (an addition: the messages are the original's).
 
@@ -513,3 +514,52 @@ export declare function deleteCheckpoint(
   snapshotId: string,
   options?: DeleteCheckpointOptions,
 ): Promise<TigrisResponse<void, AgentKitError>>;
+
+// ── Presigned object URLs ──
+
+/** Options of `presign`. */
+export type PresignOptions = {
+  /** The request the URL allows. Default: `"GET"`. */
+  method?: "GET" | "PUT" | "HEAD" | "DELETE";
+  /** How long the URL works, in whole seconds from 1 to 604800 (seven days). Default: 3600. */
+  expiresIn?: number;
+  /**
+   * `PUT` only: a content type the upload must send. It is a signed header, so an upload
+   * without it, or with another one, is refused.
+   */
+  contentType?: string;
+  /**
+   * Whose credentials sign the URL and which endpoint it points at; fields left `undefined` come
+   * from the environment, then the defaults (see `TigrisAgentKitConfig`). Pass a scoped key
+   * (e.g. `{ ...workspace.credentials }`) to hand out a URL limited to that key's bucket and role.
+   */
+  config?: TigrisAgentKitConfig;
+};
+/** A presigned URL: anyone holding it can send that one request until `expiresAt`. */
+export type PresignedUrl = {
+  /** The URL, with its signature in the query (`X-Amz-*`); use it with a plain `fetch`. */
+  url: string;
+  /** The method it was signed for, upper case (`"GET"`, `"PUT"`, `"HEAD"` or `"DELETE"`). */
+  method: string;
+  /** When it stops working: the signing time (whole seconds) plus `expiresIn`. */
+  expiresAt: Date;
+};
+/**
+ * A URL that lets its holder `GET`, `PUT`, `HEAD` or `DELETE` the object `key` of `bucket`
+ * without credentials until it expires (SigV4 query-string auth, signed with the config's keys,
+ * its session token or the `credentialProvider`'s keys). No request is sent: a missing object or
+ * bucket shows only when the URL is used. The URL reads and writes the live bucket; to share a
+ * checkpoint, `restore` it and presign in the restored bucket. Invalid arguments give
+ * `error.code` `"InvalidArgument"`: the bucket name
+ * (`Failed to presign "<key>" in "<bucket>": Invalid bucket name …`),
+ * `key must be a non-empty string of at most 1024 bytes`,
+ * `options.method must be "GET", "PUT", "HEAD" or "DELETE"`,
+ * `options.expiresIn must be an integer from 1 to 604800`,
+ * `options.contentType is only allowed with method "PUT"`; a config or `credentialProvider`
+ * failure reads `Failed to presign "<key>" in "<bucket>": <message>`.
+ */
+export declare function presign(
+  bucket: string,
+  key: string,
+  options?: PresignOptions,
+): Promise<TigrisResponse<PresignedUrl, AgentKitError>>;
