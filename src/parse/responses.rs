@@ -6,6 +6,10 @@ use super::json::{self, Value};
 use super::xml;
 use crate::ops::{AccessKey, BucketPage, ForkParent, ListedBucket, SnapshotInfo, SnapshotPage};
 use crate::secret::Secret;
+use crate::text;
+
+/// What separates a snapshot's version from its name in `<Name>`.
+const NAME: &str = "; name=";
 
 /// `Code` and message of an S3 XML error body. The message is `<Message>`, or `UnknownError`
 /// when it is absent or the body is empty or not XML (as the AWS SDK reports it).
@@ -30,7 +34,11 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
             let (version, name) = match &full {
                 Some(n) => {
                     let version = n.split(';').next().unwrap_or("").to_owned();
-                    let name = n.split("; name=").nth(1).map(str::to_owned);
+                    let name = text::split_once(n, NAME)
+                        .map(|(_, rest)| {
+                            text::split_once(rest, NAME).map_or(rest, |(name, _)| name)
+                        })
+                        .map(str::to_owned);
                     (Some(version), name)
                 }
                 None => (None, None),
@@ -161,7 +169,7 @@ pub fn json_error(status_text: &str, body: &str) -> (Option<String>, String) {
 
 /// Whether a `content-type` value announces JSON (the SDK's `includes('application/json')`).
 pub fn is_json(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|c| c.to_ascii_lowercase().contains("application/json"))
+    content_type.is_some_and(|c| text::contains(&c.to_ascii_lowercase(), "application/json"))
 }
 
 /// Parses a 2xx JSON body as the published SDK does: an empty body is `{}`.

@@ -3,6 +3,8 @@
 //! decodes entities and CDATA. Comments, processing instructions and doctypes are skipped.
 //! Malformed input yields fewer matches, never a panic.
 
+use crate::text::find;
+
 /// One tag found while scanning.
 struct Tag<'a> {
     /// Local name (prefix before `:` removed).
@@ -24,11 +26,11 @@ fn next_tag(xml: &str, mut from: usize) -> Option<Tag<'_>> {
         let lt = from + rest.find('<')?;
         let after = xml.get(lt + 1..)?;
         if after.starts_with("!--") {
-            from = lt + 4 + after.get(3..)?.find("-->")? + 3;
+            from = lt + 4 + find(after.get(3..)?, "-->")? + 3;
             continue;
         }
         if after.starts_with("![CDATA[") {
-            from = lt + 9 + after.get(8..)?.find("]]>")? + 3;
+            from = lt + 9 + find(after.get(8..)?, "]]>")? + 3;
             continue;
         }
         if after.starts_with('?') || after.starts_with('!') {
@@ -121,7 +123,7 @@ pub fn decode(raw: &str) -> String {
     let mut rest = raw;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            match after.find("]]>") {
+            match find(after, "]]>") {
                 Some(end) => {
                     out.push_str(after.get(..end).unwrap_or(""));
                     rest = after.get(end + 3..).unwrap_or("");
@@ -132,8 +134,7 @@ pub fn decode(raw: &str) -> String {
                 }
             }
         } else if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after
-                .find("-->")
+            rest = find(after, "-->")
                 .and_then(|e| after.get(e + 3..))
                 .unwrap_or("");
         } else if rest.starts_with('<') {

@@ -33,7 +33,7 @@ impl Endpoint {
     pub fn parse(url: &str) -> Result<Endpoint, BuildError> {
         let invalid = || BuildError("Invalid URL".to_owned());
         let url = url.trim();
-        let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
+        let (scheme, rest) = crate::text::split_once(url, "://").ok_or_else(invalid)?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err(invalid());

@@ -35,7 +35,7 @@ pub(crate) struct UrlParts<'a> {
 /// Splits `scheme://authority[/path][?query][#fragment]`; `InvalidUrl` without a scheme or
 /// host, or with user info (`user@host`, never sent by `fetch`).
 pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, SignError> {
-    let (scheme, rest) = url.split_once("://").ok_or(SignError::InvalidUrl)?;
+    let (scheme, rest) = crate::text::split_once(url, "://").ok_or(SignError::InvalidUrl)?;
     if scheme.is_empty() {
         return Err(SignError::InvalidUrl);
     }
@@ -43,7 +43,9 @@ pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, SignError> {
     let authority_len = before_fragment
         .find(['/', '?'])
         .unwrap_or(before_fragment.len());
-    let (authority, target) = before_fragment.split_at(authority_len);
+    let (authority, target) = before_fragment
+        .split_at_checked(authority_len)
+        .ok_or(SignError::InvalidUrl)?;
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let default_port = if scheme.eq_ignore_ascii_case("https") {
         ":443"

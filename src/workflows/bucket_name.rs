@@ -63,7 +63,7 @@ fn violated_rule(name: &str) -> Option<&'static str> {
     if !alnum(bytes.first()) || !alnum(bytes.last()) {
         return Some("must start and end with a letter or digit");
     }
-    if name.contains("..") {
+    if crate::text::contains(name, "..") {
         return Some("must not contain two adjacent dots");
     }
     let parts: Vec<&str> = name.split('.').collect();

@@ -1,0 +1,65 @@
+//! Substring search over bytes, for the few `&str` needles the crate looks for (`"://"`, a
+//! secret to scrub, XML comment ends, `"application/json"`…). The standard library's `&str`
+//! patterns use the two-way searcher, whose code and panic paths cost ≈2 KB of wasm; these
+//! needles are short and the texts small, so a plain scan does the same job. A match of a
+//! non-empty needle always starts and ends on a character boundary (UTF-8 is self-synchronising).
+
+/// Byte offset of the first `needle` in `haystack` (`Some(0)` for an empty needle).
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    (0..=hay.len().checked_sub(needle.len())?)
+        .find(|&i| hay.get(i..i + needle.len()) == Some(needle))
+}
+
+/// Whether `haystack` contains `needle`.
+pub fn contains(haystack: &str, needle: &str) -> bool {
+    find(haystack, needle).is_some()
+}
+
+/// `haystack` split around the first `needle` (as `str::split_once`).
+pub fn split_once<'a>(haystack: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
+    let at = find(haystack, needle)?;
+    Some((haystack.get(..at)?, haystack.get(at + needle.len()..)?))
+}
+
+/// `haystack` with every `needle` replaced by `with` (as `str::replace`, for a non-empty needle).
+pub fn replace(haystack: &str, needle: &str, with: &str) -> String {
+    let mut out = String::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some((before, after)) = split_once(rest, needle).filter(|_| !needle.is_empty()) {
+        out.push_str(before);
+        out.push_str(with);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn searches_like_the_standard_library() {
+        for (hay, needle) in [
+            ("", ""),
+            ("", "a"),
+            ("abc", ""),
+            ("abc", "abc"),
+            ("abcd", "abcde"),
+            ("a://b://c", "://"),
+            ("é-->ü-->", "-->"),
+            ("ééé", "é"),
+            ("xxyxxy", "xy"),
+        ] {
+            assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+            assert_eq!(contains(hay, needle), hay.contains(needle));
+            assert_eq!(split_once(hay, needle), hay.split_once(needle));
+            if !needle.is_empty() {
+                assert_eq!(replace(hay, needle, "**"), hay.replace(needle, "**"));
+            }
+        }
+        assert_eq!(replace("aaaa", "aa", "a"), "aa");
+        assert_eq!(replace("abc", "", "*"), "abc");
+    }
+}
