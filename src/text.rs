@@ -22,6 +22,13 @@ pub fn split_once<'a>(haystack: &'a str, needle: &str) -> Option<(&'a str, &'a s
     Some((haystack.get(..at)?, haystack.get(at + needle.len()..)?))
 }
 
+/// `haystack` split around the last `byte`, an ASCII character (as `str::rsplit_once` with a
+/// `char`, without the reverse character searcher).
+pub fn rsplit_once_ascii(haystack: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = haystack.bytes().rposition(|b| b == byte)?;
+    Some((haystack.get(..at)?, haystack.get(at + 1..)?))
+}
+
 /// `haystack` with every `needle` replaced by `with` (as `str::replace`, for a non-empty needle).
 pub fn replace(haystack: &str, needle: &str, with: &str) -> String {
     let mut out = String::with_capacity(haystack.len());
@@ -58,6 +65,13 @@ mod tests {
             if !needle.is_empty() {
                 assert_eq!(replace(hay, needle, "**"), hay.replace(needle, "**"));
             }
+        }
+        for hay in ["", ":", "a:b:c", "é:ü", "abc"] {
+            assert_eq!(
+                rsplit_once_ascii(hay, b':'),
+                hay.rsplit_once(':'),
+                "{hay:?}"
+            );
         }
         assert_eq!(replace("aaaa", "aa", "a"), "aa");
         assert_eq!(replace("abc", "", "*"), "abc");

@@ -48,7 +48,7 @@ fn next_tag(xml: &str, mut from: usize) -> Option<Tag<'_>> {
             .split(|c: char| c.is_whitespace() || c == '/')
             .next()
             .unwrap_or("");
-        let name = qname.rsplit(':').next().unwrap_or(qname);
+        let name = crate::text::rsplit_once_ascii(qname, b':').map_or(qname, |(_, local)| local);
         return Some(Tag {
             name,
             closing,

@@ -61,7 +61,7 @@ impl Endpoint {
             };
             (format!("[{}]", inner.to_ascii_lowercase()), port)
         } else {
-            match authority.rsplit_once(':') {
+            match crate::text::rsplit_once_ascii(authority, b':') {
                 Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
                 None => (authority.to_ascii_lowercase(), None),
             }

@@ -132,9 +132,8 @@ fn has_valid_authority(rest: &str) -> bool {
     let rest = rest.trim_start_matches(['/', '\\']);
     let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or_default();
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let host_port =
+        crate::text::rsplit_once_ascii(authority, b'@').map_or(authority, |(_, host)| host);
     let (host, port) = match host_port.strip_prefix('[') {
         Some(v6) => {
             let Some((inside, after)) = v6.split_once(']') else {
@@ -156,7 +155,7 @@ fn has_valid_authority(rest: &str) -> bool {
             }
             ("[]", port)
         }
-        None => match host_port.rsplit_once(':') {
+        None => match crate::text::rsplit_once_ascii(host_port, b':') {
             Some((host, port)) => (host, Some(port)),
             None => (host_port, None),
         },
