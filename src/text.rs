@@ -29,6 +29,22 @@ pub fn rsplit_once_ascii(haystack: &str, byte: u8) -> Option<(&str, &str)> {
     Some((haystack.get(..at)?, haystack.get(at + 1..)?))
 }
 
+/// The first `count` characters of `text` (all of it when shorter): where a message cuts a long
+/// value. A byte scan, without the character iterator's `nth`.
+pub fn first_chars(text: &str, count: usize) -> &str {
+    let mut seen = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        // Every byte but a UTF-8 continuation byte (0b10xx_xxxx) starts a character.
+        if (byte as i8) >= -0x40 {
+            if seen == count {
+                return text.get(..at).unwrap_or(text);
+            }
+            seen += 1;
+        }
+    }
+    text
+}
+
 /// `haystack` with every `needle` replaced by `with` (as `str::replace`, for a non-empty needle).
 pub fn replace(haystack: &str, needle: &str, with: &str) -> String {
     let mut out = String::with_capacity(haystack.len());
@@ -72,6 +88,18 @@ mod tests {
                 hay.rsplit_once(':'),
                 "{hay:?}"
             );
+        }
+        for (text, count) in [
+            ("", 0),
+            ("abc", 0),
+            ("abc", 2),
+            ("abc", 3),
+            ("abc", 9),
+            ("éüx", 2),
+            ("日本語", 1),
+        ] {
+            let expected: String = text.chars().take(count).collect();
+            assert_eq!(first_chars(text, count), expected, "{text:?} {count}");
         }
         assert_eq!(replace("aaaa", "aa", "a"), "aa");
         assert_eq!(replace("abc", "", "*"), "abc");

@@ -59,11 +59,7 @@ fn describe(error: &JsValue) -> Option<String> {
     let message = error
         .as_string()
         .or_else(|| get(error, "message").and_then(|m| m.as_string()))?;
-    let cut = message
-        .char_indices()
-        .nth(300)
-        .map_or(message.len(), |(i, _)| i);
-    Some(message.get(..cut).unwrap_or_default().to_owned())
+    Some(crate::text::first_chars(&message, 300).to_owned())
 }
 
 /// `describe(error)` plus, when present, its `cause`'s message (Node's `fetch failed` hides the

@@ -69,8 +69,10 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
 /// timestamp format <value>` (cut to 100 characters) and `Value <n> out of range [<min>, <max>]`.
 pub fn rfc3339_ms(s: &str) -> Result<f64, String> {
     let invalid = || {
-        let shown: String = s.chars().take(100).collect();
-        format!("Invalid RFC3339 timestamp format {shown}")
+        format!(
+            "Invalid RFC3339 timestamp format {}",
+            text::first_chars(s, 100)
+        )
     };
     let b = s.as_bytes();
     let num = |from: usize, len: usize| digits(s, from, len).ok_or_else(invalid);

@@ -104,7 +104,8 @@ impl Endpoint {
     /// `host[:port]`.
     pub fn authority(&self) -> String {
         match self.port {
-            Some(p) => format!("{}:{p}", self.host),
+            // As a `u32`: the integer formatting code of `u16` is then not needed in the module.
+            Some(p) => format!("{}:{}", self.host, u32::from(p)),
             None => self.host.clone(),
         }
     }

@@ -136,9 +136,9 @@ fn prefixed(phrase: &str, subject: &str, message: &str) -> String {
 /// 1 MB message.
 fn shown(name: &str) -> String {
     const LIMIT: usize = 100;
-    match name.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or_default()),
-        None => name.to_owned(),
+    match crate::text::first_chars(name, LIMIT) {
+        cut if cut.len() < name.len() => format!("{cut}…"),
+        _ => name.to_owned(),
     }
 }
 
