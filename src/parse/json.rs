@@ -63,7 +63,7 @@ impl Value {
         let Value::Number(n) = self else {
             return false;
         };
-        let (int, frac) = n.split_once('.').unwrap_or((n, ""));
+        let (int, frac) = crate::text::split_once(n, ".").unwrap_or((n, ""));
         int == value.to_string() && frac.bytes().all(|b| b == b'0')
     }
 
@@ -136,7 +136,8 @@ impl Value {
 
 /// The part of a number's text before its exponent.
 fn mantissa(n: &str) -> &str {
-    n.split(['e', 'E']).next().unwrap_or(n)
+    let end = n.bytes().position(|b| matches!(b, b'e' | b'E'));
+    n.get(..end.unwrap_or(n.len())).unwrap_or(n)
 }
 
 /// Writes `s` as a JSON string literal with `JSON.stringify`'s escapes.

@@ -33,7 +33,9 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
             let full = xml::text(bucket, "Name");
             let (version, name) = match &full {
                 Some(n) => {
-                    let version = n.split(';').next().unwrap_or("").to_owned();
+                    let version = text::split_once(n, ";")
+                        .map_or(n.as_str(), |(v, _)| v)
+                        .to_owned();
                     let name = text::split_once(n, NAME)
                         .map(|(_, rest)| {
                             text::split_once(rest, NAME).map_or(rest, |(name, _)| name)

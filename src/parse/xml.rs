@@ -23,7 +23,7 @@ struct Tag<'a> {
 fn next_tag(xml: &str, mut from: usize) -> Option<Tag<'_>> {
     loop {
         let rest = xml.get(from..)?;
-        let lt = from + rest.find('<')?;
+        let lt = from + find(rest, "<")?;
         let after = xml.get(lt + 1..)?;
         if after.starts_with("!--") {
             from = lt + 4 + find(after.get(3..)?, "-->")? + 3;
@@ -34,10 +34,10 @@ fn next_tag(xml: &str, mut from: usize) -> Option<Tag<'_>> {
             continue;
         }
         if after.starts_with('?') || after.starts_with('!') {
-            from = lt + 1 + after.find('>')? + 1;
+            from = lt + 1 + find(after, ">")? + 1;
             continue;
         }
-        let gt = lt + 1 + after.find('>')?;
+        let gt = lt + 1 + find(after, ">")?;
         let inner = xml.get(lt + 1..gt)?;
         let (closing, inner) = match inner.strip_prefix('/') {
             Some(rest) => (true, rest),
@@ -138,9 +138,11 @@ pub fn decode(raw: &str) -> String {
                 .and_then(|e| after.get(e + 3..))
                 .unwrap_or("");
         } else if rest.starts_with('<') {
-            rest = rest.find('>').and_then(|e| rest.get(e + 1..)).unwrap_or("");
+            rest = find(rest, ">")
+                .and_then(|e| rest.get(e + 1..))
+                .unwrap_or("");
         } else if rest.starts_with('&') {
-            let decoded = rest.find(';').filter(|&e| e <= 12).and_then(|e| {
+            let decoded = find(rest, ";").filter(|&e| e <= 12).and_then(|e| {
                 let entity = rest.get(1..e)?;
                 let c = match entity {
                     "lt" => '<',
@@ -173,7 +175,10 @@ pub fn decode(raw: &str) -> String {
                 }
             }
         } else {
-            let stop = rest.find(['<', '&']).unwrap_or(rest.len());
+            let stop = rest
+                .bytes()
+                .position(|b| matches!(b, b'<' | b'&'))
+                .unwrap_or(rest.len());
             out.push_str(rest.get(..stop).unwrap_or(""));
             rest = rest.get(stop..).unwrap_or("");
         }

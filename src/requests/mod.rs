@@ -43,11 +43,11 @@ impl Endpoint {
             .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
             .unwrap_or(rest.len());
         let (authority, after) = (rest.get(..cut).unwrap_or(""), rest.get(cut..).unwrap_or(""));
-        if authority.contains('@') {
+        if crate::text::contains(authority, "@") {
             return Err(invalid());
         }
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-            let (inner, after) = v6.split_once(']').ok_or_else(invalid)?;
+            let (inner, after) = crate::text::split_once(v6, "]").ok_or_else(invalid)?;
             if inner.is_empty()
                 || !inner
                     .bytes()
@@ -120,14 +120,14 @@ impl Endpoint {
     /// other single-label host, whose `<bucket>.<host>` names do not resolve (docs/protocol.md
     /// §3.1).
     pub fn is_path_style(&self) -> bool {
-        if self.host.starts_with('[') || !self.host.contains('.') {
+        if self.host.starts_with('[') || !crate::text::contains(&self.host, ".") {
             return true;
         }
-        let parts: Vec<&str> = self.host.split('.').collect();
+        let parts: Vec<&[u8]> = self.host.as_bytes().split(|&b| b == b'.').collect();
         parts.len() == 4
             && parts
                 .iter()
-                .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+                .all(|p| !p.is_empty() && p.len() <= 3 && p.iter().all(u8::is_ascii_digit))
     }
 
     /// URL of a bucket-level S3 operation (docs/protocol.md §3.1): `scheme://bucket.host/` when the bucket is

@@ -66,11 +66,11 @@ fn violated_rule(name: &str) -> Option<&'static str> {
     if crate::text::contains(name, "..") {
         return Some("must not contain two adjacent dots");
     }
-    let parts: Vec<&str> = name.split('.').collect();
+    let parts: Vec<&[u8]> = bytes.split(|&b| b == b'.').collect();
     if parts.len() == 4
         && parts
             .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
     {
         return Some("must not be formatted as an IP address");
     }

@@ -114,7 +114,7 @@ fn url_scheme_and_rest(url: &str) -> Option<(String, String)> {
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    let colon = cleaned.find(':')?;
+    let colon = crate::text::find(&cleaned, ":")?;
     let scheme = cleaned.get(..colon)?;
     let mut chars = scheme.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
@@ -130,13 +130,16 @@ fn url_scheme_and_rest(url: &str) -> Option<(String, String)> {
 /// Whether the part after `http:` has a non-empty, well-formed host (and a valid port if any).
 fn has_valid_authority(rest: &str) -> bool {
     let rest = rest.trim_start_matches(['/', '\\']);
-    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'\\' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or_default();
     let host_port =
         crate::text::rsplit_once_ascii(authority, b'@').map_or(authority, |(_, host)| host);
     let (host, port) = match host_port.strip_prefix('[') {
         Some(v6) => {
-            let Some((inside, after)) = v6.split_once(']') else {
+            let Some((inside, after)) = crate::text::split_once(v6, "]") else {
                 return false;
             };
             let v6_ok = !inside.is_empty()
