@@ -7,8 +7,15 @@
 /// Byte offset of the first `needle` in `haystack` (`Some(0)` for an empty needle).
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
-    (0..=hay.len().checked_sub(needle.len())?)
-        .find(|&i| hay.get(i..i + needle.len()) == Some(needle))
+    let last = hay.len().checked_sub(needle.len())?;
+    let mut at = 0;
+    while at <= last {
+        if hay.get(at..at + needle.len()) == Some(needle) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
 }
 
 /// Whether `haystack` contains `needle`.
@@ -25,8 +32,14 @@ pub fn split_once<'a>(haystack: &'a str, needle: &str) -> Option<(&'a str, &'a s
 /// `haystack` split around the last `byte`, an ASCII character (as `str::rsplit_once` with a
 /// `char`, without the reverse character searcher).
 pub fn rsplit_once_ascii(haystack: &str, byte: u8) -> Option<(&str, &str)> {
-    let at = haystack.bytes().rposition(|b| b == byte)?;
-    Some((haystack.get(..at)?, haystack.get(at + 1..)?))
+    let mut at = haystack.len();
+    while at > 0 {
+        at -= 1;
+        if haystack.as_bytes().get(at) == Some(&byte) {
+            return Some((haystack.get(..at)?, haystack.get(at + 1..)?));
+        }
+    }
+    None
 }
 
 /// The first `count` characters of `text` (all of it when shorter): where a message cuts a long
