@@ -42,6 +42,17 @@ pub fn rsplit_once_ascii(haystack: &str, byte: u8) -> Option<(&str, &str)> {
     None
 }
 
+/// Whether `text` is four dot-separated runs of 1 to `max_digits` ASCII digits each (an IPv4
+/// address in form).
+pub fn dotted_numbers(text: &str, max_digits: usize) -> bool {
+    let mut parts = 0;
+    let numbers = text.as_bytes().split(|&b| b == b'.').all(|part| {
+        parts += 1;
+        (1..=max_digits).contains(&part.len()) && part.iter().all(u8::is_ascii_digit)
+    });
+    numbers && parts == 4
+}
+
 /// The first `count` characters of `text` (all of it when shorter): where a message cuts a long
 /// value. A byte scan, without the character iterator's `nth`.
 pub fn first_chars(text: &str, count: usize) -> &str {
@@ -114,6 +125,17 @@ mod tests {
             let expected: String = text.chars().take(count).collect();
             assert_eq!(first_chars(text, count), expected, "{text:?} {count}");
         }
+        for (text, expected) in [
+            ("1.2.3.4", true),
+            ("1.2.3", false),
+            ("1.2.3.4.5", false),
+            ("1..3.4", false),
+            ("1.2.3.a", false),
+            ("123.0.0.1", true),
+        ] {
+            assert_eq!(dotted_numbers(text, 3), expected, "{text}");
+        }
+        assert!(!dotted_numbers("1234.0.0.1", 3) && dotted_numbers("1234.0.0.1", usize::MAX));
         assert_eq!(replace("aaaa", "aa", "a"), "aa");
         assert_eq!(replace("abc", "", "*"), "abc");
     }

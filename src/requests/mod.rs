@@ -123,11 +123,7 @@ impl Endpoint {
         if self.host.starts_with('[') || !crate::text::contains(&self.host, ".") {
             return true;
         }
-        let parts: Vec<&[u8]> = self.host.as_bytes().split(|&b| b == b'.').collect();
-        parts.len() == 4
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.len() <= 3 && p.iter().all(u8::is_ascii_digit))
+        crate::text::dotted_numbers(&self.host, 3)
     }
 
     /// URL of a bucket-level S3 operation (docs/protocol.md §3.1): `scheme://bucket.host/` when the bucket is

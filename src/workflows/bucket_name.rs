@@ -66,12 +66,7 @@ fn violated_rule(name: &str) -> Option<&'static str> {
     if crate::text::contains(name, "..") {
         return Some("must not contain two adjacent dots");
     }
-    let parts: Vec<&[u8]> = bytes.split(|&b| b == b'.').collect();
-    if parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
-    {
+    if crate::text::dotted_numbers(name, usize::MAX) {
         return Some("must not be formatted as an IP address");
     }
     if name.starts_with("xn--") {
