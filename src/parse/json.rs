@@ -25,7 +25,8 @@ pub enum Value {
 impl Value {
     /// A number from an integer.
     pub fn int(n: i64) -> Value {
-        Value::Number(n.to_string())
+        // `format!`, not `to_string`: it shares the formatting code already in the module.
+        Value::Number(format!("{n}"))
     }
 
     /// A string value.
@@ -64,7 +65,7 @@ impl Value {
             return false;
         };
         let (int, frac) = crate::text::split_once(n, ".").unwrap_or((n, ""));
-        int == value.to_string() && frac.bytes().all(|b| b == b'0')
+        int == format!("{value}") && frac.bytes().all(|b| b == b'0')
     }
 
     /// The boolean, if this is one.
