@@ -80,7 +80,9 @@ impl Endpoint {
                 if !p.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(invalid());
                 }
-                let n: u16 = p.parse().map_err(|_| invalid())?;
+                // Read as a `u32` (whose parser the module has anyway), then narrowed.
+                let n = p.parse::<u32>().ok().and_then(|n| u16::try_from(n).ok());
+                let n = n.ok_or_else(invalid)?;
                 let default = if scheme == "https" { 443 } else { 80 };
                 (n != default).then_some(n)
             }
