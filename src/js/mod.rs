@@ -219,11 +219,12 @@ fn read_answer(answer: &Array) -> HttpResponse {
             body_refused()
         };
     };
-    let headers = RESPONSE_HEADERS
-        .iter()
-        .zip(3..)
-        .filter_map(|(name, i)| Some(((*name).to_owned(), answer.get(i).as_string()?)))
-        .collect();
+    let mut headers = Vec::new();
+    for (name, i) in RESPONSE_HEADERS.iter().zip(3..) {
+        if let Some(value) = answer.get(i).as_string() {
+            headers.push(((*name).to_owned(), value));
+        }
+    }
     HttpResponse {
         status,
         status_text: answer.get(1).as_string().unwrap_or_default(),
