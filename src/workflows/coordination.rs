@@ -109,11 +109,13 @@ fn check_webhook_url(url: &str) -> Result<(), &'static str> {
 /// pre-processing (outer C0 controls and spaces trimmed, tabs and newlines removed). `None`
 /// when there is no valid scheme (a relative reference, which `new URL` rejects without a base).
 fn url_scheme_and_rest(url: &str) -> Option<(String, String)> {
-    let cleaned: String = url
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    let mut cleaned = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        if !matches!(c, '\t' | '\n' | '\r') {
+            cleaned.push(c);
+        }
+    }
     let colon = crate::text::find(&cleaned, ":")?;
     let scheme = cleaned.get(..colon)?;
     let mut chars = scheme.chars();
