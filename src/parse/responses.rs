@@ -134,11 +134,10 @@ pub fn rfc3339_ms(s: &str) -> Result<f64, String> {
 /// The number written with exactly the ASCII digits `s[from..from + len]`, if they are that.
 fn digits(s: &str, from: usize, len: usize) -> Option<i64> {
     let part = s.get(from..from + len)?;
-    if part.bytes().all(|c| c.is_ascii_digit()) {
-        part.parse().ok()
-    } else {
-        None
-    }
+    // At most four digits (no overflow), summed by hand: no integer parser is compiled in.
+    part.bytes().try_fold(0, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+    })
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
