@@ -41,6 +41,8 @@ pub mod secret;
 pub mod signing;
 /// SigV4 header and query-string (presigned) auth over one S3 canonicalisation, with a signing-key cache.
 pub mod sigv4;
+/// Substring search without the standard library's two-way searcher (a smaller wasm).
+mod text;
 pub mod workflows;
 
 #[cfg(feature = "native")]

@@ -94,7 +94,9 @@ fn refused(status: u16, message: String) -> HttpResponse {
 
 /// A redirect answer (3xx): refused, its `Location` never followed (as the AWS SDK does).
 pub fn redirect_refused(status: u16) -> HttpResponse {
-    refused(status, format!("Redirect (status {status}) not followed"))
+    // As a `u32`: the integer formatting code of `u16` is then not needed in the module.
+    let shown = u32::from(status);
+    refused(status, format!("Redirect (status {shown}) not followed"))
 }
 
 /// An answer whose body passes [`MAX_BODY_BYTES`]: refused, the rest never read.

@@ -256,14 +256,11 @@ pub(crate) fn auth_fields(auth: &JsValue) -> Result<[Option<String>; 3], Invalid
 
 /// `credentials` of a workspace or fork given back to a teardown: only `accessKeyId` is needed.
 fn teardown_credentials(owner: &JsValue, path: &str) -> Result<Option<Credentials>, Invalid> {
-    let Some(credentials) = object(
-        &read(owner, path, "credentials")?,
-        &format!("{path}.credentials"),
-    )?
-    else {
+    let value = read(owner, path, "credentials")?;
+    let path = format!("{path}.credentials");
+    let Some(credentials) = object(&value, &path)? else {
         return Ok(None);
     };
-    let path = format!("{path}.credentials");
     let access_key_id = read(&credentials, &path, "accessKeyId")?
         .as_string()
         .ok_or_else(|| format!("{path}.accessKeyId must be a string"))?;

@@ -32,7 +32,7 @@ impl ErrorContext {
         let mut m = message.to_owned();
         for s in &self.secrets {
             if s.expose().len() >= 4 {
-                m = m.replace(s.expose(), "******");
+                m = crate::text::replace(&m, s.expose(), "******");
             }
         }
         m
@@ -89,7 +89,9 @@ impl ErrorContext {
 /// The code of a refusal, from its status, error code and message.
 pub(super) fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorCode {
     let code = code.unwrap_or("");
-    if message.starts_with("Snapshots are not enabled") || code.contains("SnapshotsNotEnabled") {
+    if message.starts_with("Snapshots are not enabled")
+        || crate::text::contains(code, "SnapshotsNotEnabled")
+    {
         return ErrorCode::SnapshotsNotEnabled;
     }
     match code {

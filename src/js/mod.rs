@@ -59,11 +59,7 @@ fn describe(error: &JsValue) -> Option<String> {
     let message = error
         .as_string()
         .or_else(|| get(error, "message").and_then(|m| m.as_string()))?;
-    let cut = message
-        .char_indices()
-        .nth(300)
-        .map_or(message.len(), |(i, _)| i);
-    Some(message.get(..cut).unwrap_or_default().to_owned())
+    Some(crate::text::first_chars(&message, 300).to_owned())
 }
 
 /// `describe(error)` plus, when present, its `cause`'s message (Node's `fetch failed` hides the
@@ -223,11 +219,12 @@ fn read_answer(answer: &Array) -> HttpResponse {
             body_refused()
         };
     };
-    let headers = RESPONSE_HEADERS
-        .iter()
-        .zip(3..)
-        .filter_map(|(name, i)| Some(((*name).to_owned(), answer.get(i).as_string()?)))
-        .collect();
+    let mut headers = Vec::new();
+    for (name, i) in RESPONSE_HEADERS.iter().zip(3..) {
+        if let Some(value) = answer.get(i).as_string() {
+            headers.push(((*name).to_owned(), value));
+        }
+    }
     HttpResponse {
         status,
         status_text: answer.get(1).as_string().unwrap_or_default(),

@@ -25,7 +25,8 @@ pub enum Value {
 impl Value {
     /// A number from an integer.
     pub fn int(n: i64) -> Value {
-        Value::Number(n.to_string())
+        // `format!`, not `to_string`: it shares the formatting code already in the module.
+        Value::Number(format!("{n}"))
     }
 
     /// A string value.
@@ -63,8 +64,8 @@ impl Value {
         let Value::Number(n) = self else {
             return false;
         };
-        let (int, frac) = n.split_once('.').unwrap_or((n, ""));
-        int == value.to_string() && frac.bytes().all(|b| b == b'0')
+        let (int, frac) = crate::text::split_once(n, ".").unwrap_or((n, ""));
+        int == format!("{value}") && frac.bytes().all(|b| b == b'0')
     }
 
     /// The boolean, if this is one.
@@ -136,7 +137,8 @@ impl Value {
 
 /// The part of a number's text before its exponent.
 fn mantissa(n: &str) -> &str {
-    n.split(['e', 'E']).next().unwrap_or(n)
+    let end = n.bytes().position(|b| matches!(b, b'e' | b'E'));
+    n.get(..end.unwrap_or(n.len())).unwrap_or(n)
 }
 
 /// Writes `s` as a JSON string literal with `JSON.stringify`'s escapes.

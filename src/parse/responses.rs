@@ -6,6 +6,10 @@ use super::json::{self, Value};
 use super::xml;
 use crate::ops::{AccessKey, BucketPage, ForkParent, ListedBucket, SnapshotInfo, SnapshotPage};
 use crate::secret::Secret;
+use crate::text;
+
+/// What separates a snapshot's version from its name in `<Name>`.
+const NAME: &str = "; name=";
 
 /// `Code` and message of an S3 XML error body. The message is `<Message>`, or `UnknownError`
 /// when it is absent or the body is empty or not XML (as the AWS SDK reports it).
@@ -29,8 +33,14 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
             let full = xml::text(bucket, "Name");
             let (version, name) = match &full {
                 Some(n) => {
-                    let version = n.split(';').next().unwrap_or("").to_owned();
-                    let name = n.split("; name=").nth(1).map(str::to_owned);
+                    let version = text::split_once(n, ";")
+                        .map_or(n.as_str(), |(v, _)| v)
+                        .to_owned();
+                    let name = text::split_once(n, NAME)
+                        .map(|(_, rest)| {
+                            text::split_once(rest, NAME).map_or(rest, |(name, _)| name)
+                        })
+                        .map(str::to_owned);
                     (Some(version), name)
                 }
                 None => (None, None),
@@ -61,8 +71,10 @@ pub fn snapshot_page(body: &str) -> Result<SnapshotPage, String> {
 /// timestamp format <value>` (cut to 100 characters) and `Value <n> out of range [<min>, <max>]`.
 pub fn rfc3339_ms(s: &str) -> Result<f64, String> {
     let invalid = || {
-        let shown: String = s.chars().take(100).collect();
-        format!("Invalid RFC3339 timestamp format {shown}")
+        format!(
+            "Invalid RFC3339 timestamp format {}",
+            text::first_chars(s, 100)
+        )
     };
     let b = s.as_bytes();
     let num = |from: usize, len: usize| digits(s, from, len).ok_or_else(invalid);
@@ -122,11 +134,10 @@ pub fn rfc3339_ms(s: &str) -> Result<f64, String> {
 /// The number written with exactly the ASCII digits `s[from..from + len]`, if they are that.
 fn digits(s: &str, from: usize, len: usize) -> Option<i64> {
     let part = s.get(from..from + len)?;
-    if part.bytes().all(|c| c.is_ascii_digit()) {
-        part.parse().ok()
-    } else {
-        None
-    }
+    // At most four digits (no overflow), summed by hand: no integer parser is compiled in.
+    part.bytes().try_fold(0, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+    })
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -161,7 +172,7 @@ pub fn json_error(status_text: &str, body: &str) -> (Option<String>, String) {
 
 /// Whether a `content-type` value announces JSON (the SDK's `includes('application/json')`).
 pub fn is_json(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|c| c.to_ascii_lowercase().contains("application/json"))
+    content_type.is_some_and(|c| text::contains(&c.to_ascii_lowercase(), "application/json"))
 }
 
 /// Parses a 2xx JSON body as the published SDK does: an empty body is `{}`.

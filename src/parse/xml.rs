@@ -3,6 +3,8 @@
 //! decodes entities and CDATA. Comments, processing instructions and doctypes are skipped.
 //! Malformed input yields fewer matches, never a panic.
 
+use crate::text::find;
+
 /// One tag found while scanning.
 struct Tag<'a> {
     /// Local name (prefix before `:` removed).
@@ -21,21 +23,21 @@ struct Tag<'a> {
 fn next_tag(xml: &str, mut from: usize) -> Option<Tag<'_>> {
     loop {
         let rest = xml.get(from..)?;
-        let lt = from + rest.find('<')?;
+        let lt = from + find(rest, "<")?;
         let after = xml.get(lt + 1..)?;
         if after.starts_with("!--") {
-            from = lt + 4 + after.get(3..)?.find("-->")? + 3;
+            from = lt + 4 + find(after.get(3..)?, "-->")? + 3;
             continue;
         }
         if after.starts_with("![CDATA[") {
-            from = lt + 9 + after.get(8..)?.find("]]>")? + 3;
+            from = lt + 9 + find(after.get(8..)?, "]]>")? + 3;
             continue;
         }
         if after.starts_with('?') || after.starts_with('!') {
-            from = lt + 1 + after.find('>')? + 1;
+            from = lt + 1 + find(after, ">")? + 1;
             continue;
         }
-        let gt = lt + 1 + after.find('>')?;
+        let gt = lt + 1 + find(after, ">")?;
         let inner = xml.get(lt + 1..gt)?;
         let (closing, inner) = match inner.strip_prefix('/') {
             Some(rest) => (true, rest),
@@ -46,7 +48,7 @@ fn next_tag(xml: &str, mut from: usize) -> Option<Tag<'_>> {
             .split(|c: char| c.is_whitespace() || c == '/')
             .next()
             .unwrap_or("");
-        let name = qname.rsplit(':').next().unwrap_or(qname);
+        let name = crate::text::rsplit_once_ascii(qname, b':').map_or(qname, |(_, local)| local);
         return Some(Tag {
             name,
             closing,
@@ -121,7 +123,7 @@ pub fn decode(raw: &str) -> String {
     let mut rest = raw;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            match after.find("]]>") {
+            match find(after, "]]>") {
                 Some(end) => {
                     out.push_str(after.get(..end).unwrap_or(""));
                     rest = after.get(end + 3..).unwrap_or("");
@@ -132,14 +134,15 @@ pub fn decode(raw: &str) -> String {
                 }
             }
         } else if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after
-                .find("-->")
+            rest = find(after, "-->")
                 .and_then(|e| after.get(e + 3..))
                 .unwrap_or("");
         } else if rest.starts_with('<') {
-            rest = rest.find('>').and_then(|e| rest.get(e + 1..)).unwrap_or("");
+            rest = find(rest, ">")
+                .and_then(|e| rest.get(e + 1..))
+                .unwrap_or("");
         } else if rest.starts_with('&') {
-            let decoded = rest.find(';').filter(|&e| e <= 12).and_then(|e| {
+            let decoded = find(rest, ";").filter(|&e| e <= 12).and_then(|e| {
                 let entity = rest.get(1..e)?;
                 let c = match entity {
                     "lt" => '<',
@@ -172,7 +175,10 @@ pub fn decode(raw: &str) -> String {
                 }
             }
         } else {
-            let stop = rest.find(['<', '&']).unwrap_or(rest.len());
+            let stop = rest
+                .bytes()
+                .position(|b| matches!(b, b'<' | b'&'))
+                .unwrap_or(rest.len());
             out.push_str(rest.get(..stop).unwrap_or(""));
             rest = rest.get(stop..).unwrap_or("");
         }

@@ -33,7 +33,7 @@ impl Endpoint {
     pub fn parse(url: &str) -> Result<Endpoint, BuildError> {
         let invalid = || BuildError("Invalid URL".to_owned());
         let url = url.trim();
-        let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
+        let (scheme, rest) = crate::text::split_once(url, "://").ok_or_else(invalid)?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err(invalid());
@@ -43,11 +43,11 @@ impl Endpoint {
             .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
             .unwrap_or(rest.len());
         let (authority, after) = (rest.get(..cut).unwrap_or(""), rest.get(cut..).unwrap_or(""));
-        if authority.contains('@') {
+        if crate::text::contains(authority, "@") {
             return Err(invalid());
         }
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-            let (inner, after) = v6.split_once(']').ok_or_else(invalid)?;
+            let (inner, after) = crate::text::split_once(v6, "]").ok_or_else(invalid)?;
             if inner.is_empty()
                 || !inner
                     .bytes()
@@ -61,7 +61,7 @@ impl Endpoint {
             };
             (format!("[{}]", inner.to_ascii_lowercase()), port)
         } else {
-            match authority.rsplit_once(':') {
+            match crate::text::rsplit_once_ascii(authority, b':') {
                 Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
                 None => (authority.to_ascii_lowercase(), None),
             }
@@ -80,7 +80,9 @@ impl Endpoint {
                 if !p.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(invalid());
                 }
-                let n: u16 = p.parse().map_err(|_| invalid())?;
+                // Read as a `u32` (whose parser the module has anyway), then narrowed.
+                let n = p.parse::<u32>().ok().and_then(|n| u16::try_from(n).ok());
+                let n = n.ok_or_else(invalid)?;
                 let default = if scheme == "https" { 443 } else { 80 };
                 (n != default).then_some(n)
             }
@@ -104,7 +106,8 @@ impl Endpoint {
     /// `host[:port]`.
     pub fn authority(&self) -> String {
         match self.port {
-            Some(p) => format!("{}:{p}", self.host),
+            // As a `u32`: the integer formatting code of `u16` is then not needed in the module.
+            Some(p) => format!("{}:{}", self.host, u32::from(p)),
             None => self.host.clone(),
         }
     }
@@ -119,14 +122,10 @@ impl Endpoint {
     /// other single-label host, whose `<bucket>.<host>` names do not resolve (docs/protocol.md
     /// §3.1).
     pub fn is_path_style(&self) -> bool {
-        if self.host.starts_with('[') || !self.host.contains('.') {
+        if self.host.starts_with('[') || !crate::text::contains(&self.host, ".") {
             return true;
         }
-        let parts: Vec<&str> = self.host.split('.').collect();
-        parts.len() == 4
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        crate::text::dotted_numbers(&self.host, 3)
     }
 
     /// URL of a bucket-level S3 operation (docs/protocol.md §3.1): `scheme://bucket.host/` when the bucket is

@@ -177,7 +177,8 @@ pub fn list_buckets(
     }
     if let Some(limit) = limit {
         query.push_str("&max-buckets=");
-        query.push_str(&limit.to_string());
+        // `format!`, not `to_string`: it shares the formatting code already in the module.
+        query.push_str(&format!("{limit}"));
     }
     HttpRequest {
         method: "GET",

@@ -44,12 +44,11 @@ pub fn patch(endpoint: &Endpoint, bucket: &str, body: &str) -> HttpRequest {
 pub const CLEAR_NOTIFICATIONS_BODY: &str = "{\"object_notifications\":{}}";
 
 fn obj(members: Vec<(&str, Value)>) -> Value {
-    Value::Object(
-        members
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    )
+    let mut object = Vec::with_capacity(members.len());
+    for (k, v) in members {
+        object.push((k.to_owned(), v));
+    }
+    Value::Object(object)
 }
 
 fn non_empty_array(v: Option<&Value>) -> bool {

@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 use super::encode::{is_canonical_component, push_canonical_component};
 use super::SignError;
+use crate::text::{contains, split_once};
 
 /// The parts of an absolute URL the signature covers.
 pub(crate) struct UrlParts<'a> {
@@ -35,16 +36,19 @@ pub(crate) struct UrlParts<'a> {
 /// Splits `scheme://authority[/path][?query][#fragment]`; `InvalidUrl` without a scheme or
 /// host, or with user info (`user@host`, never sent by `fetch`).
 pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, SignError> {
-    let (scheme, rest) = url.split_once("://").ok_or(SignError::InvalidUrl)?;
+    let (scheme, rest) = split_once(url, "://").ok_or(SignError::InvalidUrl)?;
     if scheme.is_empty() {
         return Err(SignError::InvalidUrl);
     }
-    let before_fragment = rest.split('#').next().unwrap_or("");
+    let before_fragment = split_once(rest, "#").map_or(rest, |(before, _)| before);
     let authority_len = before_fragment
-        .find(['/', '?'])
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?'))
         .unwrap_or(before_fragment.len());
-    let (authority, target) = before_fragment.split_at(authority_len);
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let (authority, target) = before_fragment
+        .split_at_checked(authority_len)
+        .ok_or(SignError::InvalidUrl)?;
+    let (path, query) = split_once(target, "?").unwrap_or((target, ""));
     let default_port = if scheme.eq_ignore_ascii_case("https") {
         ":443"
     } else if scheme.eq_ignore_ascii_case("http") {
@@ -57,7 +61,7 @@ pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, SignError> {
         host = host.strip_suffix(default_port).unwrap_or(host);
     }
     host = host.strip_suffix(':').unwrap_or(host);
-    if host.is_empty() || host.starts_with(':') || host.contains('@') {
+    if host.is_empty() || host.starts_with(':') || contains(host, "@") {
         return Err(SignError::InvalidUrl);
     }
     let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -97,9 +101,12 @@ pub(crate) fn query_pairs<'a>(query: &'a str, extra: usize, skip: &str) -> Query
         query.bytes().filter(|&b| b == b'&').count() + 1
     };
     let mut pairs = Vec::with_capacity(count + extra);
-    for part in query.split('&').filter(|p| !p.is_empty()) {
-        let (name, value) = part.split_once('=').unwrap_or((part, ""));
-        if !skip.is_empty() && name.eq_ignore_ascii_case(skip) {
+    let mut rest = query;
+    while !rest.is_empty() {
+        let (part, after) = split_once(rest, "&").unwrap_or((rest, ""));
+        rest = after;
+        let (name, value) = split_once(part, "=").unwrap_or((part, ""));
+        if part.is_empty() || (!skip.is_empty() && name.eq_ignore_ascii_case(skip)) {
             continue;
         }
         pairs.push((canonical_component(name), canonical_component(value)));

@@ -228,7 +228,9 @@ impl<'a> AuthHeaders<'a> {
     /// Appends the headers of [`AuthHeaders::iter`] to `headers`.
     pub fn append_to(&self, headers: &mut Vec<(String, String)>) {
         headers.reserve(4);
-        headers.extend(self.iter().map(|(k, v)| (k.to_owned(), v.to_owned())));
+        for (k, v) in self.iter() {
+            headers.push((k.to_owned(), v.to_owned()));
+        }
     }
 }
 

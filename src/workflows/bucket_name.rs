@@ -63,15 +63,10 @@ fn violated_rule(name: &str) -> Option<&'static str> {
     if !alnum(bytes.first()) || !alnum(bytes.last()) {
         return Some("must start and end with a letter or digit");
     }
-    if name.contains("..") {
+    if crate::text::contains(name, "..") {
         return Some("must not contain two adjacent dots");
     }
-    let parts: Vec<&str> = name.split('.').collect();
-    if parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if crate::text::dotted_numbers(name, usize::MAX) {
         return Some("must not be formatted as an IP address");
     }
     if name.starts_with("xn--") {

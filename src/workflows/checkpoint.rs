@@ -171,18 +171,18 @@ pub async fn list_checkpoints<O: TigrisOps>(
         .list_snapshots(bucket, limit, options.pagination_token.as_deref())
         .await
         .map_err(|e| WorkflowError::operation(LIST_FAILED, bucket, &e))?;
+    let mut checkpoints = Vec::with_capacity(page.snapshots.len());
+    for s in page.snapshots {
+        if let Some(snapshot_id) = s.version {
+            checkpoints.push(Checkpoint {
+                snapshot_id,
+                name: s.name,
+                created_at_ms: s.created_at_ms,
+            });
+        }
+    }
     Ok(CheckpointPage {
-        checkpoints: page
-            .snapshots
-            .into_iter()
-            .filter_map(|s| {
-                Some(Checkpoint {
-                    snapshot_id: s.version?,
-                    name: s.name,
-                    created_at_ms: s.created_at_ms,
-                })
-            })
-            .collect(),
+        checkpoints,
         pagination_token: page.continuation_token,
     })
 }

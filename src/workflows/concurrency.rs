@@ -19,7 +19,8 @@ where
     Fut: Future<Output = T>,
 {
     let limit = limit.max(1);
-    let mut outputs: Vec<Option<T>> = (0..count).map(|_| None).collect();
+    let mut outputs: Vec<Option<T>> = Vec::with_capacity(count);
+    outputs.resize_with(count, || None);
     let mut running: Vec<(usize, Pin<Box<Fut>>)> = Vec::with_capacity(limit.min(count));
     let mut next = 0;
     let mut stopped = false;

@@ -109,12 +109,14 @@ fn check_webhook_url(url: &str) -> Result<(), &'static str> {
 /// pre-processing (outer C0 controls and spaces trimmed, tabs and newlines removed). `None`
 /// when there is no valid scheme (a relative reference, which `new URL` rejects without a base).
 fn url_scheme_and_rest(url: &str) -> Option<(String, String)> {
-    let cleaned: String = url
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let colon = cleaned.find(':')?;
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    let mut cleaned = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        if !matches!(c, '\t' | '\n' | '\r') {
+            cleaned.push(c);
+        }
+    }
+    let colon = crate::text::find(&cleaned, ":")?;
     let scheme = cleaned.get(..colon)?;
     let mut chars = scheme.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
@@ -130,14 +132,16 @@ fn url_scheme_and_rest(url: &str) -> Option<(String, String)> {
 /// Whether the part after `http:` has a non-empty, well-formed host (and a valid port if any).
 fn has_valid_authority(rest: &str) -> bool {
     let rest = rest.trim_start_matches(['/', '\\']);
-    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'\\' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or_default();
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let host_port =
+        crate::text::rsplit_once_ascii(authority, b'@').map_or(authority, |(_, host)| host);
     let (host, port) = match host_port.strip_prefix('[') {
         Some(v6) => {
-            let Some((inside, after)) = v6.split_once(']') else {
+            let Some((inside, after)) = crate::text::split_once(v6, "]") else {
                 return false;
             };
             let v6_ok = !inside.is_empty()
@@ -156,7 +160,7 @@ fn has_valid_authority(rest: &str) -> bool {
             }
             ("[]", port)
         }
-        None => match host_port.rsplit_once(':') {
+        None => match crate::text::rsplit_once_ascii(host_port, b':') {
             Some((host, port)) => (host, Some(port)),
             None => (host_port, None),
         },

@@ -305,11 +305,10 @@ async fn remove_forks<O: TigrisOps>(ops: &O, forks: &[Fork], limit: usize) -> Ve
         ))
     };
     let mut lines = Vec::new();
-    for mut fork_lines in run_lines(forks.len(), limit, &task)
-        .await
-        .into_iter()
-        .flatten()
-    {
+    for fork_lines in run_lines(forks.len(), limit, &task).await {
+        let Some(mut fork_lines) = fork_lines else {
+            continue;
+        };
         lines.append(&mut fork_lines);
     }
     lines

@@ -85,10 +85,12 @@ async fn remove_with_key<O: TigrisOps>(
     errors
 }
 
-/// `Date.now()` as the original prints it in default names: an integer of milliseconds.
-fn timestamp(now_ms: f64) -> u64 {
+/// `Date.now()` as the original prints it in default names: an integer of milliseconds. An
+/// `i64` (every JS date fits), the type the module formats other integers with, so no `u64`
+/// formatting code is needed.
+fn timestamp(now_ms: f64) -> i64 {
     if now_ms.is_finite() && now_ms > 0.0 {
-        now_ms as u64
+        now_ms as i64
     } else {
         0
     }
@@ -137,9 +139,9 @@ fn prefixed(phrase: &str, subject: &str, message: &str) -> String {
 /// 1 MB message.
 fn shown(name: &str) -> String {
     const LIMIT: usize = 100;
-    match name.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or_default()),
-        None => name.to_owned(),
+    match crate::text::first_chars(name, LIMIT) {
+        cut if cut.len() < name.len() => format!("{cut}…"),
+        _ => name.to_owned(),
     }
 }
 

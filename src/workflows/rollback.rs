@@ -142,11 +142,8 @@ impl Undo {
                 break;
             }
             let task = |i| -> LinesTask<'_> { Box::pin(remove(ops, batch.get(i))) };
-            for lines in run_lines(batch.len(), limit, &task)
-                .await
-                .into_iter()
-                .flatten()
-            {
+            for lines in run_lines(batch.len(), limit, &task).await {
+                let Some(lines) = lines else { continue };
                 pinned |= phase == 1 && !lines.is_empty();
                 for line in &lines {
                     left.push_str(line);
