@@ -4,4 +4,4 @@ import init from './web.js';
 
 await init({ module_or_path: new URL('./tigris_agent_kit_bg.wasm', import.meta.url) });
 
-export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination, listForks, mergeFork, rebaseFork, deleteCheckpoint, presign } from './web.js';
+export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination, receiveCoordinationEvents, listForks, mergeFork, rebaseFork, deleteCheckpoint, presign } from './web.js';

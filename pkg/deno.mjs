@@ -14,4 +14,4 @@ __setEnvironmentReader((name) => {
   }
 });
 
-export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination, listForks, mergeFork, rebaseFork, deleteCheckpoint, presign } from './web.js';
+export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination, receiveCoordinationEvents, listForks, mergeFork, rebaseFork, deleteCheckpoint, presign } from './web.js';

@@ -15,6 +15,7 @@ module.exports = {
   listCheckpoints: glue.listCheckpoints,
   setupCoordination: glue.setupCoordination,
   teardownCoordination: glue.teardownCoordination,
+  receiveCoordinationEvents: glue.receiveCoordinationEvents,
   listForks: glue.listForks,
   mergeFork: glue.mergeFork,
   rebaseFork: glue.rebaseFork,

@@ -8,4 +8,4 @@ import { readEnv } from './node-env.mjs';
 initSync({ module: readFileSync(new URL('./tigris_agent_kit_bg.wasm', import.meta.url)) });
 __setEnvironmentReader(readEnv);
 
-export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination, listForks, mergeFork, rebaseFork, deleteCheckpoint, presign } from './web.js';
+export { createForks, teardownForks, createWorkspace, teardownWorkspace, checkpoint, restore, listCheckpoints, setupCoordination, teardownCoordination, receiveCoordinationEvents, listForks, mergeFork, rebaseFork, deleteCheckpoint, presign } from './web.js';

@@ -22,7 +22,8 @@
 //!   transient failures as each request's [`retry::Idempotency`] allows, [`parse`] reads the
 //!   answers; [`client`] ties them into [`client::TigrisClient`], which implements
 //!   [`ops::TigrisOps`].
-//! - [`workflows`]: the agent-kit functions and their argument checks.
+//! - [`workflows`]: the agent-kit functions and their argument checks; [`webhook`]: the receiving
+//!   end of coordination (a delivery's `Authorization` check and its events), no request made.
 //! - [`error_code`]: the `error.code` every failure carries; [`secret`]: the types that keep
 //!   secrets out of `Debug` output.
 //! - `api` / `js` (wasm32 only): the thin wasm-bindgen glue and the bindings to the JS host;
@@ -43,6 +44,7 @@ pub mod signing;
 pub mod sigv4;
 /// Substring search without the standard library's two-way searcher (a smaller wasm).
 mod text;
+pub mod webhook;
 pub mod workflows;
 
 #[cfg(feature = "native")]

@@ -7,7 +7,7 @@ export const kit = await import(new URL('../../pkg/node.mjs', import.meta.url).h
 
 /** The names `index.d.ts` declares as exported functions, in file order. */
 export const declaredFunctions = ['createForks', 'teardownForks', 'createWorkspace', 'teardownWorkspace',
-  'checkpoint', 'restore', 'listCheckpoints', 'setupCoordination', 'teardownCoordination',
+  'checkpoint', 'restore', 'listCheckpoints', 'setupCoordination', 'teardownCoordination', 'receiveCoordinationEvents',
   'listForks', 'mergeFork', 'rebaseFork', 'deleteCheckpoint', 'presign'];
 
 let counter = 0;

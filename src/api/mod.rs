@@ -1,5 +1,5 @@
 //! The nine original exports, as shims (the fork lifecycle's are in `lifecycle.rs`, `presign`'s in
-//! `presign.rs`): convert the
+//! `presign.rs`, the webhook receiver's in `receive.rs`): convert the
 //! JS arguments, build the client for this call's `config`, validate the arguments into the workflows' types, run one workflow, and resolve to
 //! `{ data }` or `{ error }` (`error` a real JS `Error` with a `code`, see
 //! [`crate::error_code::ErrorCode`]). They never throw and never reject. TypeScript signatures
@@ -13,6 +13,7 @@ mod convert;
 mod error;
 mod lifecycle;
 mod presign;
+mod receive;
 
 use crate::client::TigrisClient;
 use crate::js::{JsEnvironment, JsRuntime};

@@ -1,7 +1,8 @@
 //! Every binding to the JS host lives here (like workers-rs' `worker-sys`): one HTTP exchange
 //! over the global `fetch` (`exchange.js`, which owns the request's `AbortController`, deadline
-//! and body limit), `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `Promise.resolve`, plus
-//! the environment reader the per-runtime entry files register. Nothing here is reached through
+//! and body limit), the reading of a received webhook delivery (`delivery.js`),
+//! `setTimeout`/`clearTimeout`, `crypto.getRandomValues`, `Promise.resolve`, plus the
+//! environment reader the per-runtime entry files register. Nothing here is reached through
 //! `window`, so the same module runs in Node, Deno, workerd and browsers.
 //!
 //! Every import that can throw is declared `catch`, and every property read goes through
@@ -156,6 +157,18 @@ extern "C" {
     /// A wait that the signal ends early: `[done, stop]` (see the file).
     #[wasm_bindgen(catch)]
     fn pause(ms: i32, signal: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen(module = "/src/js/delivery.js")]
+extern "C" {
+    /// A webhook delivery's `Authorization` values, from a `Request` or `{ headers, body }`
+    /// (see the file); throws when `request` has no readable headers.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn authorizations(request: &JsValue) -> Result<Array, JsValue>;
+
+    /// A webhook delivery's body as a string (see the file); rejects when it cannot be read.
+    #[wasm_bindgen(js_name = bodyText, catch)]
+    pub(crate) fn body_text(request: &JsValue) -> Result<Promise, JsValue>;
 }
 
 /// `answer[2]` of `exchange.js` when a redirect was refused.

@@ -179,8 +179,9 @@ fn has_valid_authority(rest: &str) -> bool {
     port_ok && !host.is_empty() && (host == "[]" || !host.contains(forbidden))
 }
 
-/// The SDK's auth checks; a half of basic auth is refused like a missing auth.
-fn check_auth(auth: &WebhookAuthInput) -> Result<WebhookAuth, &'static str> {
+/// The SDK's auth checks; a half of basic auth is refused like a missing auth. Also what
+/// `receiveCoordinationEvents` checks its `auth` option with.
+pub(crate) fn check_auth(auth: &WebhookAuthInput) -> Result<WebhookAuth, &'static str> {
     match (&auth.token, &auth.username, &auth.password) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             Err("Only one of auth.token or auth.username and auth.password can be provided")

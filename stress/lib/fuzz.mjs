@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { CANARY, remember, leaksInError } from './canary.mjs';
 
 export const EXPORTS = ['createForks', 'teardownForks', 'createWorkspace', 'teardownWorkspace',
-  'checkpoint', 'restore', 'listCheckpoints', 'setupCoordination', 'teardownCoordination',
+  'checkpoint', 'restore', 'listCheckpoints', 'setupCoordination', 'teardownCoordination', 'receiveCoordinationEvents',
   'listForks', 'mergeFork', 'rebaseFork', 'deleteCheckpoint', 'presign'];
 
 const BIG = 'x'.repeat(1 << 20);

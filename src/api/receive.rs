@@ -1,0 +1,82 @@
+//! `receiveCoordinationEvents(request, options?)`: reads `options.auth`, checks the delivery's
+//! `Authorization` against it before the body is read (no `auth`: no check), then reads and
+//! parses the body ([`crate::webhook`]). `request` is a WHATWG `Request` (its body is consumed)
+//! or Node's `{ headers, body }` (`src/js/delivery.js`); anything else is `InvalidArgument`.
+
+use super::convert::{self, Options};
+use crate::js::{authorizations, body_text};
+use crate::secret::Secret;
+use crate::webhook::{self, CoordinationEvent};
+use crate::workflows::coordination::WebhookAuthInput;
+use crate::workflows::WorkflowError;
+use js_sys::{Array, JsString};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// `receiveCoordinationEvents(request, options?)`.
+#[wasm_bindgen(js_name = receiveCoordinationEvents, skip_typescript)]
+pub fn receive_coordination_events(request: JsValue, options: JsValue) -> js_sys::Promise {
+    super::respond(Box::pin(async move {
+        let options = Options::new(&options)?;
+        if let Some(auth) = options.object("auth")? {
+            let [token, username, password] = convert::auth_fields(&auth)?;
+            let expected = webhook::expected_auth(&WebhookAuthInput {
+                token: token.map(Secret::from),
+                username,
+                password: password.map(Secret::from),
+            })?;
+            let values = authorizations(&request).map_err(|_| {
+                WorkflowError::invalid("request.headers could not be read (request must be a Request or { headers, body })")
+            })?;
+            // Several values, or one that is not a string, are credentials that match nothing.
+            let presented = (values.length() > 0).then(|| {
+                values
+                    .get(0)
+                    .as_string()
+                    .filter(|_| values.length() == 1)
+                    .unwrap_or_default()
+            });
+            webhook::authorize(&expected, presented.as_deref())?;
+        }
+        let unreadable = |_| {
+            WorkflowError::invalid(
+                "request.body could not be read (a string, a Uint8Array or an unread Request body)",
+            )
+        };
+        let body = JsFuture::from(body_text(&request).map_err(unreadable)?)
+            .await
+            .map_err(unreadable)?;
+        // A string of more UTF-16 units than the limit has more UTF-8 bytes too: refused
+        // before it is copied into the module's memory.
+        let units = body.dyn_ref::<JsString>().map_or(0, JsString::length);
+        webhook::check_size(units as usize)?;
+        let events = webhook::events(&body.as_string().unwrap_or_default())?;
+        let list = Array::new();
+        for event in &events {
+            list.push(&event_js(event));
+        }
+        Ok(list.into())
+    }))
+}
+
+/// `{ id, eventName, eventTime, bucket, key, size?, eTag? }` with `eventTime` a `Date`; `size`
+/// and `eTag` are absent when the event has none.
+fn event_js(event: &CoordinationEvent) -> JsValue {
+    let mut fields = vec![
+        ("id", JsValue::from_str(&event.id)),
+        ("eventName", JsValue::from_str(&event.event_name)),
+        (
+            "eventTime",
+            js_sys::Date::new(&JsValue::from_f64(event.event_time_ms)).into(),
+        ),
+        ("bucket", JsValue::from_str(&event.bucket)),
+        ("key", JsValue::from_str(&event.key)),
+    ];
+    if let Some(size) = event.size {
+        fields.push(("size", JsValue::from_f64(size as f64)));
+    }
+    if let Some(e_tag) = &event.e_tag {
+        fields.push(("eTag", JsValue::from_str(e_tag)));
+    }
+    convert::plain(&fields)
+}
