@@ -27,7 +27,8 @@ pub struct CoordinationEvent {
     pub key: String,
     /// `object.size` in bytes, when the event has one.
     pub size: Option<u64>,
-    /// `object.eTag` as sent (tigris-local quotes it, as S3 ETag headers are), when present.
+    /// `object.eTag` as sent (the object's MD5 in hex, unquoted, for a simple upload), when
+    /// present.
     pub e_tag: Option<String>,
 }
 
