@@ -28,7 +28,9 @@ pub enum ErrorCode {
     ServerError,
     /// A teardown went through every step and at least one failed.
     PartialFailure,
-    /// Produced by the webhook receiver (not exported yet).
+    /// A webhook delivery whose `Authorization` header is missing or does not match the `auth`
+    /// given to `receiveCoordinationEvents`; the delivery should be answered 401 (a retry with
+    /// the same header cannot help).
     Unauthorized,
     /// Produced by cancellation (not exported yet).
     Aborted,

@@ -53,11 +53,12 @@ mod native;
 pub use config::Environment;
 #[cfg(feature = "native")]
 pub use native::{
-    AgentKit, CheckpointOptions, Config, CreateForksOptions, CreateWorkspaceOptions,
-    CredentialProvider, CredentialsOptions, Error, LifecycleOptions, ListCheckpointsOptions,
-    ListForksOptions, MergeResult, NativeRuntime, PresignOptions, PresignedUrl, ProcessEnvironment,
-    RestoreOptions, RestoreResult, SetupCoordinationOptions, TeardownCoordinationOptions,
-    TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
+    AgentKit, CheckpointOptions, Config, CoordinationEvent, CreateForksOptions,
+    CreateWorkspaceOptions, CredentialProvider, CredentialsOptions, Error, LifecycleOptions,
+    ListCheckpointsOptions, ListForksOptions, MergeResult, NativeRuntime, PresignOptions,
+    PresignedUrl, ProcessEnvironment, ReceiveCoordinationOptions, RestoreOptions, RestoreResult,
+    SetupCoordinationOptions, TeardownCoordinationOptions, TeardownForksOptions,
+    TeardownWorkspaceOptions, Ttl, WebhookAuth,
 };
 #[cfg(feature = "native")]
 pub use ops::{Access, ErrorCode, ObjectMethod, Role};

@@ -13,8 +13,8 @@ use support::{unique, Local};
 use tigris_agent_kit::{
     Access, AgentKit, CheckpointOptions, Config, CreateForksOptions, CreateWorkspaceOptions,
     CredentialProvider, CredentialsOptions, Environment, KeyPair, ListCheckpointsOptions,
-    ObjectMethod, PresignOptions, ProcessEnvironment, RestoreOptions, Role, Secret,
-    SetupCoordinationOptions, TeardownForksOptions, Ttl, WebhookAuth, Workspace,
+    ObjectMethod, PresignOptions, ProcessEnvironment, ReceiveCoordinationOptions, RestoreOptions,
+    Role, Secret, SetupCoordinationOptions, TeardownForksOptions, Ttl, WebhookAuth, Workspace,
 };
 
 fn snapshots() -> CreateWorkspaceOptions {
@@ -647,6 +647,197 @@ async fn coordination_setup_and_teardown() {
         .await
         .unwrap();
     assert!(!notifications(&local).to_string().contains("/hook"));
+}
+
+/// A webhook receiver on 127.0.0.1: answers 200 to every POST and sends each one on as
+/// (headers, body).
+async fn webhook_receiver() -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(http::HeaderMap, Vec<u8>)>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (deliveries, received) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // tigris-local sends Content-Length and closes after the answer: read the head,
+            // then the announced body.
+            let (head_len, body_len) = loop {
+                let n = socket.read(&mut chunk).await.unwrap();
+                assert!(n > 0, "the delivery ended early");
+                request.extend_from_slice(&chunk[..n]);
+                if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&request[..end]).to_lowercase();
+                    let len = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .unwrap()
+                        .trim()
+                        .parse::<usize>()
+                        .unwrap();
+                    break (end + 4, len);
+                }
+            };
+            while request.len() < head_len + body_len {
+                let n = socket.read(&mut chunk).await.unwrap();
+                request.extend_from_slice(&chunk[..n]);
+            }
+            let mut headers = http::HeaderMap::new();
+            let head = String::from_utf8(request[..head_len].to_vec()).unwrap();
+            for line in head.lines().skip(1).filter(|l| !l.is_empty()) {
+                let (name, value) = line.split_once(':').unwrap();
+                headers.append(
+                    http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    http::HeaderValue::from_str(value.trim()).unwrap(),
+                );
+            }
+            socket
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .await
+                .unwrap();
+            let _ = deliveries.send((headers, request[head_len..].to_vec()));
+        }
+    });
+    (url, received)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordination_events_are_received_from_a_real_delivery() {
+    let local = Local::start().await;
+    let kit = local.kit();
+    let bucket = kit
+        .create_workspace(unique("receive"), Default::default())
+        .await
+        .unwrap()
+        .bucket;
+    let (url, mut deliveries) = webhook_receiver().await;
+    let token = || WebhookAuth {
+        token: Some(Secret::new("rx-native-SECRET")),
+        ..Default::default()
+    };
+    kit.setup_coordination(
+        &bucket,
+        SetupCoordinationOptions {
+            webhook_url: url,
+            auth: Some(token()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let before = std::time::SystemTime::now();
+    local.put(&bucket, "results/out.txt", b"hello").await;
+    let (headers, body) =
+        tokio::time::timeout(std::time::Duration::from_secs(10), deliveries.recv())
+            .await
+            .expect("a delivery within 10 s")
+            .unwrap();
+    let options = || ReceiveCoordinationOptions {
+        auth: Some(token()),
+    };
+    let events = kit
+        .receive_coordination_events(&headers, &body, options())
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(event.event_name, "OBJECT_CREATED_PUT");
+    assert_eq!(
+        (event.bucket.as_str(), event.key.as_str()),
+        (bucket.as_str(), "results/out.txt")
+    );
+    assert_eq!(event.size, Some(5));
+    assert_eq!(
+        event.e_tag.as_deref(),
+        Some("5d41402abc4b2a76b9719d911017c592")
+    );
+    let skew = event
+        .event_time
+        .duration_since(before)
+        .unwrap_or_else(|e| e.duration());
+    assert!(skew < std::time::Duration::from_secs(10), "{skew:?}");
+    assert_eq!(event.id.len(), 64);
+    // The same delivery received again (a redelivery) has the same ids; no auth checks nothing.
+    assert_eq!(
+        kit.receive_coordination_events(&http::HeaderMap::new(), &body, Default::default())
+            .unwrap(),
+        events
+    );
+
+    // Wrong, missing, repeated and mixed-up credentials.
+    let with = |values: &[&str]| {
+        let mut h = http::HeaderMap::new();
+        for v in values {
+            h.append(http::header::AUTHORIZATION, v.parse().unwrap());
+        }
+        h
+    };
+    for values in [
+        &["Bearer rx-native-SECRET2"][..],
+        &["Bearer rx-native-secret"],
+        &["Basic cng6bmF0aXZlLVNFQ1JFVA=="],
+        &[],
+        &["Bearer rx-native-SECRET", "Bearer rx-native-SECRET"],
+    ] {
+        let error = kit
+            .receive_coordination_events(&with(values), &body, options())
+            .unwrap_err();
+        assert_eq!(error.code(), "Unauthorized", "{values:?}");
+        assert!(!format!("{error} {error:?}").contains("SECRET"));
+    }
+    assert!(kit
+        .receive_coordination_events(&with(&[" bearer  rx-native-SECRET "]), &body, options())
+        .is_ok());
+    let basic = ReceiveCoordinationOptions {
+        auth: Some(WebhookAuth {
+            username: Some("rx".into()),
+            password: Some(Secret::new("native-SECRET")),
+            ..Default::default()
+        }),
+    };
+    assert!(kit
+        .receive_coordination_events(
+            &with(&["Basic cng6bmF0aXZlLVNFQ1JFVA=="]),
+            &body,
+            basic.clone()
+        )
+        .is_ok());
+    assert_eq!(
+        kit.receive_coordination_events(&with(&["Bearer native-SECRET"]), &body, basic)
+            .unwrap_err()
+            .code(),
+        "Unauthorized"
+    );
+
+    // Invalid options and bodies.
+    assert_failure(
+        kit.receive_coordination_events(
+            &headers,
+            &body,
+            ReceiveCoordinationOptions {
+                auth: Some(WebhookAuth::default()),
+            },
+        ),
+        "InvalidArgument",
+        "Auth must include either token or username and password",
+    );
+    assert_failure(
+        kit.receive_coordination_events(&headers, b"{\"events\":[{}]}", options()),
+        "InvalidArgument",
+        "events[0].eventName must be a string",
+    );
+    assert_failure(
+        kit.receive_coordination_events(&headers, &vec![b' '; (1 << 20) + 1], options()),
+        "InvalidArgument",
+        "the delivery body is over 1 MiB",
+    );
+    assert_failure(
+        kit.receive_coordination_events(&headers, b"\xff", options()),
+        "InvalidArgument",
+        "the delivery body is not JSON",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

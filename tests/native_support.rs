@@ -108,32 +108,83 @@ impl Local {
         self.hook("POST", "/_local/reset", "").await;
     }
 
-    /// One HTTP/1.1 exchange with a hook, on a blocking thread.
+    /// `PUT /<bucket>/<key>` of `body`, signed with the root key: an object write as any S3
+    /// client makes it (with its notification events).
+    pub async fn put(&self, bucket: &str, key: &str, body: &[u8]) {
+        use tigris_agent_kit::sigv4::{Credentials, Payload, Request, Scope, Signer, SigningTime};
+        let url = format!("{}/{bucket}/{key}", self.endpoint());
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as f64;
+        let mut headers = Vec::new();
+        Signer::new()
+            .sign(
+                &Request {
+                    method: "PUT",
+                    url: &url,
+                    headers: &headers,
+                    payload: Payload::Bytes(body),
+                },
+                &Credentials {
+                    access_key_id: "tid_local",
+                    secret_access_key: "tsec_local",
+                    session_token: None,
+                },
+                &Scope::TIGRIS,
+                SigningTime::from_unix_ms(now),
+            )
+            .unwrap()
+            .append_to(&mut headers);
+        let mut head = format!("PUT /{bucket}/{key} HTTP/1.1\r\n");
+        for (name, value) in &headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        let mut request = head.into_bytes();
+        request.extend_from_slice(body);
+        self.exchange(request, &url, body.len()).await;
+    }
+
+    /// One HTTP/1.1 exchange with a hook.
     async fn hook(&self, method: &str, path: &str, body: &str) -> Value {
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n\
-             content-length: {}\r\nconnection: close\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        );
-        let addr = self.addr;
-        let raw = tokio::task::spawn_blocking(move || {
-            let mut stream = TcpStream::connect(addr).unwrap();
-            stream.write_all(request.as_bytes()).unwrap();
-            let mut raw = Vec::new();
-            stream.read_to_end(&mut raw).unwrap();
-            raw
-        })
-        .await
-        .unwrap();
-        let text = String::from_utf8(raw).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        assert!(head.starts_with("HTTP/1.1 2"), "{method} {path}: {head}");
+        let request =
+            format!("{method} {path} HTTP/1.1\r\ncontent-type: application/json\r\n{body}");
+        let body = self.exchange(request.into_bytes(), path, body.len()).await;
         if body.is_empty() {
             Value::Null
         } else {
-            serde_json::from_str(body).unwrap()
+            serde_json::from_str(&body).unwrap()
         }
+    }
+
+    /// Sends `request` (its request line and headers so far, then the body of `body_len` bytes
+    /// after them) with `host`, `content-length` and `connection: close` added, on a blocking
+    /// thread; asserts a 2xx and returns the answer's body.
+    async fn exchange(&self, request: Vec<u8>, what: &str, body_len: usize) -> String {
+        let split = request.len() - body_len;
+        let mut raw = request[..split].to_vec();
+        raw.extend_from_slice(
+            format!(
+                "host: {}\r\ncontent-length: {body_len}\r\nconnection: close\r\n\r\n",
+                self.addr
+            )
+            .as_bytes(),
+        );
+        raw.extend_from_slice(&request[split..]);
+        let addr = self.addr;
+        let answer = tokio::task::spawn_blocking(move || {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream.write_all(&raw).unwrap();
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).unwrap();
+            answer
+        })
+        .await
+        .unwrap();
+        let text = String::from_utf8(answer).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 2"), "{what}: {head}");
+        body.to_owned()
     }
 }
 

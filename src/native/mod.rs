@@ -14,10 +14,11 @@ pub use config::{Config, CredentialProvider};
 pub use env::ProcessEnvironment;
 pub use error::Error;
 pub use options::{
-    CheckpointOptions, CreateForksOptions, CreateWorkspaceOptions, CredentialsOptions,
-    LifecycleOptions, ListCheckpointsOptions, ListForksOptions, MergeResult, PresignOptions,
-    PresignedUrl, RestoreOptions, RestoreResult, SetupCoordinationOptions,
-    TeardownCoordinationOptions, TeardownForksOptions, TeardownWorkspaceOptions, Ttl, WebhookAuth,
+    CheckpointOptions, CoordinationEvent, CreateForksOptions, CreateWorkspaceOptions,
+    CredentialsOptions, LifecycleOptions, ListCheckpointsOptions, ListForksOptions, MergeResult,
+    PresignOptions, PresignedUrl, ReceiveCoordinationOptions, RestoreOptions, RestoreResult,
+    SetupCoordinationOptions, TeardownCoordinationOptions, TeardownForksOptions,
+    TeardownWorkspaceOptions, Ttl, WebhookAuth,
 };
 pub use runtime::NativeRuntime;
 
@@ -369,6 +370,34 @@ impl AgentKit {
                 expires_at: std::time::UNIX_EPOCH + since_epoch,
             })
         })
+    }
+
+    /// `receiveCoordinationEvents(request, options)`: the events of one webhook delivery that
+    /// an HTTP server received (`headers` and the whole `body`). With `options.auth`, the
+    /// `Authorization` header must match it (compared in constant time; missing, repeated,
+    /// non-ASCII or other credentials are `Unauthorized`, and the body is then not parsed).
+    /// A body over 1 MiB, not JSON with an `events` array, or with an event missing a field is
+    /// `InvalidArgument`, naming the event and the field. Makes no request.
+    pub fn receive_coordination_events(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        options: ReceiveCoordinationOptions,
+    ) -> Result<Vec<CoordinationEvent>, Error> {
+        if let Some(auth) = &options.auth {
+            let expected = crate::webhook::expected_auth(auth)?;
+            let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
+            // Several values, or one that is not visible ASCII, are credentials that match
+            // nothing (as in JS).
+            let presented = values.next().map(|first| match values.next() {
+                None => first.to_str().unwrap_or_default(),
+                Some(_) => "",
+            });
+            crate::webhook::authorize(&expected, presented)?;
+        }
+        crate::webhook::check_size(body.len())?;
+        let events = crate::webhook::events(&String::from_utf8_lossy(body))?;
+        Ok(events.into_iter().map(CoordinationEvent::from).collect())
     }
 }
 

@@ -107,6 +107,56 @@ pub struct SetupCoordinationOptions {
     pub auth: Option<WebhookAuth>,
 }
 
+/// `ReceiveCoordinationOptions` of [`crate::AgentKit::receive_coordination_events`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReceiveCoordinationOptions {
+    /// The `auth` given to `setup_coordination`: each delivery's `Authorization` must match it.
+    /// `None` checks nothing, so anyone who can reach the receiver can make it accept events.
+    pub auth: Option<WebhookAuth>,
+}
+
+/// One object event of a webhook delivery (`CoordinationEvent` in JS).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoordinationEvent {
+    /// 64 hex digits derived from the event's bucket, key, ETag, name and time: the same for
+    /// every redelivery of the event (delivery is at-least-once), so dedupe on it.
+    pub id: String,
+    /// `eventName`, e.g. `OBJECT_CREATED_PUT`, `OBJECT_DELETED` (an open set).
+    pub event_name: String,
+    /// `eventTime`, to the millisecond.
+    pub event_time: std::time::SystemTime,
+    /// The bucket the object is in.
+    pub bucket: String,
+    /// The object's key.
+    pub key: String,
+    /// The object's size in bytes, when the event has one.
+    pub size: Option<u64>,
+    /// The object's ETag as sent, when the event has one.
+    pub e_tag: Option<String>,
+}
+
+impl From<crate::webhook::CoordinationEvent> for CoordinationEvent {
+    fn from(event: crate::webhook::CoordinationEvent) -> Self {
+        use std::time::{Duration, UNIX_EPOCH};
+        // RFC 3339 years are 0000-9999: always within `SystemTime`'s range.
+        let offset = Duration::from_millis(event.event_time_ms.abs() as u64);
+        let event_time = if event.event_time_ms < 0.0 {
+            UNIX_EPOCH.checked_sub(offset)
+        } else {
+            UNIX_EPOCH.checked_add(offset)
+        };
+        CoordinationEvent {
+            id: event.id,
+            event_name: event.event_name,
+            event_time: event_time.unwrap_or(UNIX_EPOCH),
+            bucket: event.bucket,
+            key: event.key,
+            size: event.size,
+            e_tag: event.e_tag,
+        }
+    }
+}
+
 /// `TeardownCoordinationOptions` (no field besides `config` in JS).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TeardownCoordinationOptions {}
