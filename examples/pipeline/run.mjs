@@ -1,6 +1,7 @@
 // A two-stage agent pipeline coordinated by bucket webhooks, offline against tigris-local:
 //   stage 1 writes results/… into its workspace → Tigris posts an event → the receiver starts
-//   stage 2, which reads stage 1's output and writes its own into a second workspace.
+//   stage 2, which reads stage 1's output and writes its own into a second workspace. The
+//   receiver (receiver.mjs) reads each delivery with receiveCoordinationEvents.
 // Config comes from the environment (TIGRIS_STORAGE_ENDPOINT, TIGRIS_IAM_ENDPOINT,
 // TIGRIS_STORAGE_ACCESS_KEY_ID, TIGRIS_STORAGE_SECRET_ACCESS_KEY); `npm run demo` sets them.
 import { randomBytes } from 'node:crypto';
@@ -27,12 +28,12 @@ const receiver = await startReceiver({
   token,
   log: say,
   onEvent: async (event) => {
-    say(`event ${event.eventName} for ${event.bucket}/${event.object.key} (${event.object.size} bytes)`);
+    say(`event ${event.eventName} for ${event.bucket}/${event.key} (${event.size} bytes, id ${event.id.slice(0, 12)}…)`);
     // Stage 2 reads what stage 1 wrote (the orchestrator's credentials can read every bucket)
     // and writes its own output with its own scoped key.
-    const input = must(await get(event.object.key, 'string', s3(event.bucket, {})));
+    const input = must(await get(event.key, 'string', s3(event.bucket, {})));
     const words = JSON.parse(input).text.split(/\s+/).length;
-    must(await put('report.json', JSON.stringify({ source: event.object.key, words }), s3(stage2.bucket, stage2.credentials)));
+    must(await put('report.json', JSON.stringify({ source: event.key, words }), s3(stage2.bucket, stage2.credentials)));
     say(`stage 2 counted ${words} words and wrote ${stage2.bucket}/report.json`);
     finish();
   },
