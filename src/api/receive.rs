@@ -4,7 +4,7 @@
 //! or Node's `{ headers, body }` (`src/js/delivery.js`); anything else is `InvalidArgument`.
 
 use super::convert::{self, Options};
-use crate::js::{authorizations, body_text};
+use crate::js::{authorization, body_text};
 use crate::secret::Secret;
 use crate::webhook::{self, CoordinationEvent};
 use crate::workflows::coordination::WebhookAuthInput;
@@ -25,17 +25,12 @@ pub fn receive_coordination_events(request: JsValue, options: JsValue) -> js_sys
                 username,
                 password: password.map(Secret::from),
             })?;
-            let values = authorizations(&request).map_err(|_| {
+            let value = authorization(&request).map_err(|_| {
                 WorkflowError::invalid("request.headers could not be read (request must be a Request or { headers, body })")
             })?;
-            // Several values, or one that is not a string, are credentials that match nothing.
-            let presented = (values.length() > 0).then(|| {
-                values
-                    .get(0)
-                    .as_string()
-                    .filter(|_| values.length() == 1)
-                    .unwrap_or_default()
-            });
+            // Several values (`''` from the JS side), or one that is not a string, are
+            // credentials that match nothing.
+            let presented = (!value.is_undefined()).then(|| value.as_string().unwrap_or_default());
             webhook::authorize(&expected, presented.as_deref())?;
         }
         let unreadable = |_| {

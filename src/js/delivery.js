@@ -1,16 +1,16 @@
 // What receiveCoordinationEvents (src/api/receive.rs) reads from its `request`: a WHATWG
 // Request, or Node's `{ headers, body }`. Both throw or reject for anything else.
 
-// Every Authorization value: [] when there is none. A `Headers` (anything with a `get`)
-// answers one value (repeated headers joined by ", "); a record is searched for every name
-// equal to `authorization` in any case, each string[] value giving its strings.
-export function authorizations(request) {
+// The Authorization value: undefined when there is none, '' (which matches no credentials)
+// when there are several. A `Headers` (anything with a `get`) answers
+// repeated headers joined by ", "; a record is searched for every name equal to
+// `authorization` in any case, a string[] value giving each of its strings.
+export function authorization(request) {
   const headers = request.headers;
-  if (typeof headers.get == 'function') {
-    const value = headers.get('authorization');
-    return value == null ? [] : [value];
-  }
-  return Object.keys(headers).filter((name) => name.toLowerCase() == 'authorization').flatMap((name) => headers[name] ?? []);
+  const values = typeof headers.get == 'function'
+    ? [headers.get('authorization') ?? []].flat()
+    : Object.keys(headers).filter((name) => name.toLowerCase() == 'authorization').flatMap((name) => headers[name] ?? []);
+  return values.length > 1 ? '' : values[0];
 }
 
 // The body as text: a string as it is, a Uint8Array decoded as UTF-8 (invalid sequences

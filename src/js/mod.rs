@@ -161,10 +161,10 @@ extern "C" {
 
 #[wasm_bindgen(module = "/src/js/delivery.js")]
 extern "C" {
-    /// A webhook delivery's `Authorization` values, from a `Request` or `{ headers, body }`
+    /// A webhook delivery's `Authorization` value, from a `Request` or `{ headers, body }`
     /// (see the file); throws when `request` has no readable headers.
     #[wasm_bindgen(catch)]
-    pub(crate) fn authorizations(request: &JsValue) -> Result<Array, JsValue>;
+    pub(crate) fn authorization(request: &JsValue) -> Result<JsValue, JsValue>;
 
     /// A webhook delivery's body as a string (see the file); rejects when it cannot be read.
     #[wasm_bindgen(js_name = bodyText, catch)]
