@@ -45,7 +45,11 @@ pub fn events(body: &str) -> Result<Vec<CoordinationEvent>, WorkflowError> {
         .get("events")
         .and_then(Value::as_array)
         .ok_or_else(|| WorkflowError::invalid("the delivery body has no events array"))?;
-    list.iter().enumerate().map(event).collect()
+    let mut events = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        events.push(event(i, item)?);
+    }
+    Ok(events)
 }
 
 /// `events[i].<field> must be <rule>`.
@@ -70,7 +74,7 @@ pub fn check_size(len: usize) -> Result<(), WorkflowError> {
 }
 
 /// `events[i]`.
-fn event((i, event): (usize, &Value)) -> Result<CoordinationEvent, WorkflowError> {
+fn event(i: usize, event: &Value) -> Result<CoordinationEvent, WorkflowError> {
     // Every field is checked before anything is copied, so a refusal has nothing to free.
     let object = event.get("object");
     let member = |key| object.and_then(|o| o.get(key));
