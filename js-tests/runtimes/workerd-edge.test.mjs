@@ -1,11 +1,14 @@
-// A coordination webhook received at the edge: a Worker in bare workerd (no nodejs_compat,
-// bundled by wrangler 3 from the packed tarball; fixtures/workerd-receiver) is the webhook of a
-// bucket on tigris-local, and receiveCoordinationEvents reads each delivery from the Worker's
-// own Request. Forged deliveries are refused without reading their body.
+// A coordination webhook received at the edge: a Worker (fixtures/workerd-receiver) is the
+// webhook of a bucket on tigris-local, and receiveCoordinationEvents reads each delivery from
+// the Worker's own Request; forged deliveries are refused without reading their body. The
+// Worker runs in bare workerd (no nodejs_compat, bundled by wrangler 3 from the packed tarball)
+// and, unchanged, under Deno 2's `Deno.serve` (the package's `deno` export).
 import { before, after } from 'node:test';
 import { put } from '@tigrisdata/storage';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
-import { runtimeTest, project, fixturesDir, bin, requireTool, join, assert } from './lib/harness.mjs';
+import {
+  runtimeTest, project, fixturesDir, bin, requireTool, join, assert, spawnService, tempDir, cleanEnv,
+} from './lib/harness.mjs';
 import { serveWorker } from './lib/workerd.mjs';
 import { kit } from '../helpers/kit.mjs';
 
@@ -15,16 +18,11 @@ after(async () => { await srv?.stop(); });
 
 const TOKEN = `edge-${Math.random().toString(36).slice(2)}`;
 
-runtimeTest('workerd: receiveCoordinationEvents', { timeout: 300_000 }, async (t) => {
-  t.diagnostic(`workerd ${requireTool('workerd', bin('workerd'))}`);
-  const dir = project('workerd-receiver', {
-    copy: { 'src/index.js': join(fixturesDir, 'workerd-receiver', 'index.js') },
-    files: {
-      'src/token.js': `export const TOKEN = ${JSON.stringify(TOKEN)};\n`,
-      'wrangler.toml': 'name = "receiver"\nmain = "src/index.js"\ncompatibility_date = "2025-09-01"\n',
-    },
-  });
-  const base = await serveWorker(dir, srv.config);
+const fixture = (name) => join(fixturesDir, 'workerd-receiver', name);
+const tokenModule = `export const TOKEN = ${JSON.stringify(TOKEN)};\n`;
+
+/** The receiver at `base` is a bucket's webhook: real deliveries, then forged ones. */
+async function receivesDeliveries(base) {
   const events = async () => (await fetch(`${base}/events`, { signal: AbortSignal.timeout(10_000) })).json();
 
   const bucket = `wkr-hook-${Date.now().toString(36)}`;
@@ -64,4 +62,39 @@ runtimeTest('workerd: receiveCoordinationEvents', { timeout: 300_000 }, async (t
   assert.equal(accepted.status, 204);
   assert.deepEqual((await events()).map((e) => e.key), ['in/a.txt', 'in/b.txt', 'forged']);
   assert.equal((await kit.teardownWorkspace({ bucket }, { config: srv.config })).error, undefined);
+}
+
+runtimeTest('workerd: receiveCoordinationEvents', { timeout: 300_000 }, async (t) => {
+  t.diagnostic(`workerd ${requireTool('workerd', bin('workerd'))}`);
+  const dir = project('workerd-receiver', {
+    copy: { 'src/index.js': fixture('index.js') },
+    files: {
+      'src/token.js': tokenModule,
+      'wrangler.toml': 'name = "receiver"\nmain = "src/index.js"\ncompatibility_date = "2025-09-01"\n',
+    },
+  });
+  await receivesDeliveries(await serveWorker(dir, srv.config));
+});
+
+runtimeTest('deno: receiveCoordinationEvents', { timeout: 300_000 }, async (t) => {
+  const deno = bin('deno');
+  t.diagnostic(requireTool('deno', deno));
+  const dir = project('deno-receiver', {
+    copy: { 'index.js': fixture('index.js'), 'deno-serve.ts': fixture('deno-serve.ts') },
+    files: { 'token.js': tokenModule },
+  });
+  const env = cleanEnv({ DENO_DIR: tempDir('deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' });
+  const child = spawnService(deno, ['run', '--allow-net=127.0.0.1', '--deny-read', '--no-prompt', 'deno-serve.ts'], { cwd: dir, env });
+  try {
+    const end = Date.now() + 60_000;
+    let port;
+    while (!port && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      port = /\{"port":(\d+)\}/.exec(child.out())?.[1];
+    }
+    assert.ok(port, `Deno.serve did not listen\n${child.err()}`);
+    await receivesDeliveries(`http://127.0.0.1:${port}`);
+  } finally {
+    await child.stop();
+  }
 });
