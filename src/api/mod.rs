@@ -1,9 +1,9 @@
 //! The nine original exports, as shims (the fork lifecycle's are in `lifecycle.rs`, `presign`'s in
-//! `presign.rs`, the webhook receiver's in `receive.rs`): convert the
-//! JS arguments, build the client for this call's `config`, validate the arguments into the workflows' types, run one workflow, and resolve to
-//! `{ data }` or `{ error }` (`error` a real JS `Error` with a `code`, see
-//! [`crate::error_code::ErrorCode`]). They never throw and never reject. TypeScript signatures
-//! come from the package's hand-written `index.d.ts` (hence `skip_typescript`).
+//! `presign.rs`, the webhook receiver's in `receive.rs`): convert the JS arguments, build the
+//! client for this call's `config`, validate the arguments into the workflows' types, run one
+//! workflow, and resolve to `{ data }` or `{ error }` (`error` a real JS `Error` with a `code`,
+//! see [`crate::error_code::ErrorCode`]). They never throw and never reject. TypeScript
+//! signatures come from the package's hand-written `index.d.ts` (hence `skip_typescript`).
 //!
 //! When a call has several invalid inputs, the error reported is the one the original reports,
 //! so each export checks in the original's order: the JS types and `config` first (read
