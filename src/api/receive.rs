@@ -57,21 +57,24 @@ pub fn receive_coordination_events(request: JsValue, options: JsValue) -> js_sys
 /// `{ id, eventName, eventTime, bucket, key, size?, eTag? }` with `eventTime` a `Date`; `size`
 /// and `eTag` are absent when the event has none.
 fn event_js(event: &CoordinationEvent) -> JsValue {
-    let mut fields = vec![
-        ("id", JsValue::from_str(&event.id)),
-        ("eventName", JsValue::from_str(&event.event_name)),
-        (
-            "eventTime",
-            js_sys::Date::new(&JsValue::from_f64(event.event_time_ms)).into(),
-        ),
-        ("bucket", JsValue::from_str(&event.bucket)),
-        ("key", JsValue::from_str(&event.key)),
-    ];
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
+    };
+    let text = |key: &str, value: &str| set(key, &JsValue::from_str(value));
+    text("id", &event.id);
+    text("eventName", &event.event_name);
+    set(
+        "eventTime",
+        &js_sys::Date::new(&JsValue::from_f64(event.event_time_ms)),
+    );
+    text("bucket", &event.bucket);
+    text("key", &event.key);
     if let Some(size) = event.size {
-        fields.push(("size", JsValue::from_f64(size as f64)));
+        set("size", &JsValue::from_f64(size as f64));
     }
     if let Some(e_tag) = &event.e_tag {
-        fields.push(("eTag", JsValue::from_str(e_tag)));
+        text("eTag", e_tag);
     }
-    convert::plain(&fields)
+    object.into()
 }
