@@ -45,11 +45,10 @@ pub fn receive_coordination_events(request: JsValue, options: JsValue) -> js_sys
         // before it is copied into the module's memory.
         let units = body.dyn_ref::<JsString>().map_or(0, JsString::length);
         webhook::check_size(units as usize)?;
-        let events = webhook::events(&body.as_string().unwrap_or_default())?;
         let list = Array::new();
-        for event in &events {
-            list.push(&event_js(event));
-        }
+        webhook::for_each_event(&body.as_string().unwrap_or_default(), |event| {
+            list.push(&event_js(&event));
+        })?;
         Ok(list.into())
     }))
 }

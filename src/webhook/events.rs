@@ -33,11 +33,22 @@ pub struct CoordinationEvent {
 }
 
 /// The events of one delivery body (decoded as UTF-8, an invalid sequence becoming U+FFFD as
-/// `TextDecoder` does), in their order. `InvalidArgument` when the body is over
-/// [`MAX_DELIVERY_BYTES`], is not JSON with an `events` array, or has an event with a missing
-/// or mistyped field or an `eventTime` that is not an RFC 3339 date-time; the message names the
-/// event and the field (`events[2].object.key must be a string`).
+/// `TextDecoder` does), in their order: [`for_each_event`] collected.
 pub fn events(body: &str) -> Result<Vec<CoordinationEvent>, WorkflowError> {
+    let mut events = Vec::new();
+    for_each_event(body, |event| events.push(event))?;
+    Ok(events)
+}
+
+/// Hands each event of one delivery body to `each`, in order (a glue converts them one by one).
+/// `InvalidArgument` when the body is over [`MAX_DELIVERY_BYTES`], is not JSON with an `events`
+/// array, or has an event with a missing or mistyped field or an `eventTime` that is not an RFC
+/// 3339 date-time; the message names the event and the field (`events[2].object.key must be a
+/// string`). The events before a refused one have been handed over by then.
+pub fn for_each_event(
+    body: &str,
+    mut each: impl FnMut(CoordinationEvent),
+) -> Result<(), WorkflowError> {
     check_size(body.len())?;
     let value =
         json::parse(body).map_err(|_| WorkflowError::invalid("the delivery body is not JSON"))?;
@@ -45,11 +56,10 @@ pub fn events(body: &str) -> Result<Vec<CoordinationEvent>, WorkflowError> {
         .get("events")
         .and_then(Value::as_array)
         .ok_or_else(|| WorkflowError::invalid("the delivery body has no events array"))?;
-    let mut events = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
-        events.push(event(i, item)?);
+        each(event(i, item)?);
     }
-    Ok(events)
+    Ok(())
 }
 
 /// `events[i].<field> must be <rule>`.

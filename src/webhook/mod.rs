@@ -10,4 +10,4 @@ mod auth;
 mod events;
 
 pub use auth::{authorize, expected_auth};
-pub use events::{check_size, events, CoordinationEvent, MAX_DELIVERY_BYTES};
+pub use events::{check_size, events, for_each_event, CoordinationEvent, MAX_DELIVERY_BYTES};
