@@ -31,7 +31,7 @@ fn unauthorized(message: &str) -> WorkflowError {
 pub fn authorize(expected: &WebhookAuth, presented: Option<&str>) -> Result<(), WorkflowError> {
     let presented =
         presented.ok_or_else(|| unauthorized("the delivery has no Authorization header"))?;
-    let (scheme, credentials) = presented.trim().split_once(' ').unwrap_or_default();
+    let (scheme, credentials) = crate::text::split_once(presented.trim(), " ").unwrap_or_default();
     let credentials = credentials.trim();
     let (want, got) = match expected {
         WebhookAuth::Token(token) => (
