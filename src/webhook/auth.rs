@@ -80,17 +80,16 @@ fn differing_bits<'a>(pairs: impl Iterator<Item = (&'a u8, &'a u8)>) -> u8 {
 
 /// Standard base64 (RFC 4648 §4; the `=` padding optional), `None` for anything else.
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text
-        .strip_suffix("==")
-        .or_else(|| text.strip_suffix('='))
-        .unwrap_or(text);
-    if text.len() % 4 == 1 {
-        return None;
-    }
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
+    let (mut acc, mut bits, mut padding) = (0u32, 0u32, 0usize);
     for c in text.bytes() {
         let sextet = match c {
+            b'=' => {
+                padding += 1;
+                continue;
+            }
+            // Nothing but padding after padding.
+            _ if padding > 0 => return None,
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
             b'0'..=b'9' => c - b'0' + 52,
@@ -105,7 +104,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
             out.push((acc >> bits) as u8);
         }
     }
-    Some(out)
+    (padding <= 2 && (text.len() - padding) % 4 != 1).then_some(out)
 }
 
 #[cfg(test)]
@@ -148,7 +147,9 @@ mod tests {
         assert_eq!(base64_decode("YWdlbnQ6cGE6c3M").unwrap(), b"agent:pa:ss");
         assert_eq!(base64_decode("").unwrap(), b"");
         assert_eq!(base64_decode("+/+/").unwrap(), [0xfb, 0xff, 0xbf]);
-        for bad in ["YWdl bnQ", "YW=dl", "Y", "YWdlb", "YWdl-_", "é"] {
+        for bad in [
+            "YWdl bnQ", "YW=dl", "Y", "YWdlb", "YWdl-_", "é", "YQ===", "=", "Y===",
+        ] {
             assert_eq!(base64_decode(bad), None, "{bad}");
         }
     }
