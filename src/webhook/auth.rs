@@ -148,7 +148,7 @@ mod tests {
         assert_eq!(base64_decode("").unwrap(), b"");
         assert_eq!(base64_decode("+/+/").unwrap(), [0xfb, 0xff, 0xbf]);
         for bad in [
-            "YWdl bnQ", "YW=dl", "Y", "YWdlb", "YWdl-_", "é", "YQ===", "=", "Y===",
+            "YWdl bnQ", "YW=dl", "Y", "YWdlb", "YWdl-_", "é", "YQ===", "Y===", "YQ=x",
         ] {
             assert_eq!(base64_decode(bad), None, "{bad}");
         }
