@@ -16,8 +16,8 @@ export type TigrisResponse<T, E = Error> =
   | { error: E; data?: never };
 
 /**
- * What kind of failure an `error` reports (see README "Error codes"). `Unauthorized` belongs
- * to an export that is not there yet.
+ * What kind of failure an `error` reports (see README "Error codes"). `Unauthorized` comes only
+ * from `receiveCoordinationEvents` (a delivery without the expected credentials).
  */
 export type AgentKitErrorCode =
   | "InvalidArgument"
@@ -419,6 +419,56 @@ export declare function teardownCoordination(
   bucket: string,
   options?: TeardownCoordinationOptions,
 ): Promise<TigrisResponse<void, AgentKitError>>;
+
+/** One object event of a webhook delivery, as `receiveCoordinationEvents` reads it. */
+export type CoordinationEvent = {
+  /**
+   * 64 hex digits derived from the event's own fields (bucket, key, ETag, event name and time):
+   * the same in every redelivery of the event (delivery is at least once), so dedupe on it.
+   */
+  id: string;
+  /** What happened, e.g. `"OBJECT_CREATED_PUT"`, `"OBJECT_DELETED"` (an open set). */
+  eventName: string;
+  /** When it happened (the event's `eventTime`, to the millisecond). */
+  eventTime: Date;
+  /** The bucket the object is in. */
+  bucket: string;
+  /** The object's key. */
+  key: string;
+  /** The object's size in bytes, when the event has one. */
+  size?: number;
+  /** The object's ETag as Tigris sends it, when the event has one. */
+  eTag?: string;
+};
+/** Options of `receiveCoordinationEvents`. */
+export type ReceiveCoordinationOptions = {
+  /**
+   * The `auth` given to `setupCoordination`: each delivery's `Authorization` header must carry
+   * it (`Bearer <token>`, or basic auth), compared in constant time. Without it nothing is
+   * checked, and anyone who can reach the receiver can make it accept forged events.
+   */
+  auth?:
+    | { token: string; username?: never; password?: never }
+    | { username: string; password: string; token?: never };
+};
+/**
+ * Reads one webhook delivery that your HTTP handler received: checks its `Authorization` header
+ * against `options.auth` (missing, repeated or other credentials: code `Unauthorized`, and the
+ * body is not read), then parses the body (`{"events":[…]}`, possibly several events) into
+ * events in delivery order. `request` is a WHATWG `Request` (Workers, Deno, Node ≥ 20, service
+ * workers; its body is consumed) or Node's `{ headers: req.headers, body }` with the body read
+ * as a string or bytes (header names in any case; a `string[]` value counts only when it has one
+ * element). A body over 1 MiB, not JSON with an `events` array, or with an event missing a field
+ * or with a bad `eventTime` is `InvalidArgument`, naming the event and the field (e.g.
+ * `events[2].object.key must be a string`). Makes no request; messages never hold the
+ * credentials.
+ */
+export declare function receiveCoordinationEvents(
+  request:
+    | Request
+    | { headers: Record<string, string | string[] | undefined> | Headers; body: string | Uint8Array },
+  options?: ReceiveCoordinationOptions,
+): Promise<TigrisResponse<CoordinationEvent[], AgentKitError>>;
 
 // ── Fork lifecycle ──
 /** One direct fork of a bucket, with the lineage the server reports. */

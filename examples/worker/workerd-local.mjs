@@ -41,7 +41,7 @@ export function bindings({ cwd = here, env = process.env } = {}) {
     }
   }
   for (const name of ['TIGRIS_STORAGE_ENDPOINT', 'TIGRIS_IAM_ENDPOINT', 'TIGRIS_STORAGE_ACCESS_KEY_ID',
-    'TIGRIS_STORAGE_SECRET_ACCESS_KEY', 'ADMIN_TOKEN', 'BUCKET_PREFIX']) {
+    'TIGRIS_STORAGE_SECRET_ACCESS_KEY', 'ADMIN_TOKEN', 'WEBHOOK_TOKEN', 'BUCKET_PREFIX']) {
     if (env[name] !== undefined) vars[name] = env[name];
   }
   return vars;

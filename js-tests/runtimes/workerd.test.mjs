@@ -1,8 +1,10 @@
 // workerd (bare, from npm; no nodejs_compat): examples/worker bundled by wrangler 3
 // (`wrangler deploy --dry-run --outdir`) from the packed tarball, served by a capnp config
 // whose outbound network is loopback only. POST provisions a workspace with a scoped key and
-// returns the key; DELETE tears it down. Checked through GET /_local/state, and the
-// subrequests of each Worker request are counted against the free plan's limit of 50.
+// returns the key; DELETE tears it down. POST /uploads hands out a presigned PUT URL into a
+// bucket whose notifications go to the Worker's POST /events, which records each event. Checked
+// through GET /_local/state and the request log, and the subrequests of each Worker request are
+// counted against the free plan's limit of 50.
 import { before, after } from 'node:test';
 import { readFileSync as read } from 'node:fs';
 import { startTigrisLocal } from '../helpers/tigris-local.mjs';
@@ -17,6 +19,7 @@ before(async () => { srv = await startTigrisLocal(); });
 after(async () => { await srv?.stop(); });
 
 const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
+const webhookToken = `hook-${Math.random().toString(36).slice(2)}`;
 
 runtimeTest('workerd (wrangler 3 bundle, no nodejs_compat)', { timeout: 300_000 }, async (t) => {
   t.diagnostic(`workerd ${requireTool('workerd', bin('workerd'))}, wrangler ${requireTool('workerd', bin('wrangler'))}`);
@@ -42,6 +45,7 @@ runtimeTest('workerd (wrangler 3 bundle, no nodejs_compat)', { timeout: 300_000 
       TIGRIS_STORAGE_ACCESS_KEY_ID: srv.config.accessKeyId,
       TIGRIS_STORAGE_SECRET_ACCESS_KEY: srv.config.secretAccessKey,
       ADMIN_TOKEN: adminToken,
+      WEBHOOK_TOKEN: webhookToken,
       BUCKET_PREFIX: 'wkr',
     };
     const config = workerdConfig({ dist: join(dir, 'dist'), configDir: dir, vars, address: '127.0.0.1:0', allow: ['local'] });
@@ -118,6 +122,50 @@ runtimeTest('workerd (wrangler 3 bundle, no nodejs_compat)', { timeout: 300_000 
     assert.match(failed.result.body.error, /Failed to create workspace bucket/);
     assert.equal(failed.subrequests, 4, 'at most 4 attempts');
     assert.equal((await srv.state()).buckets.some((b) => b.name.startsWith('wkr-') && b.name !== ws?.bucket), false, 'nothing left behind');
+  });
+
+  await t.test('POST /uploads: a presigned PUT URL, and its upload arrives at POST /events once per event id', async () => {
+    assert.ok(base, 'workerd is serving');
+    const { result, subrequests } = await subrequestsOf(() => call('POST', '/uploads', { filename: 'report.txt', contentType: 'text/plain' }));
+    assert.equal(result.status, 201, JSON.stringify(result.body));
+    const up = result.body;
+    assert.equal(up.method, 'PUT');
+    assert.equal(up.key, 'uploads/report.txt');
+    assert.ok(Date.parse(up.expiresAt) > Date.now(), 'expiresAt is in the future');
+    assert.equal(subrequests, 3, 'bucket, notification settings read + write; the URL costs no request');
+    // Whoever holds the URL uploads with plain fetch, no key; the signed content type is required.
+    const wrongType = await fetch(up.uploadUrl, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: 'x' });
+    assert.equal(wrongType.status, 403, 'another content type breaks the signature');
+    const body = 'hello from a browser';
+    const put = await fetch(up.uploadUrl, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body });
+    assert.equal(put.status, 200, await put.text());
+    // Tigris (here tigris-local) delivers the event to the Worker, which records it.
+    const recorded = [];
+    for (let i = 0; i < 150 && recorded.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      recorded.push(...(await srv.requests()).filter((r) => r.method === 'PUT' && r.status === 200
+        && r.path.startsWith(`/${up.bucket}/processed/`)));
+    }
+    assert.equal(recorded.length, 1, 'one event recorded');
+    const id = /processed\/([0-9a-f]+)\.json$/.exec(recorded[0].path)?.[1];
+    assert.ok(id, `recorded under its event id (${recorded[0].path})`);
+    const { kit } = await import('../helpers/kit.mjs');
+    const read = await kit.presign(up.bucket, `processed/${id}.json`, { config: srv.config });
+    const event = await (await fetch(read.data.url)).json();
+    assert.equal(event.id, id);
+    assert.equal(event.bucket, up.bucket);
+    assert.equal(event.key, 'uploads/report.txt');
+    assert.equal(event.size, body.length);
+    assert.match(event.eventName, /^OBJECT_CREATED/);
+    assert.equal((await srv.state()).buckets.find((b) => b.name === up.bucket)?.objects, 2, 'the upload and its record, nothing else');
+    // A delivery without the webhook token is refused before anything is read or written.
+    const forged = await subrequestsOf(() => fetch(`${base}/events/${up.bucket}`, {
+      method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ events: [] }),
+    }));
+    assert.equal(forged.result.status, 401);
+    assert.equal(forged.subrequests, 0);
+    const del = await call('DELETE', `/workspaces/${up.bucket}`, {});
+    assert.equal(del.status, 200, JSON.stringify(del.body));
   });
 
   await t.test('DELETE /workspaces/<bucket> revokes the key and deletes the bucket', async () => {
