@@ -143,7 +143,6 @@ fn mantissa(n: &str) -> &str {
 
 /// Writes `s` as a JSON string literal with `JSON.stringify`'s escapes.
 pub fn write_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
         match c {
@@ -155,10 +154,8 @@ pub fn write_string(s: &str, out: &mut String) {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             c if (c as u32) < 0x20 => {
-                let b = c as usize;
                 out.push_str("\\u00");
-                out.push(char::from(HEX.get(b >> 4).copied().unwrap_or(b'0')));
-                out.push(char::from(HEX.get(b & 15).copied().unwrap_or(b'0')));
+                crate::sigv4::push_hex(out, &[c as u8]);
             }
             c => out.push(c),
         }

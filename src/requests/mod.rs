@@ -143,7 +143,6 @@ impl Endpoint {
 /// `application/x-www-form-urlencoded` as `URLSearchParams` writes it: alphanumerics and
 /// `*-._` kept, space → `+`, everything else `%XX` of the UTF-8 bytes.
 pub fn form_encode(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') {
@@ -151,13 +150,7 @@ pub fn form_encode(s: &str) -> String {
         } else if b == b' ' {
             out.push('+');
         } else {
-            out.push('%');
-            out.push(char::from(
-                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-            ));
-            out.push(char::from(
-                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-            ));
+            crate::sigv4::push_escaped(&mut out, b);
         }
     }
     out
@@ -172,7 +165,7 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             out.push('-');
         }
-        out.push_str(&format!("{b:02x}"));
+        crate::sigv4::push_hex(&mut out, std::slice::from_ref(b));
     }
     out
 }

@@ -25,7 +25,7 @@ pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
 }
 
 /// Appends `%XX` (upper-case hex) of one byte.
-fn push_escaped(out: &mut String, b: u8) {
+pub(crate) fn push_escaped(out: &mut String, b: u8) {
     out.push('%');
     out.push(hex_digit(b >> 4, true));
     out.push(hex_digit(b, true));

@@ -43,8 +43,8 @@ use canonical::{
     canonical_request, lower_name, query_pairs, sort_headers, sort_query, split_url, HeaderEntry,
     UrlParts,
 };
-pub(crate) use encode::push_hex;
 use encode::push_uri_encoded;
+pub(crate) use encode::{push_escaped, push_hex};
 use key_cache::{KeyCache, KeyScope};
 
 pub use encode::{encode_component, encode_key};
