@@ -8,22 +8,16 @@
 // SDK, `Date.now` (the module's clock) for ours. No server is needed: presign sends nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { S3Client, GetObjectCommand, PutObjectCommand, HeadObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { kit, dataOf } from '../helpers/kit.mjs';
+import { PRESIGN_KEYS, COMMANDS } from '../../tests/vectors/presign-keys.mjs';
 
 const KEYS = {
   accessKeyId: 'tid_AbCdEfGhIjKlMnOpQrStUvWx',
   secretAccessKey: 'tsec_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP+/=',
 };
 const TOKEN = 'FwoGZXIvYXdzEJr//////////wEaDOk3+session/token=with+odd/chars';
-const PRESIGN_KEYS = [
-  'plain.txt', 'dir/sub/file.json', 'with space.txt', '  leading and trailing  ', 'unicode/日本語/ファイル.txt',
-  'emoji-🚀.bin', 'plus+sign+key', 'percent%20literal%', 'question?mark=1', 'hash#tag', 'slash//double//',
-  '/leading-slash', 'tilde~dash-dot._under', 'amp&equals=semi;colon', "quotes'\"`", 'brackets[]{}()<>',
-  'star*bang!at@dollar$', 'back\\slash', 'comma,caret^pipe|', 'éàü accents ß',
-];
-const COMMANDS = { GET: GetObjectCommand, PUT: PutObjectCommand, HEAD: HeadObjectCommand, DELETE: DeleteObjectCommand };
 const TIMES = ['2026-01-01T00:00:00Z', '2026-03-14T15:09:26.535Z', '2025-12-31T23:59:59.999Z'];
 /** Where each endpoint puts the bucket in this package (and so `forcePathStyle` for the SDK). */
 const ENDPOINTS = [

@@ -17,8 +17,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { smithySigner, smithyRequest } from './smithy-request.mjs';
-import { S3Client, GetObjectCommand, PutObjectCommand, HeadObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { PRESIGN_KEYS, COMMANDS } from './presign-keys.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -104,13 +105,6 @@ for (const [r, [name, method, url, headers, body]] of requests.entries()) {
 }
 
 // Presigned object URLs.
-const PRESIGN_KEYS = [
-  'plain.txt', 'dir/sub/file.json', 'with space.txt', '  leading and trailing  ', 'unicode/日本語/ファイル.txt',
-  'emoji-🚀.bin', 'plus+sign+key', 'percent%20literal%', 'question?mark=1', 'hash#tag', 'slash//double//',
-  '/leading-slash', 'tilde~dash-dot._under', 'amp&equals=semi;colon', "quotes'\"`", 'brackets[]{}()<>',
-  'star*bang!at@dollar$', 'back\\slash', 'comma,caret^pipe|', 'éàü accents ß',
-];
-const COMMANDS = { GET: GetObjectCommand, PUT: PutObjectCommand, HEAD: HeadObjectCommand, DELETE: DeleteObjectCommand };
 const presign = [];
 let i = 0;
 for (const { endpoint, forcePathStyle, bucket } of [
