@@ -740,6 +740,7 @@ async fn coordination_events_are_received_from_a_real_delivery() {
     };
     let events = kit
         .receive_coordination_events(&headers, &body, options())
+        .await
         .unwrap();
     assert_eq!(events.len(), 1);
     let event = &events[0];
@@ -762,6 +763,7 @@ async fn coordination_events_are_received_from_a_real_delivery() {
     // The same delivery received again (a redelivery) has the same ids; no auth checks nothing.
     assert_eq!(
         kit.receive_coordination_events(&http::HeaderMap::new(), &body, Default::default())
+            .await
             .unwrap(),
         events
     );
@@ -783,12 +785,14 @@ async fn coordination_events_are_received_from_a_real_delivery() {
     ] {
         let error = kit
             .receive_coordination_events(&with(values), &body, options())
+            .await
             .unwrap_err();
         assert_eq!(error.code(), "Unauthorized", "{values:?}");
         assert!(!format!("{error} {error:?}").contains("SECRET"));
     }
     assert!(kit
         .receive_coordination_events(&with(&[" bearer  rx-native-SECRET "]), &body, options())
+        .await
         .is_ok());
     let basic = ReceiveCoordinationOptions {
         auth: Some(WebhookAuth {
@@ -803,9 +807,11 @@ async fn coordination_events_are_received_from_a_real_delivery() {
             &body,
             basic.clone()
         )
+        .await
         .is_ok());
     assert_eq!(
         kit.receive_coordination_events(&with(&["Bearer native-SECRET"]), &body, basic)
+            .await
             .unwrap_err()
             .code(),
         "Unauthorized"
@@ -819,22 +825,26 @@ async fn coordination_events_are_received_from_a_real_delivery() {
             ReceiveCoordinationOptions {
                 auth: Some(WebhookAuth::default()),
             },
-        ),
+        )
+        .await,
         "InvalidArgument",
         "Auth must include either token or username and password",
     );
     assert_failure(
-        kit.receive_coordination_events(&headers, b"{\"events\":[{}]}", options()),
+        kit.receive_coordination_events(&headers, b"{\"events\":[{}]}", options())
+            .await,
         "InvalidArgument",
         "events[0].eventName must be a string",
     );
     assert_failure(
-        kit.receive_coordination_events(&headers, &vec![b' '; (1 << 20) + 1], options()),
+        kit.receive_coordination_events(&headers, &vec![b' '; (1 << 20) + 1], options())
+            .await,
         "InvalidArgument",
         "the delivery body is over 1 MiB",
     );
     assert_failure(
-        kit.receive_coordination_events(&headers, b"\xff", options()),
+        kit.receive_coordination_events(&headers, b"\xff", options())
+            .await,
         "InvalidArgument",
         "the delivery body is not JSON",
     );

@@ -377,28 +377,39 @@ impl AgentKit {
     /// `Authorization` header must match it (compared in constant time; missing, repeated,
     /// non-ASCII or other credentials are `Unauthorized`, and the body is then not parsed).
     /// A body over 1 MiB, not JSON with an `events` array, or with an event missing a field is
-    /// `InvalidArgument`, naming the event and the field. Makes no request.
+    /// `InvalidArgument`, naming the event and the field. Makes no request: the work is done
+    /// when the method is called, and the future (async like every method, `Send + 'static`)
+    /// is ready at once.
     pub fn receive_coordination_events(
         &self,
         headers: &http::HeaderMap,
         body: &[u8],
         options: ReceiveCoordinationOptions,
-    ) -> Result<Vec<CoordinationEvent>, Error> {
-        if let Some(auth) = &options.auth {
-            let expected = crate::webhook::expected_auth(auth)?;
-            let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
-            // Several values, or one that is not visible ASCII, are credentials that match
-            // nothing (as in JS).
-            let presented = values.next().map(|first| match values.next() {
-                None => first.to_str().unwrap_or_default(),
-                Some(_) => "",
-            });
-            crate::webhook::authorize(&expected, presented)?;
-        }
-        crate::webhook::check_size(body.len())?;
-        let events = crate::webhook::events(&String::from_utf8_lossy(body))?;
-        Ok(events.into_iter().map(CoordinationEvent::from).collect())
+    ) -> impl Future<Output = Result<Vec<CoordinationEvent>, Error>> + Send + 'static {
+        std::future::ready(delivery_events(headers, body, &options))
     }
+}
+
+/// The events of one delivery, as [`AgentKit::receive_coordination_events`] returns them.
+fn delivery_events(
+    headers: &http::HeaderMap,
+    body: &[u8],
+    options: &ReceiveCoordinationOptions,
+) -> Result<Vec<CoordinationEvent>, Error> {
+    if let Some(auth) = &options.auth {
+        let expected = crate::webhook::expected_auth(auth)?;
+        let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
+        // Several values, or one that is not visible ASCII, are credentials that match
+        // nothing (as in JS).
+        let presented = values.next().map(|first| match values.next() {
+            None => first.to_str().unwrap_or_default(),
+            Some(_) => "",
+        });
+        crate::webhook::authorize(&expected, presented)?;
+    }
+    crate::webhook::check_size(body.len())?;
+    let events = crate::webhook::events(&String::from_utf8_lossy(body))?;
+    Ok(events.into_iter().map(CoordinationEvent::from).collect())
 }
 
 /// `options.concurrency` of the fork methods, validated.
