@@ -5,7 +5,7 @@
 //! releases it.
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::{shown, PositiveInt, WorkflowError};
+use super::{phrase, PositiveInt, WorkflowError};
 use crate::ops::{BucketListing, ForkParent, ListedBucket, TigrisOps};
 
 /// `ForkInfo`: one direct fork and its lineage, as the server reports it.
@@ -51,13 +51,15 @@ const INVALID_SNAPSHOT_ID: &str = "Invalid snapshot id";
 
 /// `Failed to merge fork "<fork>" into`: the phrase before the base in every `mergeFork` failure.
 fn merge_failed(fork: &str) -> String {
-    format!("Failed to merge fork \"{}\" into", shown(fork))
+    phrase("Failed to merge fork \"", fork, "\" into")
 }
 
 /// `<what> <id> of`: the phrase before the bucket in a message about one of its snapshots
 /// (`Failed to delete checkpoint <id> of "<bucket>": …`).
 pub(crate) fn about_snapshot(what: &str, id: &str) -> String {
-    format!("{what} {} of", shown(id))
+    let mut before = String::from(what);
+    before.push(' ');
+    phrase(&before, id, " of")
 }
 
 /// The `baseBucket` of `listForks`, validated (a name error under the `listForks` prefix).

@@ -9,7 +9,7 @@
 
 use super::concurrency::{run_lines, LinesTask};
 use super::workspace::Workspace;
-use super::{key_name, prefixed, shown, Credentials, WorkflowError};
+use super::{key_name, phrase, prefixed, Credentials, WorkflowError};
 use crate::ops::{AccessKey, CreateBucketOptions, Created, ErrorCode, OpError, Role, TigrisOps};
 use std::num::NonZeroU32;
 
@@ -62,7 +62,11 @@ pub(crate) struct Undo {
 
 /// `\nRollback left "<name>" (<what>): <m>`: a line that follows the failure's message.
 fn left_line(name: &str, what: &str, message: &str) -> String {
-    format!("\nRollback left \"{}\" ({what}): {message}", shown(name))
+    let mut line = phrase("\nRollback left \"", name, "\" (");
+    line.push_str(what);
+    line.push_str("): ");
+    line.push_str(message);
+    line
 }
 
 /// Removes one thing; the `Rollback left …` line when that fails (a 404 means it is gone).
