@@ -60,10 +60,11 @@ pub(crate) struct Undo {
     left: String,
 }
 
-/// `\nRollback left "<name>" (<what>): <m>`: a line that follows the failure's message.
-fn left_line(name: &str, what: &str, message: &str) -> String {
+/// `\nRollback left "<name>" (<what><id>): <m>`: a line that follows the failure's message.
+fn left_line(name: &str, what: &str, id: &str, message: &str) -> String {
     let mut line = phrase("\nRollback left \"", name, "\" (");
     line.push_str(what);
+    line.push_str(id);
     line.push_str("): ");
     line.push_str(message);
     line
@@ -88,7 +89,7 @@ async fn remove<O: TigrisOps>(ops: &O, step: Option<&Step>) -> Vec<String> {
     match removal.await {
         // Not there: nothing is left.
         Err(e) if e.code != ErrorCode::NotFound => {
-            vec![left_line(name, &format!("{what}{id}"), &e.message)]
+            vec![left_line(name, what, id, &e.message)]
         }
         _ => Vec::new(),
     }
@@ -113,7 +114,7 @@ impl Undo {
     /// Something that is not removed (it may not be this call's, or could not be checked),
     /// with the reason.
     pub fn cannot(&mut self, name: &str, what: &str, reason: &str) {
-        self.left.push_str(&left_line(name, what, reason));
+        self.left.push_str(&left_line(name, what, "", reason));
     }
 
     /// The snapshot `id` of `base` this call took.
@@ -140,7 +141,8 @@ impl Undo {
             if let (2, true, Some(Step::Snapshot(base, id))) = (phase, pinned, batch.first()) {
                 left.push_str(&left_line(
                     base,
-                    &format!("snapshot {id}"),
+                    "snapshot ",
+                    id,
                     "a fork could not be deleted",
                 ));
                 break;
