@@ -4,6 +4,7 @@
 //! or Node's `{ headers, body }` (`src/js/delivery.js`); anything else is `InvalidArgument`.
 
 use super::convert::{self, Options};
+use super::respond;
 use crate::js::{authorization, body_text};
 use crate::secret::Secret;
 use crate::webhook::{self, CoordinationEvent};
@@ -16,7 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 /// `receiveCoordinationEvents(request, options?)`.
 #[wasm_bindgen(js_name = receiveCoordinationEvents, skip_typescript)]
 pub fn receive_coordination_events(request: JsValue, options: JsValue) -> js_sys::Promise {
-    super::respond(Box::pin(async move {
+    respond(Box::pin(async move {
         check_authorization(&request, &Options::new(&options)?)?;
         let body = JsFuture::from(body_text(&request).map_err(unreadable)?)
             .await
