@@ -52,7 +52,9 @@ impl Credentials {
 
 /// The access-key name the original gives a bucket's scoped key: `${bucket}-key`.
 fn key_name(bucket: &str) -> String {
-    format!("{bucket}-key")
+    let mut name = String::from(bucket);
+    name.push_str("-key");
+    name
 }
 
 /// Revokes the key of `credentials` (when there are any), then deletes `bucket` with force; both
