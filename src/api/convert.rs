@@ -30,10 +30,19 @@ fn is_nullish(value: &JsValue) -> bool {
     value.is_undefined() || value.is_null()
 }
 
+/// `<path>.<key><rest>`: a field's path, or a message about it (`options.ttl must be an object`).
+fn dotted(path: &str, key: &str, rest: &str) -> String {
+    let mut out = String::from(path);
+    out.push('.');
+    out.push_str(key);
+    out.push_str(rest);
+    out
+}
+
 /// Reads the own property `target[key]` (inherited ones are `undefined`; a throwing getter or
 /// Proxy trap becomes an error naming `path.key`).
 fn read(target: &JsValue, path: &str, key: &str) -> Result<JsValue, Invalid> {
-    own(target, &JsValue::from_str(key)).map_err(|_| format!("{path}.{key} could not be read"))
+    own(target, &JsValue::from_str(key)).map_err(|_| dotted(path, key, " could not be read"))
 }
 
 /// An object-valued argument or option: `None` when falsy (`undefined`, `null`, `false`, `0`, `""`
@@ -58,7 +67,7 @@ fn optional_string(target: &JsValue, path: &str, key: &str) -> Result<Option<Str
     value
         .as_string()
         .map(Some)
-        .ok_or_else(|| format!("{path}.{key} must be a string"))
+        .ok_or_else(|| dotted(path, key, " must be a string"))
 }
 
 /// An optional number field meant as a positive integer (the range is checked by the workflow).
@@ -70,7 +79,7 @@ fn optional_count(target: &JsValue, path: &str, key: &str) -> Result<Option<f64>
     value
         .as_f64()
         .map(Some)
-        .ok_or_else(|| format!("{path}.{key} must be a positive integer"))
+        .ok_or_else(|| dotted(path, key, " must be a positive integer"))
 }
 
 /// A required string argument such as `bucket`.
@@ -124,7 +133,7 @@ impl Options {
         }
         value
             .as_bool()
-            .ok_or_else(|| format!("options.{key} must be a boolean"))
+            .ok_or_else(|| dotted("options", key, " must be a boolean"))
     }
 
     /// `options.signal`: an `AbortSignal` (any object whose `aborted` reads as a boolean, so a
@@ -152,7 +161,7 @@ impl Options {
         let Some(v) = &self.value else {
             return Ok(None);
         };
-        object(&read(v, "options", key)?, &format!("options.{key}"))
+        object(&read(v, "options", key)?, &dotted("options", key, ""))
     }
 
     /// `options.access`: `"public"` or `"private"`.
@@ -257,13 +266,13 @@ pub(crate) fn auth_fields(auth: &JsValue) -> Result<[Option<String>; 3], Invalid
 /// `credentials` of a workspace or fork given back to a teardown: only `accessKeyId` is needed.
 fn teardown_credentials(owner: &JsValue, path: &str) -> Result<Option<Credentials>, Invalid> {
     let value = read(owner, path, "credentials")?;
-    let path = format!("{path}.credentials");
+    let path = dotted(path, "credentials", "");
     let Some(credentials) = object(&value, &path)? else {
         return Ok(None);
     };
     let access_key_id = read(&credentials, &path, "accessKeyId")?
         .as_string()
-        .ok_or_else(|| format!("{path}.accessKeyId must be a string"))?;
+        .ok_or_else(|| dotted(&path, "accessKeyId", " must be a string"))?;
     Ok(Some(Credentials {
         access_key_id,
         secret_access_key: Secret::default(),
@@ -276,7 +285,7 @@ pub(crate) fn workspace_arg(value: &JsValue) -> Result<Workspace, Invalid> {
     let workspace = object(value, path)?.ok_or_else(|| format!("{path} must be an object"))?;
     let bucket = read(&workspace, path, "bucket")?
         .as_string()
-        .ok_or_else(|| format!("{path}.bucket must be a string"))?;
+        .ok_or_else(|| dotted(path, "bucket", " must be a string"))?;
     Ok(Workspace {
         bucket,
         credentials: teardown_credentials(&workspace, path)?,
@@ -313,7 +322,7 @@ pub(crate) fn fork_set_arg(value: &JsValue) -> Result<Forks, Invalid> {
         let fork = object(&entry, &path)?.ok_or_else(|| format!("{path} must be an object"))?;
         let bucket = read(&fork, &path, "bucket")?
             .as_string()
-            .ok_or_else(|| format!("{path}.bucket must be a string"))?;
+            .ok_or_else(|| dotted(&path, "bucket", " must be a string"))?;
         forks.push(Fork {
             bucket,
             credentials: teardown_credentials(&fork, &path)?,
