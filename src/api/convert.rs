@@ -39,6 +39,14 @@ fn dotted(path: &str, key: &str, rest: &str) -> String {
     out
 }
 
+/// `<name> must be <rule>`.
+fn must_be(name: &str, rule: &str) -> String {
+    let mut out = String::from(name);
+    out.push_str(" must be ");
+    out.push_str(rule);
+    out
+}
+
 /// Reads the own property `target[key]` (inherited ones are `undefined`; a throwing getter or
 /// Proxy trap becomes an error naming `path.key`).
 fn read(target: &JsValue, path: &str, key: &str) -> Result<JsValue, Invalid> {
@@ -54,7 +62,7 @@ pub(crate) fn object(value: &JsValue, path: &str) -> Result<Option<JsValue>, Inv
     } else if value.is_object() || value.is_function() {
         Ok(Some(value.clone()))
     } else {
-        Err(format!("{path} must be an object"))
+        Err(must_be(path, "an object"))
     }
 }
 
@@ -84,16 +92,14 @@ fn optional_count(target: &JsValue, path: &str, key: &str) -> Result<Option<f64>
 
 /// A required string argument such as `bucket`.
 pub(crate) fn string_arg(value: &JsValue, name: &str) -> Result<String, Invalid> {
-    value
-        .as_string()
-        .ok_or_else(|| format!("{name} must be a string"))
+    value.as_string().ok_or_else(|| must_be(name, "a string"))
 }
 
 /// A required number argument such as `count` (its range is checked by the workflow).
 pub(crate) fn count_arg(value: &JsValue, name: &str) -> Result<f64, Invalid> {
     value
         .as_f64()
-        .ok_or_else(|| format!("{name} must be a positive integer"))
+        .ok_or_else(|| must_be(name, "a positive integer"))
 }
 
 /// The `options` argument, read field by field.
@@ -282,7 +288,7 @@ fn teardown_credentials(owner: &JsValue, path: &str) -> Result<Option<Credential
 /// The `workspace` argument of `teardownWorkspace`.
 pub(crate) fn workspace_arg(value: &JsValue) -> Result<Workspace, Invalid> {
     let path = "workspace";
-    let workspace = object(value, path)?.ok_or_else(|| format!("{path} must be an object"))?;
+    let workspace = object(value, path)?.ok_or_else(|| must_be(path, "an object"))?;
     let bucket = read(&workspace, path, "bucket")?
         .as_string()
         .ok_or_else(|| dotted(path, "bucket", " must be a string"))?;
@@ -295,7 +301,7 @@ pub(crate) fn workspace_arg(value: &JsValue) -> Result<Workspace, Invalid> {
 /// The `forkSet` argument of `teardownForks`.
 pub(crate) fn fork_set_arg(value: &JsValue) -> Result<Forks, Invalid> {
     let path = "forkSet";
-    let set = object(value, path)?.ok_or_else(|| format!("{path} must be an object"))?;
+    let set = object(value, path)?.ok_or_else(|| must_be(path, "an object"))?;
     let lenient = |key: &str| {
         read(&set, path, key)
             .ok()
@@ -319,7 +325,7 @@ pub(crate) fn fork_set_arg(value: &JsValue) -> Result<Forks, Invalid> {
         let path = format!("{path}.forks[{i}]");
         let entry =
             own(&list, &JsValue::from(i)).map_err(|_| format!("{path} could not be read"))?;
-        let fork = object(&entry, &path)?.ok_or_else(|| format!("{path} must be an object"))?;
+        let fork = object(&entry, &path)?.ok_or_else(|| must_be(&path, "an object"))?;
         let bucket = read(&fork, &path, "bucket")?
             .as_string()
             .ok_or_else(|| dotted(&path, "bucket", " must be a string"))?;
