@@ -300,8 +300,7 @@ impl ObjectMethod {
 /// [`encode_key`], plus the operation's `x-id` parameter: what `getSignedUrl` of the AWS SDK
 /// signs.
 pub fn object_url(bucket_url: &str, key: &str, method: ObjectMethod) -> String {
-    let mut url = String::with_capacity(bucket_url.len() + key.len() * 2 + 20);
-    url.push_str(bucket_url);
+    let mut url = String::from(bucket_url);
     if !url.ends_with('/') {
         url.push('/');
     }
