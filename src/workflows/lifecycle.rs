@@ -54,12 +54,10 @@ fn merge_failed(fork: &str) -> String {
     phrase("Failed to merge fork \"", fork, "\" into")
 }
 
-/// `<what> <id> of`: the phrase before the bucket in a message about one of its snapshots
-/// (`Failed to delete checkpoint <id> of "<bucket>": …`).
+/// `<what><id> of` (`what` ends with a space): the phrase before the bucket in a message about
+/// one of its snapshots (`Failed to delete checkpoint <id> of "<bucket>": …`).
 pub(crate) fn about_snapshot(what: &str, id: &str) -> String {
-    let mut before = String::from(what);
-    before.push(' ');
-    phrase(&before, id, " of")
+    phrase(what, id, " of")
 }
 
 /// The `baseBucket` of `listForks`, validated (a name error under the `listForks` prefix).
@@ -86,7 +84,7 @@ pub fn rebased_fork(fork: &str) -> Result<BucketName, WorkflowError> {
 /// `Invalid snapshot id` (empty, or not printable ASCII without spaces: it is sent as a header
 /// value; real ids are decimal digits) under the `deleteCheckpoint` prefix.
 pub fn checkpoint_to_delete(bucket: &str, snapshot_id: &str) -> Result<BucketName, WorkflowError> {
-    let phrase = about_snapshot("Failed to delete checkpoint", snapshot_id);
+    let phrase = about_snapshot("Failed to delete checkpoint ", snapshot_id);
     let bucket = bucket_in(bucket, &phrase, bucket)?;
     if snapshot_id.is_empty() || !snapshot_id.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(WorkflowError::invalid_in(
@@ -216,7 +214,7 @@ pub async fn delete_checkpoint<O: TigrisOps>(
     let bucket = bucket.as_str();
     ops.delete_snapshot(bucket, snapshot_id).await.map_err(|e| {
         WorkflowError::operation(
-            &about_snapshot("Failed to delete checkpoint", snapshot_id),
+            &about_snapshot("Failed to delete checkpoint ", snapshot_id),
             bucket,
             &e,
         )
