@@ -157,10 +157,9 @@ pub async fn list_forks<O: TigrisOps>(
         }
     }
     let limit = limit.map_or(usize::MAX, |l| l as usize);
-    let pagination_token = match forks.get(limit) {
-        Some(_) => forks.get(limit - 1).map(|f: &ForkInfo| f.bucket.clone()),
-        None => None,
-    };
+    let pagination_token = (forks.len() > limit)
+        .then(|| forks.get(limit - 1).map(|f: &ForkInfo| f.bucket.clone()))
+        .flatten();
     forks.truncate(limit);
     Ok(ForkPage {
         forks,
