@@ -9,6 +9,7 @@ use crate::js::own;
 use crate::ops::{Access, Role};
 use crate::secret::Secret;
 use crate::workflows::checkpoint::{Checkpoint, CheckpointPage};
+use crate::workflows::coordination::WebhookAuthInput;
 use crate::workflows::forks::{Fork, Forks, MAX_FORKS};
 use crate::workflows::workspace::Workspace;
 use crate::workflows::{Credentials, WorkflowError};
@@ -259,14 +260,15 @@ fn access_error() -> Invalid {
     "options.access must be \"public\" or \"private\"".to_owned()
 }
 
-/// `{ token?, username?, password? }` of `options.auth`, each a string when present.
-pub(crate) fn auth_fields(auth: &JsValue) -> Result<[Option<String>; 3], Invalid> {
+/// `{ token?, username?, password? }` of `options.auth`, each a string when present (the
+/// rules on them are the workflow's).
+pub(crate) fn webhook_auth(auth: &JsValue) -> Result<WebhookAuthInput, Invalid> {
     let path = "options.auth";
-    Ok([
-        optional_string(auth, path, "token")?,
-        optional_string(auth, path, "username")?,
-        optional_string(auth, path, "password")?,
-    ])
+    Ok(WebhookAuthInput {
+        token: optional_string(auth, path, "token")?.map(Secret::from),
+        username: optional_string(auth, path, "username")?,
+        password: optional_string(auth, path, "password")?.map(Secret::from),
+    })
 }
 
 /// `credentials` of a workspace or fork given back to a teardown: only `accessKeyId` is needed.

@@ -6,9 +6,7 @@
 use super::convert::{self, Options};
 use super::respond;
 use crate::js::{authorization, body_text};
-use crate::secret::Secret;
 use crate::webhook::{self, CoordinationEvent};
-use crate::workflows::coordination::WebhookAuthInput;
 use crate::workflows::WorkflowError;
 use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
@@ -30,12 +28,7 @@ pub fn receive_coordination_events(request: JsValue, options: JsValue) -> js_sys
 /// check).
 fn check_authorization(request: &JsValue, options: &Options) -> Result<(), WorkflowError> {
     if let Some(auth) = options.object("auth")? {
-        let [token, username, password] = convert::auth_fields(&auth)?;
-        let expected = webhook::expected_auth(&WebhookAuthInput {
-            token: token.map(Secret::from),
-            username,
-            password: password.map(Secret::from),
-        })?;
+        let expected = webhook::expected_auth(&convert::webhook_auth(&auth)?)?;
         let value = authorization(request).map_err(|_| {
             WorkflowError::invalid("request.headers could not be read (request must be a Request or { headers, body })")
         })?;
