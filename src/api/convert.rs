@@ -9,6 +9,7 @@ use crate::js::own;
 use crate::ops::{Access, Role};
 use crate::secret::Secret;
 use crate::workflows::checkpoint::{Checkpoint, CheckpointPage};
+use crate::workflows::coordination::WebhookAuthInput;
 use crate::workflows::forks::{Fork, Forks, MAX_FORKS};
 use crate::workflows::workspace::Workspace;
 use crate::workflows::{Credentials, WorkflowError};
@@ -30,10 +31,27 @@ fn is_nullish(value: &JsValue) -> bool {
     value.is_undefined() || value.is_null()
 }
 
+/// `<path>.<key><rest>`: a field's path, or a message about it (`options.ttl must be an object`).
+fn dotted(path: &str, key: &str, rest: &str) -> String {
+    let mut out = String::from(path);
+    out.push('.');
+    out.push_str(key);
+    out.push_str(rest);
+    out
+}
+
+/// `<name> must be <rule>`.
+fn must_be(name: &str, rule: &str) -> String {
+    let mut out = String::from(name);
+    out.push_str(" must be ");
+    out.push_str(rule);
+    out
+}
+
 /// Reads the own property `target[key]` (inherited ones are `undefined`; a throwing getter or
 /// Proxy trap becomes an error naming `path.key`).
 fn read(target: &JsValue, path: &str, key: &str) -> Result<JsValue, Invalid> {
-    own(target, &JsValue::from_str(key)).map_err(|_| format!("{path}.{key} could not be read"))
+    own(target, &JsValue::from_str(key)).map_err(|_| dotted(path, key, " could not be read"))
 }
 
 /// An object-valued argument or option: `None` when falsy (`undefined`, `null`, `false`, `0`, `""`
@@ -45,7 +63,7 @@ pub(crate) fn object(value: &JsValue, path: &str) -> Result<Option<JsValue>, Inv
     } else if value.is_object() || value.is_function() {
         Ok(Some(value.clone()))
     } else {
-        Err(format!("{path} must be an object"))
+        Err(must_be(path, "an object"))
     }
 }
 
@@ -58,7 +76,7 @@ fn optional_string(target: &JsValue, path: &str, key: &str) -> Result<Option<Str
     value
         .as_string()
         .map(Some)
-        .ok_or_else(|| format!("{path}.{key} must be a string"))
+        .ok_or_else(|| dotted(path, key, " must be a string"))
 }
 
 /// An optional number field meant as a positive integer (the range is checked by the workflow).
@@ -70,21 +88,19 @@ fn optional_count(target: &JsValue, path: &str, key: &str) -> Result<Option<f64>
     value
         .as_f64()
         .map(Some)
-        .ok_or_else(|| format!("{path}.{key} must be a positive integer"))
+        .ok_or_else(|| dotted(path, key, " must be a positive integer"))
 }
 
 /// A required string argument such as `bucket`.
 pub(crate) fn string_arg(value: &JsValue, name: &str) -> Result<String, Invalid> {
-    value
-        .as_string()
-        .ok_or_else(|| format!("{name} must be a string"))
+    value.as_string().ok_or_else(|| must_be(name, "a string"))
 }
 
 /// A required number argument such as `count` (its range is checked by the workflow).
 pub(crate) fn count_arg(value: &JsValue, name: &str) -> Result<f64, Invalid> {
     value
         .as_f64()
-        .ok_or_else(|| format!("{name} must be a positive integer"))
+        .ok_or_else(|| must_be(name, "a positive integer"))
 }
 
 /// The `options` argument, read field by field.
@@ -124,7 +140,7 @@ impl Options {
         }
         value
             .as_bool()
-            .ok_or_else(|| format!("options.{key} must be a boolean"))
+            .ok_or_else(|| dotted("options", key, " must be a boolean"))
     }
 
     /// `options.signal`: an `AbortSignal` (any object whose `aborted` reads as a boolean, so a
@@ -152,7 +168,7 @@ impl Options {
         let Some(v) = &self.value else {
             return Ok(None);
         };
-        object(&read(v, "options", key)?, &format!("options.{key}"))
+        object(&read(v, "options", key)?, &dotted("options", key, ""))
     }
 
     /// `options.access`: `"public"` or `"private"`.
@@ -244,26 +260,27 @@ fn access_error() -> Invalid {
     "options.access must be \"public\" or \"private\"".to_owned()
 }
 
-/// `{ token?, username?, password? }` of `options.auth`, each a string when present.
-pub(crate) fn auth_fields(auth: &JsValue) -> Result<[Option<String>; 3], Invalid> {
+/// `{ token?, username?, password? }` of `options.auth`, each a string when present (the
+/// rules on them are the workflow's).
+pub(crate) fn webhook_auth(auth: &JsValue) -> Result<WebhookAuthInput, Invalid> {
     let path = "options.auth";
-    Ok([
-        optional_string(auth, path, "token")?,
-        optional_string(auth, path, "username")?,
-        optional_string(auth, path, "password")?,
-    ])
+    Ok(WebhookAuthInput {
+        token: optional_string(auth, path, "token")?.map(Secret::from),
+        username: optional_string(auth, path, "username")?,
+        password: optional_string(auth, path, "password")?.map(Secret::from),
+    })
 }
 
 /// `credentials` of a workspace or fork given back to a teardown: only `accessKeyId` is needed.
 fn teardown_credentials(owner: &JsValue, path: &str) -> Result<Option<Credentials>, Invalid> {
     let value = read(owner, path, "credentials")?;
-    let path = format!("{path}.credentials");
+    let path = dotted(path, "credentials", "");
     let Some(credentials) = object(&value, &path)? else {
         return Ok(None);
     };
     let access_key_id = read(&credentials, &path, "accessKeyId")?
         .as_string()
-        .ok_or_else(|| format!("{path}.accessKeyId must be a string"))?;
+        .ok_or_else(|| dotted(&path, "accessKeyId", " must be a string"))?;
     Ok(Some(Credentials {
         access_key_id,
         secret_access_key: Secret::default(),
@@ -273,10 +290,10 @@ fn teardown_credentials(owner: &JsValue, path: &str) -> Result<Option<Credential
 /// The `workspace` argument of `teardownWorkspace`.
 pub(crate) fn workspace_arg(value: &JsValue) -> Result<Workspace, Invalid> {
     let path = "workspace";
-    let workspace = object(value, path)?.ok_or_else(|| format!("{path} must be an object"))?;
+    let workspace = object(value, path)?.ok_or_else(|| must_be(path, "an object"))?;
     let bucket = read(&workspace, path, "bucket")?
         .as_string()
-        .ok_or_else(|| format!("{path}.bucket must be a string"))?;
+        .ok_or_else(|| dotted(path, "bucket", " must be a string"))?;
     Ok(Workspace {
         bucket,
         credentials: teardown_credentials(&workspace, path)?,
@@ -286,7 +303,7 @@ pub(crate) fn workspace_arg(value: &JsValue) -> Result<Workspace, Invalid> {
 /// The `forkSet` argument of `teardownForks`.
 pub(crate) fn fork_set_arg(value: &JsValue) -> Result<Forks, Invalid> {
     let path = "forkSet";
-    let set = object(value, path)?.ok_or_else(|| format!("{path} must be an object"))?;
+    let set = object(value, path)?.ok_or_else(|| must_be(path, "an object"))?;
     let lenient = |key: &str| {
         read(&set, path, key)
             .ok()
@@ -310,10 +327,10 @@ pub(crate) fn fork_set_arg(value: &JsValue) -> Result<Forks, Invalid> {
         let path = format!("{path}.forks[{i}]");
         let entry =
             own(&list, &JsValue::from(i)).map_err(|_| format!("{path} could not be read"))?;
-        let fork = object(&entry, &path)?.ok_or_else(|| format!("{path} must be an object"))?;
+        let fork = object(&entry, &path)?.ok_or_else(|| must_be(&path, "an object"))?;
         let bucket = read(&fork, &path, "bucket")?
             .as_string()
-            .ok_or_else(|| format!("{path}.bucket must be a string"))?;
+            .ok_or_else(|| dotted(&path, "bucket", " must be a string"))?;
         forks.push(Fork {
             bucket,
             credentials: teardown_credentials(&fork, &path)?,

@@ -17,7 +17,6 @@ mod receive;
 
 use crate::client::TigrisClient;
 use crate::js::{JsEnvironment, JsRuntime};
-use crate::secret::Secret;
 use crate::workflows::{checkpoint, coordination, forks, workspace, WorkflowError};
 use convert::{count_arg, string_arg, Invalid, Options};
 use js_sys::Promise;
@@ -212,14 +211,7 @@ pub fn setup_coordination(bucket: JsValue, options: JsValue) -> Promise {
         let bucket = string_arg(&bucket, "bucket")?;
         let options = Options::new(&options)?;
         let auth = match options.object("auth")? {
-            Some(auth) => {
-                let [token, username, password] = convert::auth_fields(&auth)?;
-                Some(coordination::WebhookAuthInput {
-                    token: token.map(Secret::from),
-                    username,
-                    password: password.map(Secret::from),
-                })
-            }
+            Some(auth) => Some(convert::webhook_auth(&auth)?),
             None => None,
         };
         let setup = coordination::SetupCoordinationOptions {

@@ -4,10 +4,9 @@
 //! or Node's `{ headers, body }` (`src/js/delivery.js`); anything else is `InvalidArgument`.
 
 use super::convert::{self, Options};
+use super::respond;
 use crate::js::{authorization, body_text};
-use crate::secret::Secret;
 use crate::webhook::{self, CoordinationEvent};
-use crate::workflows::coordination::WebhookAuthInput;
 use crate::workflows::WorkflowError;
 use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
@@ -16,41 +15,49 @@ use wasm_bindgen_futures::JsFuture;
 /// `receiveCoordinationEvents(request, options?)`.
 #[wasm_bindgen(js_name = receiveCoordinationEvents, skip_typescript)]
 pub fn receive_coordination_events(request: JsValue, options: JsValue) -> js_sys::Promise {
-    super::respond(Box::pin(async move {
-        let options = Options::new(&options)?;
-        if let Some(auth) = options.object("auth")? {
-            let [token, username, password] = convert::auth_fields(&auth)?;
-            let expected = webhook::expected_auth(&WebhookAuthInput {
-                token: token.map(Secret::from),
-                username,
-                password: password.map(Secret::from),
-            })?;
-            let value = authorization(&request).map_err(|_| {
-                WorkflowError::invalid("request.headers could not be read (request must be a Request or { headers, body })")
-            })?;
-            // Several values (`''` from the JS side), or one that is not a string, are
-            // credentials that match nothing.
-            let presented = (!value.is_undefined()).then(|| value.as_string().unwrap_or_default());
-            webhook::authorize(&expected, presented.as_deref())?;
-        }
-        let unreadable = |_| {
-            WorkflowError::invalid(
-                "request.body could not be read (a string, a Uint8Array or an unread Request body)",
-            )
-        };
+    respond(Box::pin(async move {
+        check_authorization(&request, &Options::new(&options)?)?;
         let body = JsFuture::from(body_text(&request).map_err(unreadable)?)
             .await
             .map_err(unreadable)?;
-        // A string of more UTF-16 units than the limit has more UTF-8 bytes too: refused
-        // before it is copied into the module's memory.
-        let units = body.dyn_ref::<JsString>().map_or(0, JsString::length);
-        webhook::check_size(units as usize)?;
-        let list = Array::new();
-        webhook::for_each_event(&body.as_string().unwrap_or_default(), |event| {
-            list.push(&event_js(&event));
-        })?;
-        Ok(list.into())
+        events_js(&body)
     }))
+}
+
+/// With `options.auth`, the delivery's `Authorization` checked against it (no `auth`: no
+/// check).
+fn check_authorization(request: &JsValue, options: &Options) -> Result<(), WorkflowError> {
+    if let Some(auth) = options.object("auth")? {
+        let expected = webhook::expected_auth(&convert::webhook_auth(&auth)?)?;
+        let value = authorization(request).map_err(|_| {
+            WorkflowError::invalid("request.headers could not be read (request must be a Request or { headers, body })")
+        })?;
+        // Several values (`''` from the JS side), or one that is not a string, are
+        // credentials that match nothing.
+        let presented = (!value.is_undefined()).then(|| value.as_string().unwrap_or_default());
+        webhook::authorize(&expected, presented.as_deref())?;
+    }
+    Ok(())
+}
+
+/// The body that could not be read or awaited.
+fn unreadable(_: JsValue) -> WorkflowError {
+    WorkflowError::invalid(
+        "request.body could not be read (a string, a Uint8Array or an unread Request body)",
+    )
+}
+
+/// The events of a delivery's `body`, in order.
+fn events_js(body: &JsValue) -> Result<JsValue, WorkflowError> {
+    // A string of more UTF-16 units than the limit has more UTF-8 bytes too: refused
+    // before it is copied into the module's memory.
+    let units = body.dyn_ref::<JsString>().map_or(0, JsString::length);
+    webhook::check_size(units as usize)?;
+    let list = Array::new();
+    webhook::for_each_event(&body.as_string().unwrap_or_default(), |event| {
+        list.push(&event_js(&event));
+    })?;
+    Ok(list.into())
 }
 
 /// `{ id, eventName, eventTime, bucket, key, size?, eTag? }` with `eventTime` a `Date`; `size`

@@ -300,8 +300,7 @@ impl ObjectMethod {
 /// [`encode_key`], plus the operation's `x-id` parameter: what `getSignedUrl` of the AWS SDK
 /// signs.
 pub fn object_url(bucket_url: &str, key: &str, method: ObjectMethod) -> String {
-    let mut url = String::with_capacity(bucket_url.len() + key.len() * 2 + 20);
-    url.push_str(bucket_url);
+    let mut url = String::from(bucket_url);
     if !url.ends_with('/') {
         url.push('/');
     }
@@ -503,9 +502,7 @@ impl Signer {
             push_uri_encoded(&mut out, value.as_bytes(), false);
             Cow::Owned(out)
         };
-        let mut credential =
-            String::with_capacity(credentials.access_key_id.len() + 1 + credential_scope.len());
-        credential.push_str(credentials.access_key_id);
+        let mut credential = String::from(credentials.access_key_id);
         credential.push('/');
         credential.push_str(&credential_scope);
         let mut query = query_pairs(url.query, 8, "X-Amz-Signature");
@@ -530,8 +527,7 @@ impl Signer {
         let signature = self.signature(&creq, credentials, scope, &credential_scope, &time)?;
         query.push((param("X-Amz-Signature"), Cow::Owned(signature)));
         sort_query(&mut query);
-        let mut out = String::with_capacity(url.base.len() + creq.len());
-        out.push_str(url.base);
+        let mut out = String::from(url.base);
         out.push('?');
         canonical::push_query(&mut out, &query);
         Ok(out)

@@ -64,7 +64,13 @@ pub fn for_each_event(
 
 /// `events[i].<field> must be <rule>`.
 fn bad(i: usize, field: &str, rule: &str) -> WorkflowError {
-    WorkflowError::invalid(format!("events[{i}].{field} must be {rule}"))
+    let mut message = String::from("events[");
+    message.push_str(&i.to_string());
+    message.push_str("].");
+    message.push_str(field);
+    message.push_str(" must be ");
+    message.push_str(rule);
+    WorkflowError::invalid(message)
 }
 
 /// The string `value` of `events[i].<field>`.

@@ -1,7 +1,7 @@
 //! Bucket names: the S3/Tigris naming rules checked before any request (docs/protocol.md §9.6),
 //! and [`BucketName`], a name that passed them.
 
-use super::{shown, WorkflowError};
+use super::{phrase, WorkflowError};
 use std::fmt;
 
 /// A bucket name that passed the naming rules. Only [`BucketName::new`] makes one, so a workflow
@@ -21,7 +21,11 @@ impl BucketName {
     pub(crate) fn check(name: &str) -> Result<(), String> {
         match violated_rule(name) {
             None => Ok(()),
-            Some(rule) => Err(format!("Invalid bucket name \"{}\": {rule}", shown(name))),
+            Some(rule) => {
+                let mut message = phrase("Invalid bucket name \"", name, "\": ");
+                message.push_str(rule);
+                Err(message)
+            }
         }
     }
 

@@ -46,9 +46,14 @@ impl WorkflowError {
 
     /// `<title>\n<line>\n<line>…` for teardowns that completed with errors.
     pub(crate) fn partial(title: &str, lines: &[String]) -> Self {
+        let mut message = String::from(title);
+        for line in lines {
+            message.push('\n');
+            message.push_str(line);
+        }
         WorkflowError {
             code: ErrorCode::PartialFailure,
-            message: format!("{title}\n{}", lines.join("\n")),
+            message,
             reply: None,
         }
     }

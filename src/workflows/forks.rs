@@ -348,10 +348,10 @@ pub async fn teardown_forks<O: TigrisOps>(
             delete_snapshot(ops, base, id)
                 .await
                 .err()
-                .map(|m| ("Failed to delete snapshot", m))
+                .map(|m| ("Failed to delete snapshot ", m))
         } else {
             Some((
-                "Skipped deleting snapshot",
+                "Skipped deleting snapshot ",
                 "a fork could not be deleted".to_owned(),
             ))
         };

@@ -5,7 +5,7 @@
 //! releases it.
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::{shown, PositiveInt, WorkflowError};
+use super::{phrase, PositiveInt, WorkflowError};
 use crate::ops::{BucketListing, ForkParent, ListedBucket, TigrisOps};
 
 /// `ForkInfo`: one direct fork and its lineage, as the server reports it.
@@ -51,13 +51,13 @@ const INVALID_SNAPSHOT_ID: &str = "Invalid snapshot id";
 
 /// `Failed to merge fork "<fork>" into`: the phrase before the base in every `mergeFork` failure.
 fn merge_failed(fork: &str) -> String {
-    format!("Failed to merge fork \"{}\" into", shown(fork))
+    phrase("Failed to merge fork \"", fork, "\" into")
 }
 
-/// `<what> <id> of`: the phrase before the bucket in a message about one of its snapshots
-/// (`Failed to delete checkpoint <id> of "<bucket>": …`).
+/// `<what><id> of` (`what` ends with a space): the phrase before the bucket in a message about
+/// one of its snapshots (`Failed to delete checkpoint <id> of "<bucket>": …`).
 pub(crate) fn about_snapshot(what: &str, id: &str) -> String {
-    format!("{what} {} of", shown(id))
+    phrase(what, id, " of")
 }
 
 /// The `baseBucket` of `listForks`, validated (a name error under the `listForks` prefix).
@@ -84,7 +84,7 @@ pub fn rebased_fork(fork: &str) -> Result<BucketName, WorkflowError> {
 /// `Invalid snapshot id` (empty, or not printable ASCII without spaces: it is sent as a header
 /// value; real ids are decimal digits) under the `deleteCheckpoint` prefix.
 pub fn checkpoint_to_delete(bucket: &str, snapshot_id: &str) -> Result<BucketName, WorkflowError> {
-    let phrase = about_snapshot("Failed to delete checkpoint", snapshot_id);
+    let phrase = about_snapshot("Failed to delete checkpoint ", snapshot_id);
     let bucket = bucket_in(bucket, &phrase, bucket)?;
     if snapshot_id.is_empty() || !snapshot_id.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(WorkflowError::invalid_in(
@@ -157,10 +157,9 @@ pub async fn list_forks<O: TigrisOps>(
         }
     }
     let limit = limit.map_or(usize::MAX, |l| l as usize);
-    let pagination_token = match forks.get(limit) {
-        Some(_) => forks.get(limit - 1).map(|f: &ForkInfo| f.bucket.clone()),
-        None => None,
-    };
+    let pagination_token = (forks.len() > limit)
+        .then(|| forks.get(limit - 1).map(|f: &ForkInfo| f.bucket.clone()))
+        .flatten();
     forks.truncate(limit);
     Ok(ForkPage {
         forks,
@@ -214,7 +213,7 @@ pub async fn delete_checkpoint<O: TigrisOps>(
     let bucket = bucket.as_str();
     ops.delete_snapshot(bucket, snapshot_id).await.map_err(|e| {
         WorkflowError::operation(
-            &about_snapshot("Failed to delete checkpoint", snapshot_id),
+            &about_snapshot("Failed to delete checkpoint ", snapshot_id),
             bucket,
             &e,
         )

@@ -52,7 +52,9 @@ impl Credentials {
 
 /// The access-key name the original gives a bucket's scoped key: `${bucket}-key`.
 fn key_name(bucket: &str) -> String {
-    format!("{bucket}-key")
+    let mut name = String::from(bucket);
+    name.push_str("-key");
+    name
 }
 
 /// Revokes the key of `credentials` (when there are any), then deletes `bucket` with force; both
@@ -131,18 +133,33 @@ impl PositiveInt {
 /// checkpoint bucket "data": Not Found`), one function for all of them so that every prefix
 /// quotes and cuts alike.
 fn prefixed(phrase: &str, subject: &str, message: &str) -> String {
-    format!("{phrase} \"{}\": {message}", shown(subject))
+    let mut out = String::from(phrase);
+    out.push_str(" \"");
+    push_shown(&mut out, subject);
+    out.push_str("\": ");
+    out.push_str(message);
+    out
 }
 
-/// A name as it appears inside quotes in messages: verbatim, except that absurdly long input
-/// (never a valid bucket name) is cut after 100 characters so a 1 MB argument does not become a
-/// 1 MB message.
-fn shown(name: &str) -> String {
+/// Appends `name` as it appears inside quotes in messages: verbatim, except that absurdly long
+/// input (never a valid bucket name) is cut after 100 characters (and `…` added) so a 1 MB
+/// argument does not become a 1 MB message.
+fn push_shown(out: &mut String, name: &str) {
     const LIMIT: usize = 100;
-    match crate::text::first_chars(name, LIMIT) {
-        cut if cut.len() < name.len() => format!("{cut}…"),
-        _ => name.to_owned(),
+    let cut = crate::text::first_chars(name, LIMIT);
+    out.push_str(cut);
+    if cut.len() < name.len() {
+        out.push('…');
     }
+}
+
+/// `<before><name><after>`, the name as [`push_shown`] writes it: the phrase of a message that
+/// names one input.
+fn phrase(before: &str, name: &str, after: &str) -> String {
+    let mut out = String::from(before);
+    push_shown(&mut out, name);
+    out.push_str(after);
+    out
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! writes the live bucket: a snapshot is reached through `restore`, not through a URL.
 
 use super::bucket_name::{bucket_in, BucketName};
-use super::{shown, WorkflowError};
+use super::{phrase, WorkflowError};
 use crate::ops::{ObjectGrant, ObjectMethod, PresignedObject, TigrisOps};
 use crate::sigv4::MAX_EXPIRES_SECS;
 
@@ -79,10 +79,7 @@ impl Presign {
 
 /// `Failed to presign "<key>" in`: the phrase before the bucket in every `presign` failure.
 fn failed(key: &str) -> String {
-    let mut phrase = String::from("Failed to presign \"");
-    phrase.push_str(&shown(key));
-    phrase.push_str("\" in");
-    phrase
+    phrase("Failed to presign \"", key, "\" in")
 }
 
 /// The presigned URL of `call`, signed now with the call's credentials. Fails (before signing)

@@ -9,7 +9,7 @@
 
 use super::concurrency::{run_lines, LinesTask};
 use super::workspace::Workspace;
-use super::{key_name, prefixed, shown, Credentials, WorkflowError};
+use super::{key_name, phrase, prefixed, Credentials, WorkflowError};
 use crate::ops::{AccessKey, CreateBucketOptions, Created, ErrorCode, OpError, Role, TigrisOps};
 use std::num::NonZeroU32;
 
@@ -60,9 +60,14 @@ pub(crate) struct Undo {
     left: String,
 }
 
-/// `\nRollback left "<name>" (<what>): <m>`: a line that follows the failure's message.
-fn left_line(name: &str, what: &str, message: &str) -> String {
-    format!("\nRollback left \"{}\" ({what}): {message}", shown(name))
+/// `\nRollback left "<name>" (<what><id>): <m>`: a line that follows the failure's message.
+fn left_line(name: &str, what: &str, id: &str, message: &str) -> String {
+    let mut line = phrase("\nRollback left \"", name, "\" (");
+    line.push_str(what);
+    line.push_str(id);
+    line.push_str("): ");
+    line.push_str(message);
+    line
 }
 
 /// Removes one thing; the `Rollback left …` line when that fails (a 404 means it is gone).
@@ -84,7 +89,7 @@ async fn remove<O: TigrisOps>(ops: &O, step: Option<&Step>) -> Vec<String> {
     match removal.await {
         // Not there: nothing is left.
         Err(e) if e.code != ErrorCode::NotFound => {
-            vec![left_line(name, &format!("{what}{id}"), &e.message)]
+            vec![left_line(name, what, id, &e.message)]
         }
         _ => Vec::new(),
     }
@@ -109,7 +114,7 @@ impl Undo {
     /// Something that is not removed (it may not be this call's, or could not be checked),
     /// with the reason.
     pub fn cannot(&mut self, name: &str, what: &str, reason: &str) {
-        self.left.push_str(&left_line(name, what, reason));
+        self.left.push_str(&left_line(name, what, "", reason));
     }
 
     /// The snapshot `id` of `base` this call took.
@@ -136,7 +141,8 @@ impl Undo {
             if let (2, true, Some(Step::Snapshot(base, id))) = (phase, pinned, batch.first()) {
                 left.push_str(&left_line(
                     base,
-                    &format!("snapshot {id}"),
+                    "snapshot ",
+                    id,
                     "a fork could not be deleted",
                 ));
                 break;
