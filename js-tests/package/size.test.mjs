@@ -1,15 +1,16 @@
 // The size gate: what a Worker or a browser ships (the .wasm plus its minified web glue), gzip -9.
-// Fails above 90,794 B: the measured 78,794 B (nine exports, signing over the in-crate sigv4
-// canonicalisation) plus 12,000 B, the budget of the exports still to come this round (fork
-// lifecycle, edge loop, users' issue). The gate only moves down. `npm run bench` reports the
-// exact figures.
+// Fails above 89,000 B. The round began at 78,794 B (nine exports, signing over the in-crate sigv4
+// canonicalisation) with a gate of 78,794 + 12,000 B for the exports still to come; all of them
+// are in (fork lifecycle, edge loop, users' issue) at 88,251 B after the size cuts, so the gate
+// moves down to that plus 749 B. The gate only moves down. `npm run bench` reports the exact
+// figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSize } from '../../scripts/gzip-size.mjs';
 
-/** The gate: min(100,000 B, measured 78,794 B + 12,000 B). */
-const CEILING = 90_794;
+/** The gate: the measured 88,251 B of this round's last export, plus 749 B. */
+const CEILING = 89_000;
 /** The aim, printed for reference. */
 const AIM = 70 * 1000;
 
