@@ -1,6 +1,7 @@
 // presign in Deno, bare workerd and Chromium: the packed tarball's `presign`, loaded through each
-// runtime's export, runs the shared probe (fixtures/presign-probe.js): a PUT URL (content type
-// signed) and a GET URL, both used with the runtime's own fetch against tigris-local. The object
+// runtime's export, runs the shared probe (fixtures/presign-probe.js): PUT URLs with and without
+// a signed content type, GET, HEAD and DELETE URLs, all used with the runtime's own fetch against
+// tigris-local. The object
 // each runtime uploaded is then read back from Node through the official SDK.
 import { before, after } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +28,8 @@ after(async () => { await srv?.stop(); });
 async function assertProbe(out, key) {
   assert.equal(out.error, undefined, out.error);
   assert.deepEqual([out.putStatus, out.putMethod, out.expiresAtIsDate, out.getStatus, out.read], [200, 'PUT', true, 200, out.body], JSON.stringify(out));
+  assert.deepEqual(out.head, [200, String(new TextEncoder().encode(out.body).length), 'HEAD'], "HEAD URL: the object's length, no body");
+  assert.deepEqual(out.other, [200, 200, 204, 404], 'PUT without a content type, GET, DELETE, then GET 404');
   const read = await get(key, 'string', { config: { bucket, endpoint: srv.endpoint, accessKeyId: srv.accessKeyId, secretAccessKey: srv.secretAccessKey } });
   assert.equal(read.data, out.body, `${key} uploaded`);
 }
