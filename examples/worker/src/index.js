@@ -84,12 +84,13 @@ async function newUpload(request, env, config) {
     config,
   });
   const key = `uploads/${filename}`;
-  const url = hook.error ? hook : await presign(bucket, key, { method: "PUT", contentType, expiresIn: 900, config });
-  if (url.error) {
+  // No URL without the notifications: the first failure of the two is the one reported.
+  const signed = hook.error ? hook : await presign(bucket, key, { method: "PUT", contentType, expiresIn: 900, config });
+  if (signed.error) {
     await teardownWorkspace(ws.data, { config });
-    return json({ error: url.error.message }, 502);
+    return json({ error: signed.error.message }, 502);
   }
-  const { url: uploadUrl, method, expiresAt } = url.data;
+  const { url: uploadUrl, method, expiresAt } = signed.data;
   return json({ bucket, key, uploadUrl, method, contentType, expiresAt }, 201);
 }
 
